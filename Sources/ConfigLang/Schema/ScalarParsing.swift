@@ -1,0 +1,107 @@
+/// How plain scalars are read as typed values (YAML 1.2 core schema, as Go's yaml.v3
+/// reads them), shared by validation and decoding.
+public enum ScalarParsing {
+    /// An integer: decimal with optional sign and `_` separators, or `0x`/`0o`/`0b`.
+    public static func integer(_ text: String) -> Int? {
+        var body = Substring(text)
+        var negative = false
+        if body.first == "-" || body.first == "+" {
+            negative = body.first == "-"
+            body = body.dropFirst()
+        }
+        let digits = body.replacingOccurrences(of: "_", with: "")
+        guard !digits.isEmpty else { return nil }
+        let value: Int?
+        if digits.hasPrefix("0x") {
+            value = Int(digits.dropFirst(2), radix: 16)
+        } else if digits.hasPrefix("0o") {
+            value = Int(digits.dropFirst(2), radix: 8)
+        } else if digits.hasPrefix("0b") {
+            value = Int(digits.dropFirst(2), radix: 2)
+        } else if digits.allSatisfy(\.isASCIIDigit) {
+            value = Int(digits)
+        } else {
+            value = nil
+        }
+        return value.map { negative ? -$0 : $0 }
+    }
+
+    /// A number: an integer, a decimal or exponent form, `.inf` or `.nan`.
+    public static func number(_ text: String) -> Double? {
+        if let int = integer(text) { return Double(int) }
+        switch text {
+        case ".inf", ".Inf", ".INF", "+.inf": return .infinity
+        case "-.inf", "-.Inf", "-.INF": return -.infinity
+        case ".nan", ".NaN", ".NAN": return .nan
+        default: break
+        }
+        let allowed = text.allSatisfy { $0.isASCIIDigit || "+-.eE_".contains($0) }
+        guard allowed, text.contains(where: \.isASCIIDigit) else { return nil }
+        return Double(text.replacingOccurrences(of: "_", with: ""))
+    }
+
+    /// A boolean: `true`/`false` in the three spellings YAML 1.2 allows. Never `yes` or `on`.
+    public static func boolean(_ text: String) -> Bool? {
+        switch text {
+        case "true", "True", "TRUE": true
+        case "false", "False", "FALSE": false
+        default: nil
+        }
+    }
+
+    /// A Go duration (`300ms`, `1.5h`, `2h45m`) in seconds.
+    public static func duration(_ text: String) -> Double? {
+        if text == "0" { return 0 }
+        var rest = Substring(text)
+        var total = 0.0
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isASCIIDigit || $0 == "." }
+            guard !number.isEmpty, let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { !$0.isASCIIDigit && $0 != "." }
+            rest = rest.dropFirst(unit.count)
+            let scale: Double
+            switch unit {
+            case "ns": scale = 1e-9
+            case "us", "µs": scale = 1e-6
+            case "ms": scale = 1e-3
+            case "s": scale = 1
+            case "m": scale = 60
+            case "h": scale = 3600
+            default: return nil
+            }
+            total += value * scale
+        }
+        return total
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
+
+extension StringProtocol {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+
+    func range(of target: String) -> Range<Index>? {
+        guard !target.isEmpty else { return nil }
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(target) {
+                return index..<self.index(index, offsetBy: target.count)
+            }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,193 @@
+/// Checks a syntax tree against a ``SchemaType``: unknown keys (warnings with a
+/// did-you-mean), wrong types and out-of-range values (errors at the value), missing
+/// required keys, and keys accepted only for compatibility.
+///
+/// Scalars that still contain a `${macro}` reference are not type-checked here: their
+/// type is known only after expansion, which checks them again.
+public struct SchemaValidator: Sendable {
+    /// Problems found so far.
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    /// Creates a validator.
+    public init() {}
+
+    /// Validates `node` as the value at `path` (dotted, for messages).
+    public mutating func validate(_ node: YAMLNode, as type: SchemaType, path: String) {
+        if node.isNull { return }
+        switch type {
+        case .any:
+            return
+        case .object(let object):
+            validateObject(node, object, path: path)
+        case .map(let valueType):
+            guard let entries = node.entries else { return mismatch(node, type, path) }
+            for entry in entries {
+                validate(entry.value, as: valueType, path: path + "." + entry.name)
+            }
+        case .list(let itemType):
+            guard let items = node.items else { return mismatch(node, type, path) }
+            for (index, item) in items.enumerated() {
+                validate(item, as: itemType, path: "\(path)[\(index)]")
+            }
+        case .oneOf(let options):
+            for option in options {
+                var trial = SchemaValidator()
+                trial.validate(node, as: option, path: path)
+                if !trial.diagnostics.hasErrors {
+                    diagnostics += trial.diagnostics
+                    return
+                }
+            }
+            if let best = options.first(where: { Self.shapeMatches(node, $0) }) {
+                validate(node, as: best, path: path)
+            } else {
+                mismatch(node, type, path)
+            }
+        case .string, .integer, .number, .boolean, .duration, .choice:
+            validateScalar(node, type, path: path)
+        }
+    }
+
+    /// True when the node has the right shape (scalar, list, mapping) for `type`.
+    static func shapeMatches(_ node: YAMLNode, _ type: SchemaType) -> Bool {
+        switch (node.kind, type) {
+        case (_, .any): true
+        case (.mapping, .object), (.mapping, .map): true
+        case (.sequence, .list): true
+        case (.scalar, .string), (.scalar, .integer), (.scalar, .number), (.scalar, .boolean),
+            (.scalar, .duration), (.scalar, .choice):
+            true
+        case (_, .oneOf(let options)): options.contains { shapeMatches(node, $0) }
+        default: false
+        }
+    }
+
+    private mutating func validateObject(_ node: YAMLNode, _ object: ObjectSchema, path: String) {
+        guard let entries = node.entries else { return mismatch(node, .object(object), path) }
+        for entry in entries {
+            let keyPath = path.isEmpty ? entry.name : path + "." + entry.name
+            guard let field = object.field(entry.name) else {
+                let suggestion = Suggestion.closest(to: entry.name, among: object.fields.map(\.key))
+                diagnostics.append(
+                    Diagnostic(
+                        .unknownKey, "unknown key `\(entry.name)` in \(object.name); it has no effect",
+                        at: entry.key.span, related: entry.key.reference.map { [RelatedSpan($0, "merged here")] } ?? [],
+                        help: suggestion.map { "did you mean `\($0)`?" }
+                            ?? "remove it, or check the spelling against `swap-lint schema`"))
+                continue
+            }
+            if field.status == .noEffectYet {
+                diagnostics.append(
+                    Diagnostic(
+                        .notImplemented, "`\(keyPath)` is accepted for compatibility; has no effect yet",
+                        at: entry.key.span, help: "swap reads this key but does not act on it in this version"))
+            }
+            validate(entry.value, as: field.type, path: keyPath)
+        }
+        for field in object.fields where field.required {
+            if node.entry(field.key) == nil {
+                diagnostics.append(
+                    Diagnostic(
+                        .missingRequired, "\(object.name) is missing the required key `\(field.key)`",
+                        at: headSpan(node), help: "add `\(field.key):` (\(field.summary))"))
+            }
+        }
+    }
+
+    /// The first line of a collection's span, so a caret does not cover a whole block.
+    private func headSpan(_ node: YAMLNode) -> Span {
+        let span = node.reference ?? node.span
+        if span.start.line == span.end.line { return span }
+        return Span(file: span.file, start: span.start, end: span.start)
+    }
+
+    private mutating func validateScalar(_ node: YAMLNode, _ type: SchemaType, path: String) {
+        guard let text = node.scalar else { return mismatch(node, type, path) }
+        if text.contains("${") { return }
+        let plain = node.isPlainScalar
+        switch type {
+        case .string:
+            return
+        case .integer(let min, let max):
+            guard plain, let value = ScalarParsing.integer(text) else { return mismatch(node, type, path) }
+            checkRange(node, Double(value), min.map(Double.init), max.map(Double.init), path: path)
+        case .number(let min, let max):
+            guard plain, let value = ScalarParsing.number(text) else { return mismatch(node, type, path) }
+            checkRange(node, value, min, max, path: path)
+        case .boolean:
+            guard plain, ScalarParsing.boolean(text) != nil else {
+                let lowered = text.lowercased()
+                let word = ["yes", "on", "y"].contains(lowered) ? "true" : ["no", "off", "n"].contains(lowered) ? "false" : nil
+                diagnostics.append(
+                    Diagnostic(
+                        .typeMismatch, "`\(path)` expects a boolean (`true` or `false`), found \(describe(node))",
+                        at: node.span,
+                        help: word.map { "YAML 1.1 words are not booleans here; write `\($0)`" }
+                            ?? "write `true` or `false`"))
+                return
+            }
+        case .duration:
+            guard ScalarParsing.duration(text) != nil else {
+                diagnostics.append(
+                    Diagnostic(
+                        .invalidDuration, "`\(path)` expects a duration such as `5s` or `1h30m`, found `\(text)`",
+                        at: node.span, help: "use a number followed by a unit: ms, s, m or h (for example `15s`)"))
+                return
+            }
+        case .choice(let options):
+            guard options.contains(text) else {
+                let suggestion = Suggestion.closest(to: text, among: options)
+                diagnostics.append(
+                    Diagnostic(
+                        .invalidValue, "`\(path)` must be \(type.phrase); found `\(text)`", at: node.span,
+                        help: suggestion.map { "did you mean `\($0)`?" } ?? "use one of the listed values"))
+                return
+            }
+        default:
+            return
+        }
+    }
+
+    private mutating func checkRange(_ node: YAMLNode, _ value: Double, _ min: Double?, _ max: Double?, path: String) {
+        func format(_ bound: Double) -> String {
+            bound == bound.rounded() && abs(bound) < 1e15 ? String(Int(bound)) : String(bound)
+        }
+        if let min, value < min {
+            diagnostics.append(
+                Diagnostic(
+                    .outOfRange, "`\(path)` must be at least \(format(min)), found \(node.scalar ?? "")",
+                    at: node.span, help: "use a value of \(format(min)) or more"))
+        } else if let max, value > max {
+            diagnostics.append(
+                Diagnostic(
+                    .outOfRange, "`\(path)` must be at most \(format(max)), found \(node.scalar ?? "")",
+                    at: node.span, help: "use a value of \(format(max)) or less"))
+        }
+    }
+
+    private func describe(_ node: YAMLNode) -> String {
+        if let text = node.scalar {
+            let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+            return "\(node.kindDescription) `\(shown)`"
+        }
+        return node.kindDescription
+    }
+
+    private mutating func mismatch(_ node: YAMLNode, _ type: SchemaType, _ path: String) {
+        var help = "write \(type.phrase) here"
+        if case .integer = type, node.style == .singleQuoted || node.style == .doubleQuoted,
+            let text = node.scalar, ScalarParsing.integer(text) != nil
+        {
+            help = "remove the quotes: a quoted value is a string"
+        } else if case .number = type, node.style == .singleQuoted || node.style == .doubleQuoted,
+            let text = node.scalar, ScalarParsing.number(text) != nil
+        {
+            help = "remove the quotes: a quoted value is a string"
+        }
+        diagnostics.append(
+            Diagnostic(
+                .typeMismatch, "`\(path)` expects \(type.phrase), found \(describe(node))",
+                at: headSpan(node), related: node.reference.map { [RelatedSpan($0, "brought in here")] } ?? [],
+                help: help))
+    }
+}

@@ -1,0 +1,284 @@
+import CLibYAML
+
+/// Builds the ``YAMLNode`` tree of one file from libyaml's event stream.
+///
+/// libyaml does the tokenising; this composer does the rest, so that every node keeps
+/// its span: it resolves anchors and aliases, applies `<<` merge keys (explicit keys
+/// win over merged ones), and reports duplicate keys at their second occurrence.
+/// It never stops at the first problem unless libyaml itself cannot go on.
+public enum YAMLComposer {
+    /// The result of composing one file.
+    public struct Result: Sendable {
+        /// The document's root node, or nil if the file holds no document or did not parse.
+        public var root: YAMLNode?
+        /// Everything found wrong while composing.
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Composes the first document of `source`.
+    public static func compose(_ source: SourceFile) -> Result {
+        var state = ComposerState(file: source.name)
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            return Result(
+                root: nil,
+                diagnostics: [Diagnostic(.yamlSyntax, "libyaml could not be initialised", at: .file(source.name))])
+        }
+        defer { yaml_parser_delete(&parser) }
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+
+        source.bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress ?? UnsafePointer<UInt8>(bitPattern: 1)!
+            yaml_parser_set_input_string(&parser, base, buffer.count)
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    state.diagnostics.append(parseError(parser, file: source.name))
+                    break
+                }
+                let done = event.type == YAML_STREAM_END_EVENT
+                state.handle(event)
+                yaml_event_delete(&event)
+                if done { break }
+            }
+        }
+        return Result(root: state.root, diagnostics: state.diagnostics)
+    }
+
+    private static func parseError(_ parser: yaml_parser_t, file: String) -> Diagnostic {
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown YAML error"
+        let problemSpan = Span.point(
+            file, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+        var related: [RelatedSpan] = []
+        if let context = parser.context.map({ String(cString: $0) }) {
+            let contextSpan = Span.point(
+                file, line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
+            related.append(RelatedSpan(contextSpan, context))
+        }
+        return Diagnostic(
+            .yamlSyntax, "YAML syntax error: \(problem)", at: problemSpan, related: related,
+            help: "fix the YAML at this position; an indentation mistake or an unquoted `:` or `#` is the usual cause")
+    }
+}
+
+/// The composer's working state while it consumes events.
+private struct ComposerState {
+    enum Frame {
+        case sequence(start: Span, tag: String?, anchor: String?, items: [YAMLNode])
+        case mapping(start: Span, tag: String?, anchor: String?, entries: [YAMLEntry], pendingKey: YAMLNode?)
+    }
+
+    let file: String
+    var stack: [Frame] = []
+    var anchors: [String: YAMLNode] = [:]
+    var root: YAMLNode?
+    var documents = 0
+    var diagnostics: [Diagnostic] = []
+
+    init(file: String) { self.file = file }
+
+    func span(_ start: yaml_mark_t, _ end: yaml_mark_t) -> Span {
+        Span(
+            file: file,
+            start: SourceLocation(line: Int(start.line) + 1, column: Int(start.column) + 1),
+            end: SourceLocation(line: Int(end.line) + 1, column: Int(end.column) + 1))
+    }
+
+    static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+    }
+
+    mutating func handle(_ event: yaml_event_t) {
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            documents += 1
+            if documents == 2 {
+                diagnostics.append(
+                    Diagnostic(
+                        .multipleDocuments, "the file holds more than one YAML document; only the first is read",
+                        at: span(event.start_mark, event.end_mark),
+                        help: "remove the `---` and everything after it, or split the file"))
+            }
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            let text: String
+            if let value = scalar.value {
+                let buffer = UnsafeBufferPointer(start: value, count: Int(scalar.length))
+                text = String(decoding: buffer, as: UTF8.self)
+            } else {
+                text = ""
+            }
+            let style: ScalarStyle =
+                switch scalar.style {
+                case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
+                case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
+                case YAML_LITERAL_SCALAR_STYLE: .literal
+                case YAML_FOLDED_SCALAR_STYLE: .folded
+                default: .plain
+                }
+            let tag = Self.string(scalar.tag).map(Self.resolveTag)
+            let node = YAMLNode(.scalar(text, style), span: span(event.start_mark, event.end_mark), tag: tag)
+            if let anchor = Self.string(scalar.anchor) { anchors[anchor] = node }
+            add(node)
+        case YAML_ALIAS_EVENT:
+            let site = span(event.start_mark, event.end_mark)
+            let name = Self.string(event.data.alias.anchor) ?? ""
+            if let target = anchors[name] {
+                add(target.referenced(from: site))
+            } else {
+                diagnostics.append(
+                    Diagnostic(
+                        .undefinedAlias, "alias `*\(name)` refers to no anchor", at: site,
+                        help: "define `&\(name)` on a node above this alias"))
+                add(YAMLNode(.scalar("", .plain), span: site))
+            }
+        case YAML_SEQUENCE_START_EVENT:
+            let start = event.data.sequence_start
+            stack.append(
+                .sequence(
+                    start: span(event.start_mark, event.end_mark),
+                    tag: Self.string(start.tag).map(Self.resolveTag), anchor: Self.string(start.anchor), items: []))
+        case YAML_MAPPING_START_EVENT:
+            let start = event.data.mapping_start
+            stack.append(
+                .mapping(
+                    start: span(event.start_mark, event.end_mark),
+                    tag: Self.string(start.tag).map(Self.resolveTag), anchor: Self.string(start.anchor),
+                    entries: [], pendingKey: nil))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let frame = stack.popLast() else { return }
+            let endSpan = span(event.start_mark, event.end_mark)
+            switch frame {
+            case .sequence(let start, let tag, let anchor, let items):
+                let end = items.last.map { $0.reference == nil ? $0.span : $0.reference! } ?? endSpan
+                let node = YAMLNode(.sequence(items), span: closing(start, end, endSpan), tag: tag)
+                if let anchor { anchors[anchor] = node }
+                add(node)
+            case .mapping(let start, let tag, let anchor, let entries, _):
+                let last = entries.last.map { $0.value.reference ?? $0.value.span }
+                let node = YAMLNode(
+                    .mapping(resolveMerges(entries)), span: closing(start, last ?? endSpan, endSpan), tag: tag)
+                if let anchor { anchors[anchor] = node }
+                add(node)
+            }
+        default:
+            break
+        }
+    }
+
+    /// A collection's span: from its start to the end of its last child (flow
+    /// collections end at their closing bracket).
+    func closing(_ start: Span, _ last: Span, _ endEvent: Span) -> Span {
+        if endEvent.start.line == last.end.line || endEvent.end < last.end {
+            return Span(file: file, start: start.start, end: max(last.end, endEvent.end))
+        }
+        return Span(file: file, start: start.start, end: last.end)
+    }
+
+    static func resolveTag(_ tag: String) -> String {
+        if tag.hasPrefix("!!") { return "tag:yaml.org,2002:" + tag.dropFirst(2) }
+        return tag
+    }
+
+    mutating func add(_ node: YAMLNode) {
+        guard let top = stack.popLast() else {
+            if documents <= 1, root == nil { root = node }
+            return
+        }
+        switch top {
+        case .sequence(let start, let tag, let anchor, var items):
+            items.append(node)
+            stack.append(.sequence(start: start, tag: tag, anchor: anchor, items: items))
+        case .mapping(let start, let tag, let anchor, var entries, let pendingKey):
+            if let key = pendingKey {
+                entries.append(YAMLEntry(key: key, value: node))
+                stack.append(.mapping(start: start, tag: tag, anchor: anchor, entries: entries, pendingKey: nil))
+            } else {
+                stack.append(.mapping(start: start, tag: tag, anchor: anchor, entries: entries, pendingKey: node))
+            }
+        }
+    }
+
+    /// Applies `<<` merges and reports duplicate and non-scalar keys.
+    mutating func resolveMerges(_ entries: [YAMLEntry]) -> [YAMLEntry] {
+        var explicit: [String: YAMLEntry] = [:]
+        var hasMerge = false
+        for entry in entries {
+            guard case .scalar(let name, let style) = entry.key.kind else {
+                diagnostics.append(
+                    Diagnostic(
+                        .complexKey, "a mapping key must be a plain string, not \(entry.key.kindDescription)",
+                        at: entry.key.span, help: "write the key as a plain or quoted string"))
+                continue
+            }
+            if name == "<<" && style == .plain && entry.key.tag == nil {
+                hasMerge = true
+                continue
+            }
+            if let first = explicit[name] {
+                if entry.key.reference == nil || first.key.reference == nil || entry.key.reference != first.key.reference {
+                    diagnostics.append(
+                        Diagnostic(
+                            .duplicateKey, "duplicate key `\(name)`", at: entry.key.span,
+                            related: [RelatedSpan(first.key.span, "first defined here")],
+                            help: "a key may appear once per mapping; remove one of them or merge their values"))
+                }
+                continue
+            }
+            explicit[name] = entry
+        }
+        guard hasMerge || explicit.count != entries.count else { return entries }
+
+        var result: [YAMLEntry] = []
+        var seen = Set<String>()
+        for entry in entries {
+            guard case .scalar(let name, let style) = entry.key.kind else { continue }
+            if name == "<<" && style == .plain && entry.key.tag == nil {
+                for source in mergeSources(entry) {
+                    for merged in source.entries ?? [] where explicit[merged.name] == nil && !seen.contains(merged.name) {
+                        seen.insert(merged.name)
+                        result.append(
+                            YAMLEntry(
+                                key: merged.key.referenced(from: entry.key.span),
+                                value: merged.value.referenced(from: entry.key.span)))
+                    }
+                }
+                continue
+            }
+            guard !seen.contains(name) else { continue }
+            seen.insert(name)
+            result.append(explicit[name] ?? entry)
+        }
+        return result
+    }
+
+    /// The mappings a `<<` entry merges, in precedence order; reports bad values.
+    mutating func mergeSources(_ entry: YAMLEntry) -> [YAMLNode] {
+        switch entry.value.kind {
+        case .mapping:
+            return [entry.value]
+        case .sequence(let items):
+            var sources: [YAMLNode] = []
+            for item in items {
+                if case .mapping = item.kind {
+                    sources.append(item)
+                } else {
+                    diagnostics.append(
+                        Diagnostic(
+                            .invalidMerge, "`<<` can only merge mappings, but this is \(item.kindDescription)",
+                            at: item.reference ?? item.span, help: "list only aliases of mappings after `<<`"))
+                }
+            }
+            return sources
+        case .scalar:
+            if entry.value.isNull { return [] }
+            diagnostics.append(
+                Diagnostic(
+                    .invalidMerge, "`<<` can only merge mappings, but this is \(entry.value.kindDescription)",
+                    at: entry.value.reference ?? entry.value.span,
+                    help: "write `<<: *anchor` where `&anchor` names a mapping"))
+            return []
+        }
+    }
+}

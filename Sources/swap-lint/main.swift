@@ -1,0 +1,2 @@
+import ConfigLang
+print(DiagnosticCode.allCases.count)
