@@ -7,6 +7,6 @@ struct SchemaCommand: ParsableCommand {
         commandName: "schema", abstract: "Print the JSON Schema of the config format.")
 
     func run() throws {
-        // PLACEHOLDER: the schema helper implements this.
+        print(JSONSchemaGenerator.generate(), terminator: "")
     }
 }

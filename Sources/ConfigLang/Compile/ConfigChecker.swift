@@ -1,0 +1,74 @@
+/// The front half of the compiler: parse, merge, substitute the environment, check
+/// the schema, decode, and check macros and references.
+///
+/// ```swift
+/// let result = ConfigChecker.check([SourceFile(name: "config.yaml", bytes: bytes)],
+///                                  environment: ProcessInfo.processInfo.environment)
+/// if result.diagnostics.hasErrors { … }
+/// ```
+public enum ConfigChecker {
+    /// What checking produced.
+    public struct Result: Sendable {
+        /// The typed config, when the YAML parsed (present even when there are errors).
+        public var config: Config?
+        /// Every diagnostic, suppressions applied, sorted by position.
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Checks `files` as one config (the first is the main file; the rest are merged
+    /// in order, as `--config-dir` files are).
+    public static func check(_ files: [SourceFile], environment: [String: String]) -> Result {
+        var diagnostics: [Diagnostic] = []
+        var roots: [YAMLNode] = []
+        var sources: [String: SourceFile] = [:]
+        var parsed = true
+        for file in files {
+            sources[file.name] = file
+            let composed = YAMLComposer.compose(file)
+            diagnostics += composed.diagnostics
+            if composed.diagnostics.contains(where: { $0.code == .yamlSyntax }) { parsed = false }
+            if let root = composed.root, !root.isNull {
+                roots.append(root)
+            }
+        }
+        var config: Config?
+        let (merged, mergeDiagnostics) = ConfigMerge.merge(roots)
+        diagnostics += mergeDiagnostics
+        if parsed, let merged {
+            var environmentPass = EnvironmentSubstitution(environment: environment, sources: sources)
+            let root = environmentPass.apply(merged)
+            diagnostics += environmentPass.diagnostics
+
+            var validator = SchemaValidator()
+            validator.validate(root, as: .object(ConfigSchema.root), path: "")
+            diagnostics += validator.diagnostics
+            if root.entries != nil {
+                let decoded = ConfigDecoder.decode(root)
+                var macros = MacroCheck(config: decoded, sources: sources)
+                macros.run()
+                diagnostics += macros.diagnostics
+                var references = ReferenceCheck(config: decoded)
+                references.run()
+                diagnostics += references.diagnostics
+                config = decoded
+            }
+        } else if parsed, let first = files.first {
+            diagnostics.append(
+                Diagnostic(
+                    .emptyConfig, "the config is empty", at: .file(first.name),
+                    help: "a config needs at least a `models:` mapping; see the examples folder"))
+        }
+
+        var suppressed: [Diagnostic] = []
+        var byFile: [String: Suppressions] = [:]
+        for file in files {
+            let suppressions = Suppressions(file)
+            byFile[file.name] = suppressions
+            suppressed += suppressions.diagnostics
+        }
+        for diagnostic in diagnostics where byFile[diagnostic.span.file]?.suppresses(diagnostic) != true {
+            suppressed.append(diagnostic)
+        }
+        return Result(config: config, diagnostics: suppressed.sortedByPosition())
+    }
+}

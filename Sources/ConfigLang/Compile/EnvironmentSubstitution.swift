@@ -1,0 +1,58 @@
+/// Replaces `${env.NAME}` in every scalar of a tree with the variable's value.
+///
+/// This runs per scalar after parsing, so a value holding quotes or a newline can
+/// never change the YAML's structure. A plain scalar stays plain, so a number from
+/// the environment is still typed as a number.
+public struct EnvironmentSubstitution {
+    /// The variables available.
+    public let environment: [String: String]
+    /// Where to find exact spans.
+    public let sources: [String: SourceFile]
+    /// Problems found (unset variables).
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    /// Creates a substitution pass.
+    public init(environment: [String: String], sources: [String: SourceFile]) {
+        self.environment = environment
+        self.sources = sources
+    }
+
+    /// The tree with every `${env.NAME}` replaced.
+    public mutating func apply(_ node: YAMLNode) -> YAMLNode {
+        var copy = node
+        switch node.kind {
+        case .scalar(let text, let style):
+            guard text.contains("${env.") else { return node }
+            copy.kind = .scalar(substitute(text, node: node), style)
+        case .sequence(let items):
+            copy.kind = .sequence(items.map { apply($0) })
+        case .mapping(let entries):
+            copy.kind = .mapping(entries.map { YAMLEntry(key: apply($0.key), value: apply($0.value)) })
+        }
+        return copy
+    }
+
+    private mutating func substitute(_ text: String, node: YAMLNode) -> String {
+        var occurrences: [String: Int] = [:]
+        var missing: [(String, Int)] = []
+        let result = MacroReference.substitute(text) { reference in
+            guard reference.name.hasPrefix("env.") else { return nil }
+            let literal = "${\(reference.name)}"
+            let occurrence = occurrences[literal, default: 0]
+            occurrences[literal] = occurrence + 1
+            let variable = String(reference.name.dropFirst(4))
+            if let value = environment[variable] { return value }
+            missing.append((variable, occurrence))
+            return nil
+        }
+        for (variable, occurrence) in missing {
+            let literal = "${env.\(variable)}"
+            let span = sources[node.span.file]?.locate(literal, within: node.span, occurrence: occurrence) ?? node.span
+            diagnostics.append(
+                Diagnostic(
+                    .unsetEnvironmentVariable, "environment variable `\(variable)` is not set", at: span,
+                    help: "set `\(variable)` in the environment swap runs in (for systemd: `Environment=` in the unit)"))
+        }
+        return result
+    }
+}

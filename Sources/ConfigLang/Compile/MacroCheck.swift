@@ -1,0 +1,116 @@
+/// Checks macro definitions and every macro reference, model by model.
+///
+/// Definitions: names must match `^[a-zA-Z0-9_-]+$`, be under 64 characters and not
+/// be reserved; values must be scalars. References: every `${name}` in a model (any
+/// scalar, and the keys of `filters.setParamsByID`) must resolve in the model's scope.
+struct MacroCheck {
+    let config: Config
+    let sources: [String: SourceFile]
+    var diagnostics: [Diagnostic] = []
+
+    init(config: Config, sources: [String: SourceFile]) {
+        self.config = config
+        self.sources = sources
+    }
+
+    mutating func run() {
+        checkDefinitions(config.macros, level: "global")
+        for group in config.groups { checkDefinitions(group.macros, level: "group `\(group.name.value)`") }
+        for model in config.models { checkDefinitions(model.macros, level: "model `\(model.id.value)`") }
+
+        let global = Self.scope(config.macros)
+        var groupOf: [String: GroupConfig] = [:]
+        for group in config.groups {
+            for member in group.members where groupOf[member.value] == nil { groupOf[member.value] = group }
+        }
+
+        // Global macros are checked in the global scope only for names defined nowhere,
+        // since a model may supply a name a global macro leaves open.
+        let definedAnywhere = Set(
+            config.macros.map(\.name.value) + config.groups.flatMap { $0.macros.map(\.name.value) }
+                + config.models.flatMap { $0.macros.map(\.name.value) })
+        var globalExpander = MacroExpander(
+            scope: global, modelID: nil, sources: sources)
+        for definition in config.macros {
+            guard let text = definition.value.scalar else { continue }
+            let open = MacroReference.scan(text).filter {
+                !definedAnywhere.contains($0.name) && !MacroExpander.reserved.contains($0.name)
+                    && !$0.name.hasPrefix("env.")
+            }
+            if !open.isEmpty { _ = globalExpander.expand(text, at: definition.value) }
+        }
+        diagnostics += globalExpander.diagnostics
+
+        for model in config.models {
+            var scope = global
+            if let group = groupOf[model.id.value] {
+                scope.merge(Self.scope(group.macros)) { $1 }
+            }
+            scope.merge(Self.scope(model.macros)) { $1 }
+            var expander = MacroExpander(
+                scope: scope, modelID: model.id.value, sources: sources,
+                context: (model.id.span, "while expanding model `\(model.id.value)`"))
+            expandAll(model.node, path: [], expander: &expander)
+            for diagnostic in expander.diagnostics where !diagnostics.contains(diagnostic) {
+                diagnostics.append(diagnostic)
+            }
+        }
+        for peer in config.peers {
+            var expander = MacroExpander(scope: global, modelID: nil, sources: sources)
+            if let node = config.root["peers"]?[peer.id.value] { expandAll(node, path: [], expander: &expander) }
+            diagnostics += expander.diagnostics
+        }
+    }
+
+    static func scope(_ definitions: [MacroDefinition]) -> [String: MacroDefinition] {
+        var scope: [String: MacroDefinition] = [:]
+        for definition in definitions { scope[definition.name.value] = definition }
+        return scope
+    }
+
+    private mutating func expandAll(_ node: YAMLNode, path: [String], expander: inout MacroExpander) {
+        switch node.kind {
+        case .scalar(let text, _):
+            if text.contains("${") {
+                _ = expander.expand(text, at: node, allowPID: path == ["cmdStop"])
+            }
+        case .sequence(let items):
+            for item in items { expandAll(item, path: path + ["[]"], expander: &expander) }
+        case .mapping(let entries):
+            for entry in entries {
+                if path.isEmpty, entry.name == "macros" { continue }
+                if path == ["filters", "setParamsByID"], entry.name.contains("${") {
+                    _ = expander.expand(entry.name, at: entry.key)
+                }
+                expandAll(entry.value, path: path + [entry.name], expander: &expander)
+            }
+        }
+    }
+
+    private mutating func checkDefinitions(_ definitions: [MacroDefinition], level: String) {
+        for definition in definitions {
+            let name = definition.name.value
+            if MacroExpander.reserved.contains(name) {
+                diagnostics.append(
+                    Diagnostic(
+                        .reservedMacroName, "`\(name)` is reserved and cannot be defined as a \(level) macro",
+                        at: definition.name.span, help: "rename the macro; `PORT`, `PID` and `MODEL_ID` are set by swap"))
+            } else if name.isEmpty || name.unicodeScalars.count >= 64
+                || !name.utf8.allSatisfy({ MacroReference.isNameByte($0) && $0 != UInt8(ascii: ".") })
+            {
+                diagnostics.append(
+                    Diagnostic(
+                        .invalidMacroName,
+                        "macro name `\(name)` must match ^[a-zA-Z0-9_-]+$ and be shorter than 64 characters",
+                        at: definition.name.span, help: "use only letters, digits, `_` and `-`"))
+            }
+            if definition.value.scalar == nil {
+                diagnostics.append(
+                    Diagnostic(
+                        .macroNotScalar,
+                        "macro `\(name)` must be a string, number or boolean, not \(definition.value.kindDescription)",
+                        at: definition.value.span, help: "write the value on one line, or use a `>` folded block"))
+            }
+        }
+    }
+}

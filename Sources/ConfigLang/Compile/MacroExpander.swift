@@ -1,0 +1,121 @@
+/// Expands `${name}` references in one scope (global → group → model macros, the
+/// later level shadowing the earlier), reporting unknown names, cycles and `${PID}`
+/// outside `cmdStop`.
+///
+/// Resolution does not depend on declaration order. Because the scope is flattened
+/// per model, a global macro that mentions a name a model shadows sees the model's
+/// value when expanded for that model. `${PORT}` and `${PID}` are left in place for
+/// later stages; `${MODEL_ID}` becomes the model's ID.
+struct MacroExpander {
+    /// Names llama-swap reserves.
+    static let reserved: Set<String> = ["PORT", "PID", "MODEL_ID"]
+
+    let scope: [String: MacroDefinition]
+    let modelID: String?
+    let sources: [String: SourceFile]
+    /// Where this scope's expansion is for, used as a related span in messages.
+    let context: (span: Span, label: String)?
+    var diagnostics: [Diagnostic] = []
+    private var cache: [String: String] = [:]
+
+    init(
+        scope: [String: MacroDefinition], modelID: String?, sources: [String: SourceFile],
+        context: (span: Span, label: String)? = nil
+    ) {
+        self.scope = scope
+        self.modelID = modelID
+        self.sources = sources
+        self.context = context
+    }
+
+    /// Expands a scalar written at `node` (`allowPID` only for `cmdStop`).
+    mutating func expand(_ text: String, at node: YAMLNode, allowPID: Bool = false) -> String {
+        var stack: [String] = []
+        return expand(text, span: node.span, allowPID: allowPID, stack: &stack)
+    }
+
+    private mutating func expand(_ text: String, span: Span, allowPID: Bool, stack: inout [String]) -> String {
+        var occurrences: [String: Int] = [:]
+        return MacroReference.substitute(text) { reference in
+            let literal = "${\(reference.name)}"
+            let occurrence = occurrences[literal, default: 0]
+            occurrences[literal] = occurrence + 1
+            let name = reference.name
+            switch name {
+            case "PORT":
+                return nil
+            case "MODEL_ID":
+                return modelID
+            case "PID":
+                if !allowPID {
+                    report(
+                        Diagnostic(
+                            .pidOutsideCmdStop, "`${PID}` can only be used in `cmdStop`",
+                            at: locate(literal, span, occurrence),
+                            help: "`${PID}` is the backend's process ID, known only when stopping it"))
+                }
+                return nil
+            default:
+                break
+            }
+            if name.hasPrefix("env.") { return nil }
+            guard let definition = scope[name] else {
+                var names = Array(scope.keys) + ["PORT", "MODEL_ID"]
+                names.sort()
+                let suggestion = Suggestion.closest(to: name, among: names)
+                var help = suggestion.map { "did you mean `${\($0)}`?" } ?? "define it under `macros:`"
+                if suggestion == nil, name.uppercased() == name {
+                    help += "; shell variables are not expanded (use `${env.\(name)}` for an environment variable)"
+                }
+                report(
+                    Diagnostic(
+                        .unknownMacro, "unknown macro `\(name)`", at: locate(literal, span, occurrence),
+                        related: context.map { [RelatedSpan($0.span, $0.label)] } ?? [], help: help))
+                return nil
+            }
+            if let cycleStart = stack.firstIndex(of: name) {
+                reportCycle(Array(stack[cycleStart...]) + [name])
+                return nil
+            }
+            if let cached = cache[name] { return cached }
+            guard let value = definition.value.scalar else { return nil }
+            stack.append(name)
+            let expanded = expand(value, span: definition.value.span, allowPID: allowPID, stack: &stack)
+            stack.removeLast()
+            cache[name] = expanded
+            return expanded
+        }
+    }
+
+    private func locate(_ literal: String, _ span: Span, _ occurrence: Int) -> Span {
+        sources[span.file]?.locate(literal, within: span, occurrence: occurrence) ?? span
+    }
+
+    private mutating func reportCycle(_ found: [String]) {
+        var links = Array(found.dropLast())
+        if let smallest = links.indices.min(by: { links[$0] < links[$1] }) {
+            links = Array(links[smallest...] + links[..<smallest])
+        }
+        let cycle = links + [links[0]]
+        guard let first = scope[cycle[0]] else { return }
+        var related: [RelatedSpan] = []
+        for (index, name) in cycle.dropLast().enumerated() {
+            guard let definition = scope[name] else { continue }
+            let next = cycle[index + 1]
+            related.append(
+                RelatedSpan(
+                    locate("${\(next)}", definition.value.span, 0), "`\(name)` uses `\(next)` here"))
+        }
+        report(
+            Diagnostic(
+                .macroCycle, "macros refer to each other in a cycle: " + cycle.joined(separator: " → "),
+                at: first.name.span, related: related,
+                help: "break the cycle: one of these macros must not refer back"))
+    }
+
+    private mutating func report(_ diagnostic: Diagnostic) {
+        if !diagnostics.contains(where: { $0.span == diagnostic.span && $0.code == diagnostic.code }) {
+            diagnostics.append(diagnostic)
+        }
+    }
+}

@@ -1,0 +1,158 @@
+/// Builds the typed ``Config`` from a syntax tree that has been schema-checked.
+public enum ConfigDecoder {
+    /// Decodes `root`. Never fails: missing or mistyped values are simply absent.
+    public static func decode(_ root: YAMLNode) -> Config {
+        var config = Config(root: root)
+        config.macros = macros(root["macros"])
+        for (id, node) in root["models"]?.locatedEntries ?? [] {
+            config.models.append(model(id: id, node: node))
+        }
+        config.filters = root["filters"].flatMap(filters)
+        config.preload = root.at("hooks", "on_startup", "preload")?.locatedStrings ?? []
+
+        if let legacy = root.entry("groups") {
+            config.legacyRouting.append(legacy.key.span)
+        }
+        if let legacy = root.entry("matrix") {
+            config.legacyRouting.append(legacy.key.span)
+        }
+        let router = root.at("routing")?.entry("router")
+        config.routerSpan = router?.key.span
+        config.routerUse = router?.value["use"]?.locatedString
+        let settings = router?.value["settings"]
+        let groupsNode = root["groups"] ?? settings?["groups"]
+        for (name, node) in groupsNode?.locatedEntries ?? [] {
+            config.groups.append(group(name: name, node: node))
+        }
+        if let entry = root.entry("matrix") ?? settings?.entry("matrix") {
+            config.matrix = matrix(entry.value, span: entry.key.span)
+        }
+        for (key, value) in root.at("routing", "scheduler", "settings", "fifo", "priority")?.locatedEntries ?? [] {
+            if let priority = value.intValue { config.priorities.append((key, priority)) }
+        }
+        for (name, node) in root["profiles"]?.locatedEntries ?? [] {
+            var profile = ProfileConfig(name: name)
+            for (key, target) in node["pins"]?.locatedEntries ?? [] where target.scalar != nil {
+                let text = target.isNull ? nil : target.locatedString
+                profile.pins.append((key, text.flatMap { $0.value.isEmpty ? nil : $0 }))
+            }
+            config.profiles.append(profile)
+        }
+        for (id, node) in root["selectors"]?.locatedEntries ?? [] {
+            config.selectors.append(
+                SelectorConfig(
+                    id: id, strategy: node["strategy"]?.locatedString,
+                    targets: node["targets"]?.locatedStrings ?? []))
+        }
+        for (id, node) in root["peers"]?.locatedEntries ?? [] {
+            config.peers.append(
+                PeerConfig(id: id, proxy: node["proxy"]?.locatedString, models: node["models"]?.locatedStrings ?? []))
+        }
+        config.startPort = root["startPort"]?.intValue ?? 5800
+        if let node = root["healthCheckTimeout"], let value = node.intValue {
+            config.healthCheckTimeout = Located(value, at: node.span)
+        }
+        config.globalTTL = root["globalTTL"]?.intValue ?? 0
+        config.unloadTimeout = root["unloadTimeout"]?.intValue ?? 10
+        config.includeAliasesInList = root["includeAliasesInList"]?.boolValue ?? false
+        config.apiKeys = root["apiKeys"]?.locatedStrings ?? []
+        config.logLevel = root["logLevel"]?.scalar ?? "info"
+        config.logToStdout = root["logToStdout"]?.scalar ?? "proxy"
+        return config
+    }
+
+    static func macros(_ node: YAMLNode?) -> [MacroDefinition] {
+        (node?.entries ?? []).map { MacroDefinition(name: Located($0.name, at: $0.key.span), value: $0.value) }
+    }
+
+    static func model(id: Located<String>, node: YAMLNode) -> ModelConfig {
+        var model = ModelConfig(id: id, node: node)
+        model.macros = macros(node["macros"])
+        model.cmd = node["cmd"]?.locatedString
+        model.cmdStop = node["cmdStop"]?.locatedString
+        model.proxy = node["proxy"]?.locatedString
+        model.aliases = node["aliases"]?.locatedStrings ?? []
+        model.filters = node["filters"].flatMap(filters)
+        model.checkEndpoint = node["checkEndpoint"]?.locatedString
+        if let ttl = node["ttl"], let value = ttl.intValue { model.ttl = Located(value, at: ttl.span) }
+        model.unlisted = node["unlisted"]?.boolValue ?? false
+        return model
+    }
+
+    static func group(name: Located<String>, node: YAMLNode) -> GroupConfig {
+        var group = GroupConfig(name: name)
+        group.swap = node["swap"]?.boolValue ?? true
+        group.exclusive = node["exclusive"]?.boolValue ?? true
+        group.persistent = node["persistent"]?.boolValue ?? false
+        group.members = node["members"]?.locatedStrings ?? []
+        group.macros = macros(node["macros"])
+        group.filters = node["filters"].flatMap(filters)
+        return group
+    }
+
+    static func filters(_ node: YAMLNode) -> FiltersConfig? {
+        guard node.entries != nil else { return nil }
+        var filters = FiltersConfig(span: node.span)
+        if let strip = node["stripParams"] {
+            if let items = strip.items {
+                filters.stripParams = items.compactMap(\.locatedString).filter { !$0.value.isEmpty }
+            } else if let text = strip.scalar, !strip.isNull {
+                filters.stripParams = splitList(text, node: strip)
+            }
+        }
+        filters.setParams = node["setParams"]?.locatedEntries ?? []
+        filters.defaultParams = node["defaultParams"]?.locatedEntries ?? []
+        filters.clampParams = node["clampParams"]?.locatedEntries ?? []
+        filters.final = node["final"]?.locatedStrings ?? []
+        filters.setParamsByID = node["setParamsByID"]?.locatedEntries ?? []
+        return filters
+    }
+
+    /// Splits `"temperature, top_p"` into names, each with its own span when the
+    /// scalar sits on one line.
+    static func splitList(_ text: String, node: YAMLNode) -> [Located<String>] {
+        let quote = node.style == .plain ? 0 : 1
+        var result: [Located<String>] = []
+        var column = 0
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let leading = part.prefix { $0 == " " || $0 == "\t" }.count
+            let name = part.trimmingWhitespace()
+            if !name.isEmpty {
+                var span = node.span
+                if node.span.start.line == node.span.end.line {
+                    let start = node.span.start.column + quote + column + leading
+                    span = Span(
+                        file: span.file, start: SourceLocation(line: span.start.line, column: start),
+                        end: SourceLocation(line: span.start.line, column: start + name.unicodeScalars.count))
+                }
+                result.append(Located(name, at: span))
+            }
+            column += part.unicodeScalars.count + 1
+        }
+        return result
+    }
+
+    static func matrix(_ node: YAMLNode, span: Span) -> MatrixConfig {
+        var matrix = MatrixConfig(span: span)
+        for (key, value) in node["vars"]?.locatedEntries ?? [] {
+            if let target = value.locatedString { matrix.vars.append((key, target)) }
+        }
+        for (key, value) in node["sets"]?.locatedEntries ?? [] {
+            if let expression = value.locatedString { matrix.sets.append((key, expression)) }
+        }
+        for (key, value) in node["evict_costs"]?.locatedEntries ?? [] {
+            if let cost = value.intValue { matrix.evictCosts.append((key, Located(cost, at: value.span))) }
+        }
+        return matrix
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces, tabs and newlines.
+    func trimmingWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = lastIndex(where: { !isSpace($0) })!
+        return String(self[first...last])
+    }
+}

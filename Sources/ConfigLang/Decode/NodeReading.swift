@@ -1,0 +1,38 @@
+/// Lenient typed reads from a validated tree: a value of the wrong type reads as nil
+/// (the validator has already reported it).
+extension YAMLNode {
+    /// The scalar as text, with its span.
+    var locatedString: Located<String>? {
+        guard let text = scalar, !isNull else { return nil }
+        return Located(text, at: span)
+    }
+
+    /// A plain integer scalar.
+    var intValue: Int? {
+        guard let text = scalar, isPlainScalar else { return nil }
+        return ScalarParsing.integer(text)
+    }
+
+    /// A plain boolean scalar.
+    var boolValue: Bool? {
+        guard let text = scalar, isPlainScalar else { return nil }
+        return ScalarParsing.boolean(text)
+    }
+
+    /// A list of scalars as located strings (non-scalar items are skipped).
+    var locatedStrings: [Located<String>] {
+        (items ?? []).compactMap(\.locatedString)
+    }
+
+    /// Mapping entries as (located key, value node).
+    var locatedEntries: [(key: Located<String>, value: YAMLNode)] {
+        (entries ?? []).map { (Located($0.name, at: $0.key.span), $0.value) }
+    }
+
+    /// Follows a dotted path of mapping keys.
+    func at(_ path: String...) -> YAMLNode? {
+        var node: YAMLNode? = self
+        for key in path { node = node?[key] }
+        return node
+    }
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Prepares a Debian/Ubuntu machine to build and test swap.
+#
+# Installs the system libraries the package links against (libyaml, libinotifytools)
+# and pkg-config, only when they are missing, then checks that a Swift toolchain is
+# on PATH. Safe to run repeatedly: on a ready machine it changes nothing.
+set -euo pipefail
+
+packages=(libyaml-dev libinotifytools0-dev pkg-config)
+
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+if ! command -v swift >/dev/null 2>&1; then
+    die "swift is not on PATH. Install Swift 6.x (https://www.swift.org/install/linux/) and make sure 'swift --version' works, then run this script again."
+fi
+swift_version=$(swift --version 2>/dev/null | sed -n 's/.*Swift version \([0-9][0-9.]*\).*/\1/p' | head -n 1 || true)
+say "found swift ${swift_version:-(unknown version)} at $(command -v swift)"
+case "$swift_version" in
+    6.*) ;;
+    *) say "warning: this package needs Swift 6.x; the build may fail with this toolchain" ;;
+esac
+
+if ! command -v dpkg >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    say "dpkg/apt-get not found: not a Debian-like system, so nothing is installed."
+    say "make sure these (or your distribution's equivalents) are present: ${packages[*]}"
+    exit 0
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    if dpkg -s "$package" 2>/dev/null | grep -q '^Status: install ok installed$'; then
+        say "$package is already installed"
+    else
+        missing+=("$package")
+    fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    say "all system packages present"
+    exit 0
+fi
+
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        as_root=(sudo)
+    else
+        die "missing packages: ${missing[*]}; not running as root and sudo is not available. Install them as root: apt-get update && apt-get install -y ${missing[*]}"
+    fi
+fi
+
+say "missing packages: ${missing[*]}"
+say "running: ${as_root[*]:+${as_root[*]} }apt-get update"
+"${as_root[@]}" apt-get update
+say "running: ${as_root[*]:+${as_root[*]} }apt-get install -y --no-install-recommends ${missing[*]}"
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}"
+say "installed: ${missing[*]}"
