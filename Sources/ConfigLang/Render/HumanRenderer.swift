@@ -22,7 +22,8 @@
 /// multiple of `LineLayout.tabWidth` in the source line and the underline alike, combining
 /// marks take no cell and common East Asian wide characters take two, so the
 /// underline stays under its text. Control characters in the source line are shown
-/// as `�`, so a config file cannot send escape sequences to the terminal.
+/// as `�`, so a config file cannot send escape sequences to the terminal. Lines
+/// of a multi-line help after the first are indented to line up with the first.
 struct HumanRenderer {
     /// Files to quote source lines from, keyed by name.
     let sources: [String: SourceFile]
@@ -66,8 +67,11 @@ struct HumanRenderer {
             output += snippet(related.span, gutterWidth: gutterWidth, underlineStyle: .cyan)
         }
         if let help = diagnostic.help {
-            output += String(repeating: " ", count: gutterWidth + 1) + paint("=", .bold, .blue)
-            output += " " + paint("help", .bold) + ": \(help)\n"
+            let indent = String(repeating: " ", count: gutterWidth + 1)
+            let continuation = "\n" + indent + String(repeating: " ", count: "= help: ".count)
+            let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
+            output += indent + paint("=", .bold, .blue) + " " + paint("help", .bold) + ": "
+            output += lines.joined(separator: continuation) + "\n"
         }
         return output
     }
