@@ -104,8 +104,9 @@ struct RendererGoldenTests {
         #expect(!sourceLine.contains("\t"))
         let macro = try #require(sourceLine.range(of: "${PROT}"))
         let caret = try #require(underline.firstIndex(of: "^"))
-        #expect(sourceLine.distance(from: sourceLine.startIndex, to: macro.lowerBound)
-            == underline.distance(from: underline.startIndex, to: caret))
+        #expect(
+            sourceLine.distance(from: sourceLine.startIndex, to: macro.lowerBound)
+                == underline.distance(from: underline.startIndex, to: caret))
         #expect(underline.hasSuffix("^~~~~~~"))
     }
 
@@ -117,9 +118,21 @@ struct RendererGoldenTests {
         let underline = lines[sourceIndex + 1]
         let quote = try #require(sourceLine.firstIndex(of: "\""))
         let caret = try #require(underline.firstIndex(of: "^"))
-        #expect(sourceLine.distance(from: sourceLine.startIndex, to: quote)
-            == underline.distance(from: underline.startIndex, to: caret))
+        #expect(
+            sourceLine.distance(from: sourceLine.startIndex, to: quote)
+                == underline.distance(from: underline.startIndex, to: caret))
         #expect(underline.hasSuffix("^" + String(repeating: "~", count: 14)))
+    }
+
+    @Test("line layout: tabs, wide characters, combining marks and control characters")
+    func lineLayout() {
+        let tabbed = LineLayout("a\tb\t\tc")
+        #expect(tabbed.text == "a   b       c")
+        #expect(tabbed.cells == [0, 1, 4, 5, 8, 12, 13])
+        #expect(LineLayout("日本x").cell(atColumn: 3) == 4)
+        #expect(LineLayout("e\u{301}x").cell(atColumn: 3) == 1)
+        #expect(LineLayout("a\u{1B}[31m").text == "a\u{FFFD}[31m")
+        #expect(LineLayout("ab").cell(atColumn: 5) == 4)
     }
 
     @Test("colour escapes appear only when asked for")
@@ -249,7 +262,8 @@ struct RendererGoldenTests {
         #expect(GitHubRenderer.escapedProperty("a:b,c%d\n") == "a%3Ab%2Cc%25d%0A")
         let lines = Self.render(.github).split(separator: "\n")
         #expect(lines.count == Self.diagnostics.count)
-        #expect(lines.allSatisfy { $0.hasPrefix("::error ") || $0.hasPrefix("::warning ") || $0.hasPrefix("::notice ") })
+        let commands = ["::error ", "::warning ", "::notice "]
+        #expect(lines.allSatisfy { line in commands.contains { line.hasPrefix($0) } })
     }
 
     // MARK: - Explanations

@@ -2,8 +2,9 @@ extension DiagnosticCode {
     /// Finds a code by its text as a user types it: `SL201`, `sl201`, `201` or the
     /// kebab-case name (`unknown-key`). Surrounding whitespace is ignored.
     public static func parse(_ text: String) -> DiagnosticCode? {
-        let trimmed = String(text.unicodeScalars.drop { $0 == " " || $0 == "\t" }.reversed()
-            .drop { $0 == " " || $0 == "\t" }.reversed().map(Character.init))
+        var trimmed = Substring(text)
+        while trimmed.first?.isWhitespace == true { trimmed.removeFirst() }
+        while trimmed.last?.isWhitespace == true { trimmed.removeLast() }
         let upper = trimmed.uppercased()
         if let code = DiagnosticCode(rawValue: upper) { return code }
         if let code = DiagnosticCode(rawValue: "SL" + upper) { return code }
