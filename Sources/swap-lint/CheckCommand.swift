@@ -35,24 +35,14 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         var configs: [[String]] = files.map { [$0] }
-        if let directory = configDirectory {
-            configs = [files + (try directoryFiles(directory))]
-        }
+        if configDirectory != nil { configs = [files] }
         var all: [Diagnostic] = []
         var sources: [String: SourceFile] = [:]
         let environment = ProcessInfo.processInfo.environment
         for paths in configs {
-            var config: [SourceFile] = []
-            for path in paths {
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    FileHandle.standardError.write(Data("swap-lint: cannot read \(path): no such file or not readable\n".utf8))
-                    throw ExitCode(3)
-                }
-                let source = SourceFile(name: path, bytes: [UInt8](data))
-                sources[path] = source
-                config.append(source)
-            }
-            all += ConfigChecker.check(config, environment: environment).diagnostics
+            let config = try ConfigInput.load(files: paths, directory: configDirectory)
+            sources.merge(ConfigInput.byName(config)) { first, _ in first }
+            all += PlanBuilder.compile(config, environment: environment).diagnostics
         }
         let useColor: Bool =
             switch color {
@@ -61,22 +51,10 @@ struct CheckCommand: ParsableCommand {
             case .auto: isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"] == nil
             }
         let output = DiagnosticRenderer.render(all, format: format, sources: sources, color: useColor)
-        if !output.isEmpty || format == .json || format == .sarif {
-            FileHandle.standardOutput.write(Data(output.utf8))
-        }
+        FileHandle.standardOutput.write(Data(output.utf8))
         let threshold = strict ? min(failLevel, .warning) : failLevel
         if all.contains(where: { $0.severity >= threshold }) {
             throw ExitCode(1)
-        }
-    }
-
-    private func directoryFiles(_ directory: String) throws -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-            FileHandle.standardError.write(Data("swap-lint: cannot read directory \(directory)\n".utf8))
-            throw ExitCode(3)
-        }
-        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
-            directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0
         }
     }
 }

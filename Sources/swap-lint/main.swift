@@ -14,7 +14,7 @@ struct SwapLint: ParsableCommand {
         discussion: "Exit codes: 0 no problems at or above --fail-level, 1 problems found, 2 bad command line, "
             + "3 input could not be read or internal error.",
         version: SwapVersion.current,
-        subcommands: [CheckCommand.self, SchemaCommand.self, ExplainCommand.self],
+        subcommands: [CheckCommand.self, PlanCommand.self, DiffCommand.self, SchemaCommand.self, ExplainCommand.self],
         defaultSubcommand: CheckCommand.self
     )
 }

@@ -13,6 +13,10 @@ public enum ConfigChecker {
         public var config: Config?
         /// Every diagnostic, suppressions applied, sorted by position.
         public var diagnostics: [Diagnostic]
+        /// Each model's node with macros expanded (`${PORT}` still in place), by model ID.
+        public var expandedModels: [String: YAMLNode] = [:]
+        /// The sources, by name, for stages that need exact spans.
+        public var sources: [String: SourceFile] = [:]
     }
 
     /// Checks `files` as one config (the first is the main file; the rest are merged
@@ -32,6 +36,7 @@ public enum ConfigChecker {
             }
         }
         var config: Config?
+        var expandedModels: [String: YAMLNode] = [:]
         let (merged, mergeDiagnostics) = ConfigMerge.merge(roots)
         diagnostics += mergeDiagnostics
         if parsed, let merged {
@@ -47,6 +52,18 @@ public enum ConfigChecker {
                 var macros = MacroCheck(config: decoded, sources: sources)
                 macros.run()
                 diagnostics += macros.diagnostics
+                expandedModels = macros.expandedModels
+                var typed = SchemaValidator()
+                for (id, node) in expandedModels {
+                    typed.validate(node, as: .object(ConfigSchema.model), path: "models.\(id)")
+                }
+                let known = Set(diagnostics.map { [$0.code.rawValue, "\($0.span)"] })
+                for diagnostic in typed.diagnostics
+                where [.typeMismatch, .outOfRange, .invalidValue, .invalidDuration].contains(diagnostic.code)
+                    && !known.contains([diagnostic.code.rawValue, "\(diagnostic.span)"])
+                {
+                    diagnostics.append(diagnostic)
+                }
                 var references = ReferenceCheck(config: decoded)
                 references.run()
                 diagnostics += references.diagnostics
@@ -69,6 +86,8 @@ public enum ConfigChecker {
         for diagnostic in diagnostics where byFile[diagnostic.span.file]?.suppresses(diagnostic) != true {
             suppressed.append(diagnostic)
         }
-        return Result(config: config, diagnostics: suppressed.sortedByPosition())
+        return Result(
+            config: config, diagnostics: suppressed.sortedByPosition(), expandedModels: expandedModels,
+            sources: sources)
     }
 }

@@ -7,6 +7,8 @@ struct MacroCheck {
     let config: Config
     let sources: [String: SourceFile]
     var diagnostics: [Diagnostic] = []
+    /// Each model's node with macros expanded (`${PORT}` still in place), by model ID.
+    var expandedModels: [String: YAMLNode] = [:]
 
     init(config: Config, sources: [String: SourceFile]) {
         self.config = config
@@ -50,7 +52,7 @@ struct MacroCheck {
             var expander = MacroExpander(
                 scope: scope, modelID: model.id.value, sources: sources,
                 context: (model.id.span, "while expanding model `\(model.id.value)`"))
-            expandAll(model.node, path: [], expander: &expander)
+            expandedModels[model.id.value] = expander.expandNode(model.node)
             for diagnostic in expander.diagnostics where !diagnostics.contains(diagnostic) {
                 diagnostics.append(diagnostic)
             }

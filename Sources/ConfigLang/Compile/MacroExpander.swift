@@ -28,6 +28,48 @@ struct MacroExpander {
         self.context = context
     }
 
+    /// Expands every scalar of a model's node (macro definitions themselves are
+    /// skipped). A scalar that is exactly one `${name}` of a plain macro stays plain,
+    /// so the macro's type (number, boolean) carries over. `cmd` and `cmdStop` lose
+    /// their `#` comment lines first, as llama-swap does.
+    mutating func expandNode(_ node: YAMLNode, path: [String] = []) -> YAMLNode {
+        var copy = node
+        switch node.kind {
+        case .scalar(var text, let style):
+            if path == ["cmd"] || path == ["cmdStop"] { text = ShellWords.stripCommentLines(text) }
+            guard text.contains("${") else {
+                copy.kind = .scalar(text, style)
+                return copy
+            }
+            let expanded = expand(text, at: node, allowPID: path == ["cmdStop"])
+            var newStyle = style
+            let references = MacroReference.scan(text)
+            if references.count == 1, references[0].range == 0..<text.utf8.count,
+                let definition = scope[references[0].name]
+            {
+                newStyle = definition.value.style == .plain ? .plain : .doubleQuoted
+            }
+            copy.kind = .scalar(expanded, newStyle)
+        case .sequence(let items):
+            copy.kind = .sequence(items.map { expandNode($0, path: path + ["[]"]) })
+        case .mapping(let entries):
+            var result: [YAMLEntry] = []
+            for entry in entries {
+                if path.isEmpty, entry.name == "macros" {
+                    result.append(entry)
+                    continue
+                }
+                var key = entry.key
+                if path == ["filters", "setParamsByID"], entry.name.contains("${") {
+                    key.kind = .scalar(expand(entry.name, at: entry.key), entry.key.style ?? .plain)
+                }
+                result.append(YAMLEntry(key: key, value: expandNode(entry.value, path: path + [entry.name])))
+            }
+            copy.kind = .mapping(result)
+        }
+        return copy
+    }
+
     /// Expands a scalar written at `node` (`allowPID` only for `cmdStop`).
     mutating func expand(_ text: String, at node: YAMLNode, allowPID: Bool = false) -> String {
         var stack: [String] = []

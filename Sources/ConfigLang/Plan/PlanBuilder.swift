@@ -1,0 +1,208 @@
+import Foundation
+
+/// Turns a checked config into a ``Plan``: splits commands into argv, assigns
+/// `${PORT}` slots, folds parameter locks, normalises routing and computes each
+/// model's fingerprints.
+public enum PlanBuilder {
+    /// The plan, or nil when the config has errors; plus this stage's diagnostics.
+    public struct Result: Sendable {
+        /// The plan, present only when no stage reported an error.
+        public var plan: Plan?
+        /// Every diagnostic of the check and of this stage, sorted.
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Compiles `files` all the way to a plan.
+    public static func compile(_ files: [SourceFile], environment: [String: String]) -> Result {
+        let checked = ConfigChecker.check(files, environment: environment)
+        guard let config = checked.config else { return Result(plan: nil, diagnostics: checked.diagnostics) }
+        var builder = Builder(config: config, expanded: checked.expandedModels)
+        var hasher = FNV1a()
+        for file in files { hasher.add(file.bytes) }
+        let plan = builder.build(sourceHash: hasher.hex)
+        let diagnostics = (checked.diagnostics + builder.diagnostics).sortedByPosition()
+        return Result(plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics)
+    }
+
+    struct Builder {
+        let config: Config
+        let expanded: [String: YAMLNode]
+        var diagnostics: [Diagnostic] = []
+
+        init(config: Config, expanded: [String: YAMLNode]) {
+            self.config = config
+            self.expanded = expanded
+        }
+
+        mutating func build(sourceHash: String) -> Plan {
+            var groupOf: [String: GroupConfig] = [:]
+            for group in config.groups {
+                for member in group.members where groupOf[member.value] == nil { groupOf[member.value] = group }
+            }
+            var nextPort = config.startPort
+            var models: [String: ModelPlan] = [:]
+            var names: [String: String] = [:]
+            for model in config.models.sorted(by: { $0.id.value < $1.id.value }) {
+                guard let node = expanded[model.id.value] else { continue }
+                let plan = modelPlan(model, node: node, group: groupOf[model.id.value], nextPort: &nextPort)
+                models[model.id.value] = plan
+                names[model.id.value] = model.id.value
+            }
+            for model in config.models {
+                guard let plan = models[model.id.value] else { continue }
+                for alias in plan.aliases + plan.locksByRequestedID.keys.sorted() where names[alias] == nil {
+                    names[alias] = model.id.value
+                }
+            }
+            return Plan(
+                sourceHash: sourceHash, settings: settings(), models: models, routing: routing(names: names),
+                names: names, peers: peers(), selectors: selectors(), profiles: profiles(),
+                preload: config.preload.compactMap { names[$0.value] })
+        }
+
+        func settings() -> PlanSettings {
+            PlanSettings(
+                healthCheckTimeout: max(15, config.healthCheckTimeout?.value ?? 120), globalTTL: config.globalTTL,
+                unloadTimeout: config.unloadTimeout, startPort: config.startPort,
+                includeAliasesInList: config.includeAliasesInList, apiKeys: config.apiKeys.map(\.value),
+                logLevel: config.logLevel, logToStdout: config.logToStdout)
+        }
+
+        mutating func modelPlan(_ model: ModelConfig, node: YAMLNode, group: GroupConfig?, nextPort: inout Int)
+            -> ModelPlan
+        {
+            let cmdText = node["cmd"]?.scalar ?? ""
+            let argv = words(cmdText, at: node["cmd"]?.span ?? model.id.span)
+            let stop = node["cmdStop"]?.scalar.flatMap { text in
+                text.trimmingWhitespace().isEmpty ? nil : words(text, at: node["cmdStop"]!.span)
+            }
+            let usesPort = cmdText.contains("${PORT}")
+            var port: PortSlot?
+            if usesPort {
+                port = PortSlot(offline: nextPort)
+                nextPort += 1
+            }
+            let proxyNode = node["proxy"]
+            let proxy = proxyNode?.scalar.flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:${PORT}"
+            if proxy.contains("${PORT}") && !usesPort {
+                diagnostics.append(
+                    Diagnostic(
+                        .portInProxyOnly,
+                        proxyNode == nil
+                            ? "model `\(model.id.value)` has no `proxy` and its `cmd` does not use `${PORT}`"
+                            : "`proxy` uses `${PORT}` but `cmd` does not", at: proxyNode?.span ?? model.id.span,
+                        help: "put `--port ${PORT}` in `cmd`, or give `proxy` the fixed address the backend listens on"))
+            }
+            let check = node["checkEndpoint"]?.scalar ?? "/health"
+            let ttl = node["ttl"]?.intValue ?? -1
+            let unload = node["unloadTimeout"]?.intValue ?? 0
+            let limit = node["concurrencyLimit"]?.intValue ?? 0
+            let env = node["env"]?.locatedStrings.map(\.value) ?? []
+
+            var folding = LockFolding()
+            if let filters = config.filters { folding.add(.init(label: "global", filters: filters)) }
+            if let group, let filters = group.filters {
+                folding.add(.init(label: "group `\(group.name.value)`", filters: filters))
+            }
+            let modelFilters = node["filters"].flatMap(ConfigDecoder.filters)
+            if let modelFilters { folding.add(.init(label: "model `\(model.id.value)`", filters: modelFilters)) }
+            var byID: [String: ParameterLocks] = [:]
+            var provenance = folding.provenance
+            for (key, params) in modelFilters?.setParamsByID ?? [] {
+                var specific = folding
+                specific.diagnostics = []
+                specific.addRequestedID(key, params: params)
+                diagnostics += specific.diagnostics
+                if key.value == model.id.value {
+                    folding = specific
+                    provenance = folding.provenance
+                } else {
+                    byID[key.value] = specific.locks
+                }
+            }
+            diagnostics += folding.diagnostics
+
+            var plan = ModelPlan(
+                id: model.id.value, argvTemplate: argv, stopTemplate: stop, env: env, proxyTemplate: proxy, port: port,
+                checkEndpoint: check == "none" ? nil : (check.isEmpty ? "/health" : check),
+                ttl: ttl < 0 ? config.globalTTL : ttl, unloadTimeout: unload > 0 ? unload : config.unloadTimeout,
+                concurrencyLimit: limit > 0 ? limit : 10,
+                aliases: node["aliases"]?.locatedStrings.map(\.value) ?? [],
+                useModelName: node["useModelName"]?.scalar.flatMap { $0.isEmpty ? nil : $0 },
+                name: node["name"]?.scalar, description: node["description"]?.scalar,
+                unlisted: node["unlisted"]?.boolValue ?? false,
+                metadata: node["metadata"].flatMap { $0.isNull ? nil : JSONValue(yaml: $0) },
+                locks: folding.locks, locksByRequestedID: byID, lockProvenance: provenance,
+                group: group?.name.value ?? GroupPlan.defaultName, processFingerprint: "", liveFingerprint: "")
+            plan.processFingerprint = Fingerprint.process(plan)
+            plan.liveFingerprint = Fingerprint.live(plan)
+            return plan
+        }
+
+        mutating func words(_ text: String, at span: Span) -> [String] {
+            do {
+                return try ShellWords.split(text)
+            } catch {
+                diagnostics.append(
+                    Diagnostic(
+                        .commandSyntax, "the command cannot be split into words: \(error.message)", at: span,
+                        help: "close the quote, or escape it with a backslash"))
+                return []
+            }
+        }
+
+        func routing(names: [String: String]) -> RoutingPlan {
+            var groups = config.groups.map {
+                GroupPlan(
+                    name: $0.name.value, swap: $0.swap, exclusive: $0.exclusive, persistent: $0.persistent,
+                    members: $0.members.map(\.value).filter { id in config.models.contains { $0.id.value == id } })
+            }
+            let grouped = Set(groups.flatMap(\.members))
+            let ungrouped = config.models.map(\.id.value).filter { !grouped.contains($0) }.sorted()
+            if !ungrouped.isEmpty {
+                groups.append(
+                    GroupPlan(name: GroupPlan.defaultName, swap: true, exclusive: true, persistent: false, members: ungrouped))
+            }
+            var priorities: [String: Int] = [:]
+            for (key, value) in config.priorities {
+                if let id = names[key.value] { priorities[id] = value }
+            }
+            let matrixEngine = config.routerUse?.value == "matrix" || (config.routerUse == nil && config.matrix != nil)
+            return RoutingPlan(
+                engine: matrixEngine ? "matrix" : "group", groups: groups, matrixSets: [], evictCosts: [:],
+                priorities: priorities)
+        }
+
+        func peers() -> [String: PeerPlan] {
+            var result: [String: PeerPlan] = [:]
+            for peer in config.peers {
+                result[peer.id.value] = PeerPlan(proxy: peer.proxy?.value ?? "", models: peer.models.map(\.value))
+            }
+            return result
+        }
+
+        func selectors() -> [String: SelectorPlan] {
+            var result: [String: SelectorPlan] = [:]
+            for selector in config.selectors {
+                result[selector.id.value] = SelectorPlan(
+                    strategy: selector.strategy?.value ?? "warm", targets: selector.targets.map(\.value))
+            }
+            return result
+        }
+
+        func profiles() -> [String: ProfilePlan] {
+            var result: [String: ProfilePlan] = [:]
+            for profile in config.profiles {
+                var pins: [String: String?] = [:]
+                for pin in profile.pins { pins[pin.key.value] = .some(pin.target?.value) }
+                result[profile.name.value] = ProfilePlan(pins: pins)
+            }
+            return result
+        }
+    }
+}
+
+extension GroupPlan {
+    /// The name of the group ungrouped models form.
+    public static let defaultName = "(default)"
+}

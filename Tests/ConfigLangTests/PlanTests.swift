@@ -1,0 +1,216 @@
+import Foundation
+import Testing
+
+@testable import ConfigLang
+
+/// The plan stage: argv, `${PORT}`, proxy, locks and fingerprints.
+struct PlanTests {
+    static func compile(_ yaml: String, environment: [String: String] = [:]) -> PlanBuilder.Result {
+        PlanBuilder.compile([SourceFile(name: "t.yaml", text: yaml)], environment: environment)
+    }
+
+    static func corpusPlan(_ file: String) throws -> Plan {
+        let url = TestPaths.corpus.appendingPathComponent(file)
+        let result = PlanBuilder.compile(
+            [SourceFile(name: file, bytes: try TestPaths.bytes(url))], environment: ProcessInfo.processInfo.environment)
+        return try #require(result.plan, "\(file): \(result.diagnostics.filter { $0.severity == .error }.map(\.message))")
+    }
+
+    // Expectations written by hand from llama-swap's rules (sorted model IDs get ports
+    // from startPort 5800; folded `>` blocks join lines with spaces; the default proxy is
+    // http://localhost:${PORT}) for corpus files 02 and 04.
+    @Test(
+        "corpus subset 02 and 04: argv, port and proxy as llama-swap would produce",
+        .enabled(if: TestPaths.corpusExists || TestPaths.isCI, "corpus not found"))
+    func corpusSubset() throws {
+        let harbor = try Self.corpusPlan("02-acerspyro-beellama-stack.yaml")
+        let gemma = try #require(harbor.models["gemma-tools"])
+        #expect(gemma.port?.offline == 5800)
+        #expect(harbor.models["qwen-logic"]?.port?.offline == 5801)
+        #expect(
+            gemma.argv(port: 5800) == [
+                "llama-server", "-hf", "unsloth/gemma-4-26B-A4B-it-GGUF:Q5_K_XL", "--port", "5800", "--flash-attn",
+                "auto", "-c", "32768", "--no-mmproj-offload", "--no-mmap", "-fitt", "2000", "--n-cpu-moe", "15",
+                "--cache-type-k", "turbo4", "--cache-type-v", "turbo4", "--reasoning", "off",
+            ])
+        #expect(gemma.proxy(port: 5800) == "http://localhost:5800")
+        #expect(gemma.ttl == 300)
+
+        let local = try Self.corpusPlan("04-altpsyche-local-llm.yaml")
+        #expect(local.models.mapValues { $0.port?.offline } == [
+            "chat": 5800, "coder": 5801, "embed": 5802, "fim": 5803, "planner": 5804,
+        ])
+        let chat = try #require(local.models["chat"])
+        #expect(
+            chat.argv(port: 5800) == [
+                "C:/local-llm/bin/llama-server.exe", "--port", "5800", "-ngl", "99", "--flash-attn", "on", "-m",
+                "C:/local-llm/models/qwen3-14b-q4_k_m.gguf", "-c", "16384", "--cache-type-k", "q8_0",
+                "--cache-type-v", "q8_0",
+            ])
+        #expect(chat.locks.set == ["temperature": .double(0.7), "top_p": .double(0.9)])
+        #expect(chat.group == "ondemand")
+        #expect(local.models["fim"]?.group == GroupPlan.defaultName)
+        #expect(local.models["embed"]?.ttl == 0)
+    }
+
+    @Test(
+        "every corpus config marked compile produces a plan",
+        .enabled(if: TestPaths.corpusExists || TestPaths.isCI, "corpus not found"),
+        arguments: try CorpusTests.rows().filter { $0.expect == "compile" })
+    func corpusPlans(_ row: CorpusTests.Row) throws {
+        let url = TestPaths.corpus.appendingPathComponent(row.file)
+        let result = PlanBuilder.compile([SourceFile(name: row.file, bytes: try TestPaths.bytes(url))], environment: row.environment)
+        #expect(result.plan != nil, "\(row.file): \(result.diagnostics.filter { $0.severity == .error }.map { "\($0.span.start.line):\($0.span.start.column) \($0.message)" })")
+    }
+
+    @Test("a macro that is exactly ${name} keeps its type; ${MODEL_ID} and comment lines")
+    func typedMacros() throws {
+        let result = Self.compile(
+            """
+            macros:
+              ctx: 4096
+              base: "/bin/server --port ${PORT}"
+            models:
+              m1:
+                macros:
+                  ttl-seconds: 60
+                cmd: |
+                  # a comment line that llama-swap drops
+                  ${base} --ctx ${ctx}
+                  --alias ${MODEL_ID}
+                ttl: ${ttl-seconds}
+                metadata:
+                  context: ${ctx}
+                  note: "ctx=${ctx}"
+            """)
+        let plan = try #require(result.plan, "\(result.diagnostics.map(\.message))")
+        let model = try #require(plan.models["m1"])
+        #expect(model.argv(port: 5800) == ["/bin/server", "--port", "5800", "--ctx", "4096", "--alias", "m1"])
+        #expect(model.ttl == 60)
+        #expect(model.metadata == .object(["context": .integer(4096), "note": .string("ctx=4096")]))
+    }
+
+    @Test("locks fold global → group → model with final, and apply strip → default → set → clamp")
+    func lockFolding() throws {
+        let result = Self.compile(
+            """
+            filters:
+              stripParams: "logit_bias"
+              clampParams:
+                max_tokens: {max: 4096}
+            groups:
+              coders:
+                members: [coder]
+                filters:
+                  setParams: {temperature: 0, top_k: 1}
+                  final: [temperature]
+            models:
+              coder:
+                cmd: /bin/server --port ${PORT}
+                filters:
+                  defaultParams: {top_p: 0.9}
+                  setParamsByID:
+                    "coder:creative": {top_k: 40}
+              chat:
+                cmd: /bin/server --port ${PORT}
+            """)
+        let plan = try #require(result.plan, "\(result.diagnostics.map(\.message))")
+        let coder = try #require(plan.models["coder"])
+        #expect(coder.locks.strip == ["logit_bias"])
+        #expect(coder.locks.set == ["temperature": .integer(0), "top_k": .integer(1)])
+        #expect(coder.locks.defaults == ["top_p": .double(0.9)])
+        #expect(coder.locks.clamp["max_tokens"] == ClampRange(min: nil, max: 4096))
+        #expect(coder.locksByRequestedID["coder:creative"]?.set["top_k"] == .integer(40))
+        #expect(plan.names["coder:creative"] == "coder")
+        #expect(coder.lockProvenance["temperature"]?.contains { $0.level == "group `coders`" && $0.kind == "final" } == true)
+        #expect(plan.models["chat"]?.locks.set.isEmpty == true)
+
+        let body = JSONValue.object([
+            "model": .string("coder"), "temperature": .double(1.5), "logit_bias": .object([:]),
+            "max_tokens": .integer(100_000),
+        ])
+        let applied = coder.locks.apply(to: body)
+        #expect(
+            applied
+                == .object([
+                    "model": .string("coder"), "temperature": .integer(0), "top_k": .integer(1),
+                    "top_p": .double(0.9), "max_tokens": .integer(4096),
+                ]))
+    }
+
+    @Test("lock errors: final overridden, set and strip together, model locked, bad clamp")
+    func lockErrors() {
+        let result = Self.compile(
+            """
+            groups:
+              g:
+                members: [m]
+                filters:
+                  setParams: {temperature: 0}
+                  final: [temperature]
+            models:
+              m:
+                cmd: /bin/server --port ${PORT}
+                filters:
+                  stripParams: "top_p, model"
+                  setParams: {temperature: 1, top_p: 0.5}
+                  clampParams:
+                    max_tokens: {min: 10, max: 1}
+            """)
+        let found = Set(result.diagnostics.map { "\($0.code.rawValue) \($0.span.start.line):\($0.span.start.column)" })
+        #expect(found.isSuperset(of: ["SL602 12:19", "SL601 11:21", "SL603 11:28", "SL604 14:9"]), "\(found)")
+        #expect(result.plan == nil)
+    }
+
+    @Test("proxy with ${PORT} while cmd has none is an error; a fixed proxy is fine")
+    func portRules() {
+        let result = Self.compile(
+            """
+            models:
+              a:
+                cmd: /bin/server --port 9000
+                proxy: http://127.0.0.1:${PORT}
+              b:
+                cmd: /bin/server --port 9001
+                proxy: http://127.0.0.1:9001
+            """)
+        #expect(result.diagnostics.map(\.code) == [.portInProxyOnly])
+        #expect(result.diagnostics.first?.span.start.line == 4)
+    }
+
+    @Test("diff: cmd change restarts, lock change applies live, adding a model renumbers no one")
+    func diff() throws {
+        let base = """
+            models:
+              b-old:
+                cmd: /bin/server --port ${PORT} -m b.gguf
+                filters:
+                  setParams: {temperature: 0.2}
+              c-other:
+                cmd: /bin/server --port ${PORT} -m c.gguf
+            """
+        let old = try #require(Self.compile(base).plan)
+        let live = try #require(Self.compile(base.replacingOccurrences(of: "0.2", with: "0.3")).plan)
+        #expect(Plan.diff(from: old, to: live).applyLive == ["b-old"])
+        #expect(Plan.diff(from: old, to: live).unchanged == ["c-other"])
+        let restart = try #require(Self.compile(base.replacingOccurrences(of: "c.gguf", with: "c2.gguf")).plan)
+        #expect(Plan.diff(from: old, to: restart).restart == ["c-other"])
+        let added = try #require(
+            Self.compile(base + "\n  a-new:\n    cmd: /bin/server --port ${PORT}\n").plan)
+        let diff = Plan.diff(from: old, to: added)
+        #expect(diff.added == ["a-new"])
+        #expect(diff.restart.isEmpty && diff.unchanged == ["b-old", "c-other"])
+        #expect(Plan.diff(from: added, to: old).removed == ["a-new"])
+    }
+
+    @Test("the plan is Codable, deterministic and Equatable")
+    func planCodable() throws {
+        let plan = try #require(Self.compile("models:\n  m:\n    cmd: /bin/x --port ${PORT}\n").plan)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(plan)
+        #expect(try JSONDecoder().decode(Plan.self, from: data) == plan)
+        #expect(try encoder.encode(plan) == data)
+        #expect(PlanRenderer.render(plan, format: .json) == PlanRenderer.render(plan, format: .json))
+    }
+}
