@@ -24,6 +24,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Fail on warnings too (same as --fail-level warning).")
     var strict = false
 
+    @Flag(name: .customLong("check-paths"), help: "Also check that each model's program exists and is executable.")
+    var checkPaths = false
+
     @Option(help: "Colour in human output: auto, always or never.")
     var color: ColorChoice = .auto
 
@@ -42,7 +45,11 @@ struct CheckCommand: ParsableCommand {
         for paths in configs {
             let config = try ConfigInput.load(files: paths, directory: configDirectory)
             sources.merge(ConfigInput.byName(config)) { first, _ in first }
-            all += PlanBuilder.compile(config, environment: environment).diagnostics
+            let result = PlanBuilder.compile(config, environment: environment)
+            all += result.diagnostics
+            if checkPaths, let plan = result.plan {
+                all += PathCheck.check(plan, config: result.config, environment: environment)
+            }
         }
         let useColor: Bool =
             switch color {

@@ -51,6 +51,9 @@ public enum ConfigChecker {
                 let decoded = ConfigDecoder.decode(root)
                 var macros = MacroCheck(config: decoded, sources: sources)
                 macros.run()
+                // A list or mapping as a macro value is reported as SL407, not also as a type mismatch.
+                let nonScalarMacros = Set(macros.diagnostics.filter { $0.code == .macroNotScalar }.map(\.span))
+                diagnostics.removeAll { $0.code == .typeMismatch && nonScalarMacros.contains($0.span) }
                 diagnostics += macros.diagnostics
                 expandedModels = macros.expandedModels
                 var typed = SchemaValidator()

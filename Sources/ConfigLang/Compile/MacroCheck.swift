@@ -53,7 +53,9 @@ struct MacroCheck {
                 scope: scope, modelID: model.id.value, sources: sources,
                 context: (model.id.span, "while expanding model `\(model.id.value)`"))
             expandedModels[model.id.value] = expander.expandNode(model.node)
-            for diagnostic in expander.diagnostics where !diagnostics.contains(diagnostic) {
+            // A problem inside a shared macro is reported once, not once per model using it.
+            for diagnostic in expander.diagnostics
+            where !diagnostics.contains(where: { $0.code == diagnostic.code && $0.span == diagnostic.span }) {
                 diagnostics.append(diagnostic)
             }
         }

@@ -10,18 +10,22 @@ public enum PlanBuilder {
         public var plan: Plan?
         /// Every diagnostic of the check and of this stage, sorted.
         public var diagnostics: [Diagnostic]
+        /// The typed config the plan was built from, when the YAML parsed.
+        public var config: Config?
     }
 
     /// Compiles `files` all the way to a plan.
     public static func compile(_ files: [SourceFile], environment: [String: String]) -> Result {
         let checked = ConfigChecker.check(files, environment: environment)
-        guard let config = checked.config else { return Result(plan: nil, diagnostics: checked.diagnostics) }
+        guard let config = checked.config else {
+            return Result(plan: nil, diagnostics: checked.diagnostics, config: nil)
+        }
         var builder = Builder(config: config, expanded: checked.expandedModels)
         var hasher = FNV1a()
         for file in files { hasher.add(file.bytes) }
         let plan = builder.build(sourceHash: hasher.hex)
         let diagnostics = (checked.diagnostics + builder.diagnostics).sortedByPosition()
-        return Result(plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics)
+        return Result(plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics, config: config)
     }
 
     struct Builder {

@@ -51,8 +51,8 @@ public indirect enum MatrixExpression: Sendable, Hashable {
     public func expand(
         resolve: (String) -> MatrixExpression?
     ) throws(MatrixExpressionError) -> [[String]] {
-        var expander = MatrixExpander(resolve: resolve)
-        return try expander.finish(expander.expand(self, stack: [], origin: nil))
+        let sets = try MatrixExpander.expand(self, stack: [], origin: nil, resolve: resolve)
+        return MatrixExpander.finish(sets)
     }
 
     /// The concrete sets of the set called `name`, as ``expand(resolve:)`` gives
@@ -66,8 +66,8 @@ public indirect enum MatrixExpression: Sendable, Hashable {
             throw MatrixExpressionError(
                 kind: .unknownReference(name), offset: 0, message: "there is no set named `\(name)`")
         }
-        var expander = MatrixExpander(resolve: resolve)
-        return try expander.finish(expander.expand(expression, stack: [name], origin: nil))
+        let sets = try MatrixExpander.expand(expression, stack: [name], origin: nil, resolve: resolve)
+        return MatrixExpander.finish(sets)
     }
 
     /// Every model ID or var the expression names directly (not through `+ref`),
@@ -91,12 +91,11 @@ public indirect enum MatrixExpression: Sendable, Hashable {
 }
 
 /// Expands expressions into concrete sets for ``MatrixExpression``.
-private struct MatrixExpander {
-    let resolve: (String) -> MatrixExpression?
-
+private enum MatrixExpander {
     /// Sets as unsorted name lists, possibly with repeats; `finish` normalises them.
-    mutating func expand(
-        _ expression: MatrixExpression, stack: [String], origin: Int?
+    static func expand(
+        _ expression: MatrixExpression, stack: [String], origin: Int?,
+        resolve: (String) -> MatrixExpression?
     ) throws(MatrixExpressionError) -> [[String]] {
         switch expression {
         case .name(let name, _):
@@ -115,18 +114,18 @@ private struct MatrixExpander {
                     kind: .unknownReference(name), offset: site,
                     message: "`+\(name)` names no set\(via); define it under `sets` or fix the name")
             }
-            return try expand(target, stack: stack + [name], origin: site)
+            return try expand(target, stack: stack + [name], origin: site, resolve: resolve)
         case .or(let operands):
             var result: [[String]] = []
             for operand in operands {
-                result += try expand(operand, stack: stack, origin: origin)
+                result += try expand(operand, stack: stack, origin: origin, resolve: resolve)
                 try check(result.count, origin: origin, expression: expression)
             }
             return result
         case .and(let operands):
             var result: [[String]] = [[]]
             for operand in operands {
-                let right = try expand(operand, stack: stack, origin: origin)
+                let right = try expand(operand, stack: stack, origin: origin, resolve: resolve)
                 try check(result.count * right.count, origin: origin, expression: expression)
                 var product: [[String]] = []
                 product.reserveCapacity(result.count * right.count)
@@ -141,7 +140,7 @@ private struct MatrixExpander {
         }
     }
 
-    private func check(
+    private static func check(
         _ count: Int, origin: Int?, expression: MatrixExpression
     ) throws(MatrixExpressionError) {
         guard count > MatrixExpression.maximumSetCount else { return }
@@ -152,7 +151,7 @@ private struct MatrixExpander {
     }
 
     /// Sorts and de-duplicates each set, then drops sets equal to an earlier one.
-    func finish(_ sets: [[String]]) -> [[String]] {
+    static func finish(_ sets: [[String]]) -> [[String]] {
         var seen: Set<[String]> = []
         var result: [[String]] = []
         for names in sets {
