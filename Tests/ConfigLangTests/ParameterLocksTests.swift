@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import ConfigLang
@@ -155,7 +156,8 @@ struct ParameterLocksTests {
     @Test("apply(toJSON:) parses, applies and serialises compactly with sorted keys")
     func applyToBytes() throws {
         let locks = ParameterLocks(strip: ["top_k"], clamp: ["max_tokens": ClampRange(max: 4096)])
-        let input = #" { "model" : "m", "top_k": 3, "max_tokens": 10000, "messages": [{"role":"user","content":"hi"}] } "#
+        let input =
+            #" { "model" : "m", "top_k": 3, "max_tokens": 10000, "messages": [{"role":"user","content":"hi"}] } "#
         let output = try locks.apply(toJSON: Array(input.utf8))
         #expect(
             String(decoding: output, as: UTF8.self)
@@ -169,13 +171,23 @@ struct ParameterLocksTests {
         }
     }
 
-    @Test("locks round-trip through Codable-shaped equality")
+    @Test("locks are comparable values")
     func locksAreValues() {
         let a = ParameterLocks(strip: ["x"], clamp: ["t": ClampRange(min: 0, max: 1)])
         var b = a
         #expect(a == b)
         b.clamp["t"]?.max = 2
         #expect(a != b)
+    }
+
+    @Test("locks survive a Codable round trip")
+    func locksCodable() throws {
+        let locks = ParameterLocks(
+            strip: ["top_k"], defaults: ["temperature": .double(0.7)],
+            set: ["provider": .object(["zdr": .bool(true), "order": .array([.string("a"), .null])])],
+            clamp: ["max_tokens": ClampRange(max: 4096), "top_p": ClampRange(min: 0.1)])
+        let data = try JSONEncoder().encode(locks)
+        #expect(try JSONDecoder().decode(ParameterLocks.self, from: data) == locks)
     }
 }
 
@@ -371,8 +383,9 @@ struct JSONValueTests {
 
     @Test("JSONValue is Codable as plain JSON-shaped data")
     func codable() throws {
-        let value = try json(#"{"a":[1,2.5,"x",null,true],"b":{}}"#)
-        let locks = ParameterLocks(set: ["v": value])
-        #expect(locks.set["v"] == value)
+        let value = try json(#"{"a":[1,2.5,"x",null,true],"b":{},"c":-7}"#)
+        let data = try JSONEncoder().encode(value)
+        #expect(try JSONDecoder().decode(JSONValue.self, from: data) == value)
+        #expect(try json(String(decoding: data, as: UTF8.self)) == value)
     }
 }

@@ -83,8 +83,9 @@ struct ShellWordsTests {
 
     @Test("outside quotes a backslash escapes the next character")
     func escapedCharacters() throws {
-        #expect(try ShellWords.split(#"/models/my\ model.gguf a\\b \'q\' \"d\""#)
-            == ["/models/my model.gguf", #"a\b"#, "'q'", #""d""#])
+        #expect(
+            try ShellWords.split(#"/models/my\ model.gguf a\\b \'q\' \"d\""#)
+                == ["/models/my model.gguf", #"a\b"#, "'q'", #""d""#])
     }
 
     @Test("an escaped tab is part of the word")
@@ -94,9 +95,10 @@ struct ShellWordsTests {
 
     @Test("backslash-newline outside quotes continues the line")
     func lineContinuation() throws {
-        #expect(try ShellWords.split("llama-server \\\n  --port 8080 \\\n  -m x") == [
-            "llama-server", "--port", "8080", "-m", "x",
-        ])
+        #expect(
+            try ShellWords.split("llama-server \\\n  --port 8080 \\\n  -m x") == [
+                "llama-server", "--port", "8080", "-m", "x",
+            ])
         #expect(try ShellWords.split("ab\\\ncd") == ["abcd"])
     }
 
@@ -112,10 +114,11 @@ struct ShellWordsTests {
 
             """
         let words = try ShellWords.split(ShellWords.stripCommentLines(block))
-        #expect(words == [
-            "/usr/bin/llama-server", "--port", "${PORT}", "-m", "/models/Qwen 3.gguf",
-            "--chat-template-kwargs", #"{"enable_thinking": false}"#,
-        ])
+        #expect(
+            words == [
+                "/usr/bin/llama-server", "--port", "${PORT}", "-m", "/models/Qwen 3.gguf",
+                "--chat-template-kwargs", #"{"enable_thinking": false}"#,
+            ])
     }
 
     @Test("a `>` folded block (one line) splits the same way")
@@ -126,9 +129,10 @@ struct ShellWordsTests {
 
     @Test("no expansion happens")
     func noExpansion() throws {
-        #expect(try ShellWords.split("$HOME ~ *.gguf `id` $(x) ${PORT}") == [
-            "$HOME", "~", "*.gguf", "`id`", "$(x)", "${PORT}",
-        ])
+        #expect(
+            try ShellWords.split("$HOME ~ *.gguf `id` $(x) ${PORT}") == [
+                "$HOME", "~", "*.gguf", "`id`", "$(x)", "${PORT}",
+            ])
     }
 
     @Test("`#` is an ordinary character when splitting")

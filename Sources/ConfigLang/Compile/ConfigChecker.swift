@@ -52,8 +52,11 @@ public enum ConfigChecker {
                 var macros = MacroCheck(config: decoded, sources: sources)
                 macros.run()
                 // A list or mapping as a macro value is reported as SL407, not also as a type mismatch.
-                let nonScalarMacros = Set(macros.diagnostics.filter { $0.code == .macroNotScalar }.map(\.span))
-                diagnostics.removeAll { $0.code == .typeMismatch && nonScalarMacros.contains($0.span) }
+                let nonScalarMacros = Set(
+                    macros.diagnostics.filter { $0.code == .macroNotScalar }.map { [$0.span.file, "\($0.span.start)"] })
+                diagnostics.removeAll {
+                    $0.code == .typeMismatch && nonScalarMacros.contains([$0.span.file, "\($0.span.start)"])
+                }
                 diagnostics += macros.diagnostics
                 expandedModels = macros.expandedModels
                 var typed = SchemaValidator()

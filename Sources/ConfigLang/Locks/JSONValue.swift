@@ -86,6 +86,10 @@ public indirect enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Decodes any JSON-shaped value.
+    ///
+    /// A decoder that cannot tell `1.0` from `1` (Foundation's `JSONDecoder`)
+    /// yields `.integer(1)` for both; use ``init(parsing:)`` and
+    /// ``serialized(sortedKeys:)`` when that distinction must survive.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {

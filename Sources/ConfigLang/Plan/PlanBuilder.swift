@@ -88,7 +88,7 @@ public enum PlanBuilder {
             }
             let proxyNode = node["proxy"]
             let proxy = proxyNode?.scalar.flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:${PORT}"
-            if proxy.contains("${PORT}") && !usesPort {
+            if proxy.contains("${PORT}") && !usesPort && node["cmd"] != nil {
                 diagnostics.append(
                     Diagnostic(
                         .portInProxyOnly,
