@@ -24,10 +24,6 @@ struct BrokenCaseTests {
         .invalidURL,  // SL209
         .invalidPattern,  // SL210
         .ambiguousPeerModel,  // SL307
-        .matrixSyntax,  // SL502
-        .matrixUnknownName,  // SL503
-        .matrixCycle,  // SL504
-        .matrixInvalidName,  // SL505
     ]
 
     /// File names in the folder with the given extension, sorted.

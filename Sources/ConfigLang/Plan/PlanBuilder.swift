@@ -20,7 +20,7 @@ public enum PlanBuilder {
         guard let config = checked.config else {
             return Result(plan: nil, diagnostics: checked.diagnostics, config: nil)
         }
-        var builder = Builder(config: config, expanded: checked.expandedModels)
+        var builder = Builder(config: config, expanded: checked.expandedModels, sources: checked.sources)
         var hasher = FNV1a()
         for file in files { hasher.add(file.bytes) }
         let plan = builder.build(sourceHash: hasher.hex)
@@ -31,11 +31,13 @@ public enum PlanBuilder {
     struct Builder {
         let config: Config
         let expanded: [String: YAMLNode]
+        let sources: [String: SourceFile]
         var diagnostics: [Diagnostic] = []
 
-        init(config: Config, expanded: [String: YAMLNode]) {
+        init(config: Config, expanded: [String: YAMLNode], sources: [String: SourceFile]) {
             self.config = config
             self.expanded = expanded
+            self.sources = sources
         }
 
         mutating func build(sourceHash: String) -> Plan {
@@ -155,7 +157,7 @@ public enum PlanBuilder {
             }
         }
 
-        func routing(names: [String: String]) -> RoutingPlan {
+        mutating func routing(names: [String: String]) -> RoutingPlan {
             var groups = config.groups.map {
                 GroupPlan(
                     name: $0.name.value, swap: $0.swap, exclusive: $0.exclusive, persistent: $0.persistent,
@@ -172,8 +174,18 @@ public enum PlanBuilder {
                 if let id = names[key.value] { priorities[id] = value }
             }
             let matrixEngine = config.routerUse?.value == "matrix" || (config.routerUse == nil && config.matrix != nil)
+            var sets: [[String]] = []
+            var costs: [String: Int] = [:]
+            if let matrix = config.matrix {
+                var aliases = names
+                for id in config.models.map(\.id.value) { aliases[id] = nil }
+                var compiler = MatrixCompiler(
+                    matrix: matrix, modelIDs: Set(config.models.map(\.id.value)), aliases: aliases, sources: sources)
+                (sets, costs) = compiler.compile()
+                diagnostics += compiler.diagnostics
+            }
             return RoutingPlan(
-                engine: matrixEngine ? "matrix" : "group", groups: groups, matrixSets: [], evictCosts: [:],
+                engine: matrixEngine ? "matrix" : "group", groups: groups, matrixSets: sets, evictCosts: costs,
                 priorities: priorities)
         }
 
