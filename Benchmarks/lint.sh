@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times `swap-lint check` on a generated 1000-model config.
+# Times `swap-lint check` and `swap-lint plan` on a generated 1000-model config.
 #
 # Builds swap-lint in release mode (in its own scratch directory, so it does not
 # disturb a debug build), writes the config to Benchmarks/out/, then runs each
@@ -79,6 +79,7 @@ except ImportError:
     have_pyyaml = False
 
 rows = [("swap-lint check", measure([lint, "check", config]))]
+plan_times = measure([lint, "plan", config])
 rows.append(("swap-lint --version", measure([lint, "--version"])))
 if have_pyyaml:
     parse = "import yaml,sys; yaml.safe_load(open(sys.argv[1]))"
@@ -87,7 +88,7 @@ else:
     print("(PyYAML is not importable: skipping that baseline)")
 
 print(f"{'command':<22} {'min ms':>9} {'p50 ms':>9} {'p90 ms':>9}")
-for label, times in rows:
+for label, times in rows + [("swap-lint plan", plan_times)]:
     low, p50, p90 = summary(times)
     print(f"{label:<22} {low:9.1f} {p50:9.1f} {p90:9.1f}")
 
@@ -97,4 +98,7 @@ for label, times in rows[1:]:
     print(f"ratio check / {label} (p50): {check_p50 / base_p50:.3f}")
 version_p50 = summary(rows[1][1])[1]
 print(f"check minus process start (p50): {check_p50 - version_p50:.1f} ms")
+plan_p50 = summary(plan_times)[1]
+print(f"ratio plan / swap-lint --version (p50): {plan_p50 / version_p50:.3f}")
+print(f"plan minus process start (p50): {plan_p50 - version_p50:.1f} ms")
 PY

@@ -59,7 +59,7 @@ public enum ConfigChecker {
                 }
                 diagnostics += macros.diagnostics
                 expandedModels = macros.expandedModels
-                var typed = SchemaValidator()
+                var typed = SchemaValidator(onlyScalarsAt: macros.expandedSpans)
                 for (id, node) in expandedModels {
                     typed.validate(node, as: .object(ConfigSchema.model), path: "models.\(id)")
                 }

@@ -19,17 +19,43 @@ public struct EnvironmentSubstitution {
 
     /// The tree with every `${env.NAME}` replaced.
     public mutating func apply(_ node: YAMLNode) -> YAMLNode {
-        var copy = node
+        rewrite(node) ?? node
+    }
+
+    /// The rewritten node, or nil when nothing under it changes (so untouched
+    /// subtrees are shared, not copied).
+    private mutating func rewrite(_ node: YAMLNode) -> YAMLNode? {
         switch node.kind {
         case .scalar(let text, let style):
-            guard text.contains("${env.") else { return node }
+            guard text.containsBytes("${env.") else { return nil }
+            var copy = node
             copy.kind = .scalar(substitute(text, node: node), style)
+            return copy
         case .sequence(let items):
-            copy.kind = .sequence(items.map { apply($0) })
+            var changed: [YAMLNode]?
+            for (index, item) in items.enumerated() {
+                guard let new = rewrite(item) else { continue }
+                if changed == nil { changed = items }
+                changed![index] = new
+            }
+            guard let changed else { return nil }
+            var copy = node
+            copy.kind = .sequence(changed)
+            return copy
         case .mapping(let entries):
-            copy.kind = .mapping(entries.map { YAMLEntry(key: apply($0.key), value: apply($0.value)) })
+            var changed: [YAMLEntry]?
+            for (index, entry) in entries.enumerated() {
+                let key = rewrite(entry.key)
+                let value = rewrite(entry.value)
+                guard key != nil || value != nil else { continue }
+                if changed == nil { changed = entries }
+                changed![index] = YAMLEntry(key: key ?? entry.key, value: value ?? entry.value)
+            }
+            guard let changed else { return nil }
+            var copy = node
+            copy.kind = .mapping(changed)
+            return copy
         }
-        return copy
     }
 
     private mutating func substitute(_ text: String, node: YAMLNode) -> String {

@@ -9,6 +9,8 @@ struct MacroCheck {
     var diagnostics: [Diagnostic] = []
     /// Each model's node with macros expanded (`${PORT}` still in place), by model ID.
     var expandedModels: [String: YAMLNode] = [:]
+    /// Spans of scalars that held macros, whose types are checked after expansion.
+    var expandedSpans: Set<Span> = []
 
     init(config: Config, sources: [String: SourceFile]) {
         self.config = config
@@ -53,6 +55,7 @@ struct MacroCheck {
                 scope: scope, modelID: model.id.value, sources: sources,
                 context: (model.id.span, "while expanding model `\(model.id.value)`"))
             expandedModels[model.id.value] = expander.expandNode(model.node)
+            expandedSpans.formUnion(expander.expandedSpans)
             // A problem inside a shared macro is reported once, not once per model using it.
             for diagnostic in expander.diagnostics
             where !diagnostics.contains(where: { $0.code == diagnostic.code && $0.span == diagnostic.span }) {
@@ -75,7 +78,7 @@ struct MacroCheck {
     private mutating func expandAll(_ node: YAMLNode, path: [String], expander: inout MacroExpander) {
         switch node.kind {
         case .scalar(let text, _):
-            if text.contains("${") {
+            if text.containsBytes("${") {
                 _ = expander.expand(text, at: node, allowPID: path == ["cmdStop"])
             }
         case .sequence(let items):
@@ -83,7 +86,7 @@ struct MacroCheck {
         case .mapping(let entries):
             for entry in entries {
                 if path.isEmpty, entry.name == "macros" { continue }
-                if path == ["filters", "setParamsByID"], entry.name.contains("${") {
+                if path == ["filters", "setParamsByID"], entry.name.containsBytes("${") {
                     _ = expander.expand(entry.name, at: entry.key)
                 }
                 expandAll(entry.value, path: path + [entry.name], expander: &expander)

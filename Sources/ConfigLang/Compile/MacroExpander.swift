@@ -16,6 +16,8 @@ struct MacroExpander {
     /// Where this scope's expansion is for, used as a related span in messages.
     let context: (span: Span, label: String)?
     var diagnostics: [Diagnostic] = []
+    /// The spans of scalars ``expandNode(_:path:)`` changed, so their types can be checked again.
+    var expandedSpans: Set<Span> = []
     private var cache: [String: String] = [:]
 
     init(
@@ -37,11 +39,12 @@ struct MacroExpander {
         switch node.kind {
         case .scalar(var text, let style):
             if path == ["cmd"] || path == ["cmdStop"] { text = ShellWords.stripCommentLines(text) }
-            guard text.contains("${") else {
+            guard text.containsBytes("${") else {
                 copy.kind = .scalar(text, style)
                 return copy
             }
             let expanded = expand(text, at: node, allowPID: path == ["cmdStop"])
+            expandedSpans.insert(node.span)
             var newStyle = style
             let references = MacroReference.scan(text)
             if references.count == 1, references[0].range == 0..<text.utf8.count,
@@ -60,7 +63,7 @@ struct MacroExpander {
                     continue
                 }
                 var key = entry.key
-                if path == ["filters", "setParamsByID"], entry.name.contains("${") {
+                if path == ["filters", "setParamsByID"], entry.name.containsBytes("${") {
                     key.kind = .scalar(expand(entry.name, at: entry.key), entry.key.style ?? .plain)
                 }
                 result.append(YAMLEntry(key: key, value: expandNode(entry.value, path: path + [entry.name])))

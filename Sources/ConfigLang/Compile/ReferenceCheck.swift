@@ -31,7 +31,7 @@ struct ReferenceCheck {
             var names = model.aliases
             for (key, _) in model.filters?.setParamsByID ?? [] {
                 let expanded = key.value.replacingOccurrences(of: "${MODEL_ID}", with: model.id.value)
-                if expanded != model.id.value, !expanded.contains("${") {
+                if expanded != model.id.value, !expanded.containsBytes("${") {
                     names.append(Located(expanded, at: key.span))
                 }
             }

@@ -1,53 +1,60 @@
-import Foundation
-
 /// Hashes over exactly the model fields that need a restart (process) and those that
 /// can change live, so a reload can tell "restart" from "apply live" from "unchanged".
+///
+/// Each field is written with its name and a length prefix, so no two different
+/// models can produce the same byte stream.
 enum Fingerprint {
-    private struct ProcessFields: Encodable {
-        var argv: [String]
-        var stop: [String]?
-        var env: [String]
-        var proxy: String
-        var checkEndpoint: String?
-    }
-
-    private struct LiveFields: Encodable {
-        var ttl: Int
-        var unloadTimeout: Int
-        var concurrencyLimit: Int
-        var aliases: [String]
-        var useModelName: String?
-        var name: String?
-        var description: String?
-        var unlisted: Bool
-        var metadata: JSONValue?
-        var locks: ParameterLocks
-        var locksByRequestedID: [String: ParameterLocks]
-        var group: String
-    }
-
     static func process(_ model: ModelPlan) -> String {
-        hash(
-            ProcessFields(
-                argv: model.argvTemplate, stop: model.stopTemplate, env: model.env, proxy: model.proxyTemplate,
-                checkEndpoint: model.checkEndpoint))
+        var writer = FieldWriter()
+        writer.add("argv", model.argvTemplate)
+        writer.add("stop", model.stopTemplate ?? ["<none>"])
+        writer.add("env", model.env)
+        writer.add("proxy", [model.proxyTemplate])
+        writer.add("check", [model.checkEndpoint ?? "<none>"])
+        return writer.hasher.hex
     }
 
     static func live(_ model: ModelPlan) -> String {
-        hash(
-            LiveFields(
-                ttl: model.ttl, unloadTimeout: model.unloadTimeout, concurrencyLimit: model.concurrencyLimit,
-                aliases: model.aliases, useModelName: model.useModelName, name: model.name,
-                description: model.description, unlisted: model.unlisted, metadata: model.metadata, locks: model.locks,
-                locksByRequestedID: model.locksByRequestedID, group: model.group))
+        var writer = FieldWriter()
+        writer.add("ttl", [String(model.ttl)])
+        writer.add("unload", [String(model.unloadTimeout)])
+        writer.add("limit", [String(model.concurrencyLimit)])
+        writer.add("aliases", model.aliases)
+        writer.add("useModelName", [model.useModelName ?? "<none>"])
+        writer.add("name", [model.name ?? "<none>"])
+        writer.add("description", [model.description ?? "<none>"])
+        writer.add("unlisted", [String(model.unlisted)])
+        writer.add("metadata", [model.metadata?.serialized() ?? "<none>"])
+        writer.add("locks", [serialize(model.locks)])
+        for key in model.locksByRequestedID.keys.sorted() {
+            writer.add("locks:" + key, [serialize(model.locksByRequestedID[key]!)])
+        }
+        writer.add("group", [model.group])
+        return writer.hasher.hex
     }
 
-    private static func hash<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+    private static func serialize(_ locks: ParameterLocks) -> String {
+        var clamp: [String: JSONValue] = [:]
+        for (key, range) in locks.clamp {
+            clamp[key] = .array([range.min.map(JSONValue.double) ?? .null, range.max.map(JSONValue.double) ?? .null])
+        }
+        return JSONValue.object([
+            "strip": .array(locks.strip.map(JSONValue.string)), "defaults": .object(locks.defaults),
+            "set": .object(locks.set), "clamp": .object(clamp),
+        ]).serialized()
+    }
+
+    private struct FieldWriter {
         var hasher = FNV1a()
-        hasher.add(Array((try? encoder.encode(value)) ?? Data()))
-        return hasher.hex
+
+        mutating func add(_ name: String, _ values: [String]) {
+            hasher.add(Array("\(name):\(values.count);".utf8))
+            for value in values {
+                let bytes = Array(value.utf8)
+                hasher.add(Array("\(bytes.count):".utf8))
+                hasher.add(bytes)
+            }
+        }
     }
 }
 

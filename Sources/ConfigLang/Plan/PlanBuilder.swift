@@ -1,5 +1,3 @@
-import Foundation
-
 /// Turns a checked config into a ``Plan``: splits commands into argv, assigns
 /// `${PORT}` slots, folds parameter locks, normalises routing and computes each
 /// model's fingerprints.
@@ -82,7 +80,7 @@ public enum PlanBuilder {
             let stop = node["cmdStop"]?.scalar.flatMap { text in
                 text.trimmingWhitespace().isEmpty ? nil : words(text, at: node["cmdStop"]!.span)
             }
-            let usesPort = cmdText.contains("${PORT}")
+            let usesPort = cmdText.containsBytes("${PORT}")
             var port: PortSlot?
             if usesPort {
                 port = PortSlot(offline: nextPort)
@@ -90,7 +88,7 @@ public enum PlanBuilder {
             }
             let proxyNode = node["proxy"]
             let proxy = proxyNode?.scalar.flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:${PORT}"
-            if proxy.contains("${PORT}") && !usesPort && node["cmd"] != nil {
+            if proxy.containsBytes("${PORT}") && !usesPort && node["cmd"] != nil {
                 diagnostics.append(
                     Diagnostic(
                         .portInProxyOnly,

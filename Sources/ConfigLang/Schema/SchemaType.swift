@@ -100,17 +100,25 @@ public struct ObjectSchema: Sendable {
     /// What the object is.
     public var summary: String
     /// Its keys, in documentation order.
-    public var fields: [FieldSchema]
+    public var fields: [FieldSchema] {
+        didSet { index = Self.index(fields) }
+    }
+    private var index: [String: Int]
 
     /// Creates an object schema.
     public init(_ name: String, _ summary: String, fields: [FieldSchema]) {
         self.name = name
         self.summary = summary
         self.fields = fields
+        self.index = Self.index(fields)
+    }
+
+    private static func index(_ fields: [FieldSchema]) -> [String: Int] {
+        Dictionary(fields.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The field named `key`, or nil.
     public func field(_ key: String) -> FieldSchema? {
-        fields.first { $0.key == key }
+        index[key].map { fields[$0] }
     }
 }

@@ -8,8 +8,15 @@ public struct SchemaValidator: Sendable {
     /// Problems found so far.
     public private(set) var diagnostics: [Diagnostic] = []
 
+    /// When set, only scalars at these spans are checked and key-level problems
+    /// (unknown, missing, no effect) are not reported: the second pass over a tree whose
+    /// macros were expanded, which must check exactly the values that held macros.
+    public var onlyScalarsAt: Set<Span>?
+
     /// Creates a validator.
-    public init() {}
+    public init(onlyScalarsAt: Set<Span>? = nil) {
+        self.onlyScalarsAt = onlyScalarsAt
+    }
 
     /// Validates `node` as the value at `path` (dotted, for messages).
     public mutating func validate(_ node: YAMLNode, as type: SchemaType, path: String) {
@@ -31,7 +38,7 @@ public struct SchemaValidator: Sendable {
             }
         case .oneOf(let options):
             for option in options {
-                var trial = SchemaValidator()
+                var trial = SchemaValidator(onlyScalarsAt: onlyScalarsAt)
                 trial.validate(node, as: option, path: path)
                 if !trial.diagnostics.hasErrors {
                     diagnostics += trial.diagnostics
@@ -67,6 +74,7 @@ public struct SchemaValidator: Sendable {
         for entry in entries {
             let keyPath = path.isEmpty ? entry.name : path + "." + entry.name
             guard let field = object.field(entry.name) else {
+                if onlyScalarsAt != nil { continue }
                 let suggestion = Suggestion.closest(to: entry.name, among: object.fields.map(\.key))
                 diagnostics.append(
                     Diagnostic(
@@ -76,7 +84,7 @@ public struct SchemaValidator: Sendable {
                             ?? "remove it, or check the spelling against `swap-lint schema`"))
                 continue
             }
-            if field.status == .noEffectYet {
+            if field.status == .noEffectYet && onlyScalarsAt == nil {
                 diagnostics.append(
                     Diagnostic(
                         .notImplemented, "`\(keyPath)` is accepted for compatibility; has no effect yet",
@@ -84,7 +92,7 @@ public struct SchemaValidator: Sendable {
             }
             validate(entry.value, as: field.type, path: keyPath)
         }
-        for field in object.fields where field.required {
+        for field in object.fields where field.required && onlyScalarsAt == nil {
             if node.entry(field.key) == nil {
                 diagnostics.append(
                     Diagnostic(
@@ -102,8 +110,9 @@ public struct SchemaValidator: Sendable {
     }
 
     private mutating func validateScalar(_ node: YAMLNode, _ type: SchemaType, path: String) {
+        if let only = onlyScalarsAt, !only.contains(node.span) { return }
         guard let text = node.scalar else { return mismatch(node, type, path) }
-        if text.contains("${") { return }
+        if text.containsBytes("${") { return }
         let plain = node.isPlainScalar
         switch type {
         case .string:

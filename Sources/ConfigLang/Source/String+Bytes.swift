@@ -1,0 +1,30 @@
+extension StringProtocol {
+    /// True when the UTF-8 bytes of `needle` occur in the string. A plain byte scan:
+    /// the compiler calls this on every scalar, where Foundation's `contains` is slow.
+    func containsBytes(_ needle: String) -> Bool {
+        var needle = needle
+        return needle.withUTF8 { pattern in
+            guard let first = pattern.first else { return true }
+            return utf8.withContiguousStorageIfAvailable { haystack in
+                Self.search(haystack, pattern, first)
+            } ?? Array(utf8).withUnsafeBufferPointer { Self.search($0, pattern, first) }
+        }
+    }
+
+    private static func search(_ haystack: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>, _ first: UInt8)
+        -> Bool
+    {
+        guard haystack.count >= pattern.count else { return false }
+        var index = 0
+        let last = haystack.count - pattern.count
+        while index <= last {
+            if haystack[index] == first {
+                var matched = 1
+                while matched < pattern.count, haystack[index + matched] == pattern[matched] { matched += 1 }
+                if matched == pattern.count { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+}
