@@ -40,9 +40,12 @@ public enum ConfigChecker {
         let (merged, mergeDiagnostics) = ConfigMerge.merge(roots)
         diagnostics += mergeDiagnostics
         if parsed, let merged {
-            var environmentPass = EnvironmentSubstitution(environment: environment, sources: sources)
-            let root = environmentPass.apply(merged)
-            diagnostics += environmentPass.diagnostics
+            var root = merged
+            if files.contains(where: { $0.text.containsBytes("${env.") }) {
+                var environmentPass = EnvironmentSubstitution(environment: environment, sources: sources)
+                root = environmentPass.apply(merged)
+                diagnostics += environmentPass.diagnostics
+            }
 
             var validator = SchemaValidator()
             validator.validate(root, as: .object(ConfigSchema.root), path: "")

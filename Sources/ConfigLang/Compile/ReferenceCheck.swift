@@ -9,8 +9,12 @@ struct ReferenceCheck {
     /// and where the name was declared.
     private(set) var localNames: [String: (model: String, span: Span)] = [:]
 
+    /// The model IDs, as a set.
+    let modelIDs: Set<String>
+
     init(config: Config) {
         self.config = config
+        self.modelIDs = Set(config.models.map(\.id.value))
     }
 
     mutating func run() {
@@ -20,8 +24,6 @@ struct ReferenceCheck {
         checkRouting()
         checkRequests()
     }
-
-    private var modelIDs: [String] { config.models.map(\.id.value) }
 
     private mutating func collectNames() {
         for model in config.models {
@@ -69,7 +71,7 @@ struct ReferenceCheck {
     }
 
     private mutating func unknownModel(_ name: Located<String>, _ role: String, allowAliases: Bool = false) {
-        let candidates = allowAliases ? Array(localNames.keys).sorted() : modelIDs
+        let candidates = allowAliases ? Array(localNames.keys).sorted() : modelIDs.sorted()
         let suggestion = Suggestion.closest(to: name.value, among: candidates)
         var help = suggestion.map { "did you mean `\($0)`?" } ?? "define the model under `models:` or remove it here"
         if suggestion == nil, let alias = localNames[name.value], !allowAliases {

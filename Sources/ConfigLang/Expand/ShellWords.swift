@@ -43,6 +43,7 @@ public enum ShellWords {
     ///
     /// Other lines are kept byte for byte, joined by `\n`; a trailing newline stays.
     public static func stripCommentLines(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "#")) else { return text }
         var kept: [Substring] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let firstVisible = line.first { $0 != " " && $0 != "\t" && $0 != "\r" }

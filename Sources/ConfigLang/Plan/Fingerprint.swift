@@ -24,35 +24,59 @@ enum Fingerprint {
         writer.add("name", [model.name ?? "<none>"])
         writer.add("description", [model.description ?? "<none>"])
         writer.add("unlisted", [String(model.unlisted)])
-        writer.add("metadata", [model.metadata?.serialized() ?? "<none>"])
-        writer.add("locks", [serialize(model.locks)])
+        writer.add("metadata", model.metadata ?? .string("<none>"))
+        writer.add("locks", model.locks)
         for key in model.locksByRequestedID.keys.sorted() {
-            writer.add("locks:" + key, [serialize(model.locksByRequestedID[key]!)])
+            writer.add("locks:" + key, model.locksByRequestedID[key]!)
         }
         writer.add("group", [model.group])
         return writer.hasher.hex
     }
 
-    private static func serialize(_ locks: ParameterLocks) -> String {
-        var clamp: [String: JSONValue] = [:]
-        for (key, range) in locks.clamp {
-            clamp[key] = .array([range.min.map(JSONValue.double) ?? .null, range.max.map(JSONValue.double) ?? .null])
-        }
-        return JSONValue.object([
-            "strip": .array(locks.strip.map(JSONValue.string)), "defaults": .object(locks.defaults),
-            "set": .object(locks.set), "clamp": .object(clamp),
-        ]).serialized()
-    }
-
     private struct FieldWriter {
         var hasher = FNV1a()
 
+        mutating func add(_ name: String, _ locks: ParameterLocks) {
+            add(name + ".strip", locks.strip)
+            add(name + ".defaults", .object(locks.defaults))
+            add(name + ".set", .object(locks.set))
+            for key in locks.clamp.keys.sorted() {
+                let range = locks.clamp[key]!
+                add(name + ".clamp", [key, range.min.map { "\($0)" } ?? "-", range.max.map { "\($0)" } ?? "-"])
+            }
+        }
+
+        /// Feeds a JSON value in a canonical form (sorted keys, tagged kinds).
+        mutating func add(_ name: String, _ value: JSONValue) {
+            add(name, [])
+            feed(value)
+        }
+
+        private mutating func feed(_ value: JSONValue) {
+            switch value {
+            case .null: hasher.add([0])
+            case .bool(let flag): hasher.add([1, flag ? 1 : 0])
+            case .integer(let number): add("i", [String(number)])
+            case .double(let number): add("d", [String(number)])
+            case .string(let text): add("s", [text])
+            case .array(let items):
+                add("a", [String(items.count)])
+                for item in items { feed(item) }
+            case .object(let members):
+                add("o", [String(members.count)])
+                for key in members.keys.sorted() {
+                    add("k", [key])
+                    feed(members[key]!)
+                }
+            }
+        }
+
         mutating func add(_ name: String, _ values: [String]) {
-            hasher.add(Array("\(name):\(values.count);".utf8))
+            hasher.add(name)
+            hasher.add(values.count)
             for value in values {
-                let bytes = Array(value.utf8)
-                hasher.add(Array("\(bytes.count):".utf8))
-                hasher.add(bytes)
+                hasher.add(value.utf8.count)
+                hasher.add(value)
             }
         }
     }
@@ -63,10 +87,26 @@ struct FNV1a {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     mutating func add(_ bytes: [UInt8]) {
-        for byte in bytes {
-            value ^= UInt64(byte)
-            value = value &* 0x0000_0100_0000_01B3
+        for byte in bytes { add(byte) }
+    }
+
+    mutating func add(_ text: String) {
+        for byte in text.utf8 { add(byte) }
+        add(UInt8(0xFF))
+    }
+
+    mutating func add(_ number: Int) {
+        var remaining = UInt64(bitPattern: Int64(number))
+        for _ in 0..<8 {
+            add(UInt8(truncatingIfNeeded: remaining))
+            remaining >>= 8
         }
+    }
+
+    @inline(__always)
+    mutating func add(_ byte: UInt8) {
+        value ^= UInt64(byte)
+        value = value &* 0x0000_0100_0000_01B3
     }
 
     var hex: String {

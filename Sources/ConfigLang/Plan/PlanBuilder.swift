@@ -156,10 +156,11 @@ public enum PlanBuilder {
         }
 
         mutating func routing(names: [String: String]) -> RoutingPlan {
+            let modelIDs = Set(config.models.map(\.id.value))
             var groups = config.groups.map {
                 GroupPlan(
                     name: $0.name.value, swap: $0.swap, exclusive: $0.exclusive, persistent: $0.persistent,
-                    members: $0.members.map(\.value).filter { id in config.models.contains { $0.id.value == id } })
+                    members: $0.members.map(\.value).filter { modelIDs.contains($0) })
             }
             let grouped = Set(groups.flatMap(\.members))
             let ungrouped = config.models.map(\.id.value).filter { !grouped.contains($0) }.sorted()

@@ -3,6 +3,12 @@
 public enum ScalarParsing {
     /// An integer: decimal with optional sign and `_` separators, or `0x`/`0o`/`0b`.
     public static func integer(_ text: String) -> Int? {
+        guard let first = text.utf8.first, (first >= 48 && first <= 57) || first == 43 || first == 45 else {
+            return nil
+        }
+        if !text.isEmpty, text.utf8.count < 19, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            return Int(text)
+        }
         var body = Substring(text)
         var negative = false
         if body.first == "-" || body.first == "+" {
@@ -28,6 +34,8 @@ public enum ScalarParsing {
 
     /// A number: an integer, a decimal or exponent form, `.inf` or `.nan`.
     public static func number(_ text: String) -> Double? {
+        guard let first = text.utf8.first, (first >= 48 && first <= 57) || first == 43 || first == 45 || first == 46
+        else { return nil }
         if let int = integer(text) { return Double(int) }
         switch text {
         case ".inf", ".Inf", ".INF", "+.inf": return .infinity

@@ -18,40 +18,68 @@ public struct SchemaValidator: Sendable {
         self.onlyScalarsAt = onlyScalarsAt
     }
 
+    /// The path of the value being checked, as segments (`models`, `m1`, `ttl`, `[0]`);
+    /// joined into text only when a message needs it.
+    private var segments: [String] = []
+
+    private var path: String {
+        var text = ""
+        for segment in segments {
+            if segment.hasPrefix("[") || text.isEmpty {
+                text += segment
+            } else {
+                text += "." + segment
+            }
+        }
+        return text
+    }
+
     /// Validates `node` as the value at `path` (dotted, for messages).
     public mutating func validate(_ node: YAMLNode, as type: SchemaType, path: String) {
+        let saved = segments
+        segments = path.isEmpty ? [] : [path]
+        check(node, as: type)
+        segments = saved
+    }
+
+    private mutating func check(_ node: YAMLNode, as type: SchemaType) {
         if node.isNull { return }
         switch type {
         case .any:
             return
         case .object(let object):
-            validateObject(node, object, path: path)
+            validateObject(node, object)
         case .map(let valueType):
-            guard let entries = node.entries else { return mismatch(node, type, path) }
+            guard let entries = node.entries else { return mismatch(node, type) }
             for entry in entries {
-                validate(entry.value, as: valueType, path: path + "." + entry.name)
+                segments.append(entry.name)
+                check(entry.value, as: valueType)
+                segments.removeLast()
             }
         case .list(let itemType):
-            guard let items = node.items else { return mismatch(node, type, path) }
+            guard let items = node.items else { return mismatch(node, type) }
             for (index, item) in items.enumerated() {
-                validate(item, as: itemType, path: "\(path)[\(index)]")
+                segments.append("[\(index)]")
+                check(item, as: itemType)
+                segments.removeLast()
             }
         case .oneOf(let options):
             for option in options {
                 var trial = SchemaValidator(onlyScalarsAt: onlyScalarsAt)
-                trial.validate(node, as: option, path: path)
+                trial.segments = segments
+                trial.check(node, as: option)
                 if !trial.diagnostics.hasErrors {
                     diagnostics += trial.diagnostics
                     return
                 }
             }
             if let best = options.first(where: { Self.shapeMatches(node, $0) }) {
-                validate(node, as: best, path: path)
+                check(node, as: best)
             } else {
-                mismatch(node, type, path)
+                mismatch(node, type)
             }
         case .string, .integer, .number, .boolean, .duration, .choice:
-            validateScalar(node, type, path: path)
+            validateScalar(node, type)
         }
     }
 
@@ -69,10 +97,9 @@ public struct SchemaValidator: Sendable {
         }
     }
 
-    private mutating func validateObject(_ node: YAMLNode, _ object: ObjectSchema, path: String) {
-        guard let entries = node.entries else { return mismatch(node, .object(object), path) }
+    private mutating func validateObject(_ node: YAMLNode, _ object: ObjectSchema) {
+        guard let entries = node.entries else { return mismatch(node, .object(object)) }
         for entry in entries {
-            let keyPath = path.isEmpty ? entry.name : path + "." + entry.name
             guard let field = object.field(entry.name) else {
                 if onlyScalarsAt != nil { continue }
                 let suggestion = Suggestion.closest(to: entry.name, among: object.fields.map(\.key))
@@ -87,10 +114,12 @@ public struct SchemaValidator: Sendable {
             if field.status == .noEffectYet && onlyScalarsAt == nil {
                 diagnostics.append(
                     Diagnostic(
-                        .notImplemented, "`\(keyPath)` is accepted for compatibility; has no effect yet",
+                        .notImplemented, "`\(path.isEmpty ? entry.name : path + "." + entry.name)` is accepted for compatibility; has no effect yet",
                         at: entry.key.span, help: "swap reads this key but does not act on it in this version"))
             }
-            validate(entry.value, as: field.type, path: keyPath)
+            segments.append(entry.name)
+            check(entry.value, as: field.type)
+            segments.removeLast()
         }
         for field in object.fields where field.required && onlyScalarsAt == nil {
             if node.entry(field.key) == nil {
@@ -109,20 +138,20 @@ public struct SchemaValidator: Sendable {
         return Span(file: span.file, start: span.start, end: span.start)
     }
 
-    private mutating func validateScalar(_ node: YAMLNode, _ type: SchemaType, path: String) {
+    private mutating func validateScalar(_ node: YAMLNode, _ type: SchemaType) {
         if let only = onlyScalarsAt, !only.contains(node.span) { return }
-        guard let text = node.scalar else { return mismatch(node, type, path) }
+        guard let text = node.scalar else { return mismatch(node, type) }
         if text.containsBytes("${") { return }
         let plain = node.isPlainScalar
         switch type {
         case .string:
             return
         case .integer(let min, let max):
-            guard plain, let value = ScalarParsing.integer(text) else { return mismatch(node, type, path) }
-            checkRange(node, Double(value), min.map(Double.init), max.map(Double.init), path: path)
+            guard plain, let value = ScalarParsing.integer(text) else { return mismatch(node, type) }
+            checkRange(node, Double(value), min.map(Double.init), max.map(Double.init))
         case .number(let min, let max):
-            guard plain, let value = ScalarParsing.number(text) else { return mismatch(node, type, path) }
-            checkRange(node, value, min, max, path: path)
+            guard plain, let value = ScalarParsing.number(text) else { return mismatch(node, type) }
+            checkRange(node, value, min, max)
         case .boolean:
             guard plain, ScalarParsing.boolean(text) != nil else {
                 let lowered = text.lowercased()
@@ -157,7 +186,7 @@ public struct SchemaValidator: Sendable {
         }
     }
 
-    private mutating func checkRange(_ node: YAMLNode, _ value: Double, _ min: Double?, _ max: Double?, path: String) {
+    private mutating func checkRange(_ node: YAMLNode, _ value: Double, _ min: Double?, _ max: Double?) {
         func format(_ bound: Double) -> String {
             bound == bound.rounded() && abs(bound) < 1e15 ? String(Int(bound)) : String(bound)
         }
@@ -182,7 +211,7 @@ public struct SchemaValidator: Sendable {
         return node.kindDescription
     }
 
-    private mutating func mismatch(_ node: YAMLNode, _ type: SchemaType, _ path: String) {
+    private mutating func mismatch(_ node: YAMLNode, _ type: SchemaType) {
         var help = "write \(type.phrase) here"
         if case .integer = type, node.style == .singleQuoted || node.style == .doubleQuoted,
             let text = node.scalar, ScalarParsing.integer(text) != nil

@@ -63,9 +63,22 @@ public enum YAMLComposer {
 
 /// The composer's working state while it consumes events.
 private struct ComposerState {
-    enum Frame {
-        case sequence(start: Span, tag: String?, anchor: String?, items: [YAMLNode])
-        case mapping(start: Span, tag: String?, anchor: String?, entries: [YAMLEntry], pendingKey: YAMLNode?)
+    /// An open collection. A class, so appending to it does not copy what it holds.
+    final class Frame {
+        let isMapping: Bool
+        let start: Span
+        let tag: String?
+        let anchor: String?
+        var items: [YAMLNode] = []
+        var entries: [YAMLEntry] = []
+        var pendingKey: YAMLNode?
+
+        init(isMapping: Bool, start: Span, tag: String?, anchor: String?) {
+            self.isMapping = isMapping
+            self.start = start
+            self.tag = tag
+            self.anchor = anchor
+        }
     }
 
     let file: String
@@ -136,32 +149,32 @@ private struct ComposerState {
         case YAML_SEQUENCE_START_EVENT:
             let start = event.data.sequence_start
             stack.append(
-                .sequence(
-                    start: span(event.start_mark, event.end_mark),
-                    tag: Self.string(start.tag).map(Self.resolveTag), anchor: Self.string(start.anchor), items: []))
+                Frame(
+                    isMapping: false, start: span(event.start_mark, event.end_mark),
+                    tag: Self.string(start.tag).map(Self.resolveTag), anchor: Self.string(start.anchor)))
         case YAML_MAPPING_START_EVENT:
             let start = event.data.mapping_start
             stack.append(
-                .mapping(
-                    start: span(event.start_mark, event.end_mark),
-                    tag: Self.string(start.tag).map(Self.resolveTag), anchor: Self.string(start.anchor),
-                    entries: [], pendingKey: nil))
+                Frame(
+                    isMapping: true, start: span(event.start_mark, event.end_mark),
+                    tag: Self.string(start.tag).map(Self.resolveTag), anchor: Self.string(start.anchor)))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return }
             let endSpan = span(event.start_mark, event.end_mark)
-            switch frame {
-            case .sequence(let start, let tag, let anchor, let items):
-                let end = items.last.map { $0.reference == nil ? $0.span : $0.reference! } ?? endSpan
-                let node = YAMLNode(.sequence(items), span: closing(start, end, endSpan), tag: tag)
-                if let anchor { anchors[anchor] = node }
-                add(node)
-            case .mapping(let start, let tag, let anchor, let entries, _):
-                let last = entries.last.map { $0.value.reference ?? $0.value.span }
-                let node = YAMLNode(
-                    .mapping(resolveMerges(entries)), span: closing(start, last ?? endSpan, endSpan), tag: tag)
-                if let anchor { anchors[anchor] = node }
-                add(node)
+            let node: YAMLNode
+            if frame.isMapping {
+                let last = frame.entries.last.map { $0.value.reference ?? $0.value.span }
+                let entries = resolveMerges(frame.entries)
+                frame.entries = []
+                node = YAMLNode(.mapping(entries), span: closing(frame.start, last ?? endSpan, endSpan), tag: frame.tag)
+            } else {
+                let end = frame.items.last.map { $0.reference ?? $0.span } ?? endSpan
+                let items = frame.items
+                frame.items = []
+                node = YAMLNode(.sequence(items), span: closing(frame.start, end, endSpan), tag: frame.tag)
             }
+            if let anchor = frame.anchor { anchors[anchor] = node }
+            add(node)
         default:
             break
         }
@@ -182,26 +195,33 @@ private struct ComposerState {
     }
 
     mutating func add(_ node: YAMLNode) {
-        guard let top = stack.popLast() else {
+        guard let top = stack.last else {
             if documents <= 1, root == nil { root = node }
             return
         }
-        switch top {
-        case .sequence(let start, let tag, let anchor, var items):
-            items.append(node)
-            stack.append(.sequence(start: start, tag: tag, anchor: anchor, items: items))
-        case .mapping(let start, let tag, let anchor, var entries, let pendingKey):
-            if let key = pendingKey {
-                entries.append(YAMLEntry(key: key, value: node))
-                stack.append(.mapping(start: start, tag: tag, anchor: anchor, entries: entries, pendingKey: nil))
-            } else {
-                stack.append(.mapping(start: start, tag: tag, anchor: anchor, entries: entries, pendingKey: node))
-            }
+        if !top.isMapping {
+            top.items.append(node)
+        } else if let key = top.pendingKey {
+            top.entries.append(YAMLEntry(key: key, value: node))
+            top.pendingKey = nil
+        } else {
+            top.pendingKey = node
         }
     }
 
     /// Applies `<<` merges and reports duplicate and non-scalar keys.
     mutating func resolveMerges(_ entries: [YAMLEntry]) -> [YAMLEntry] {
+        if entries.count <= 16, !entries.contains(where: { $0.key.scalar == "<<" || $0.key.scalar == nil }) {
+            var clean = true
+            for index in entries.indices.dropFirst() {
+                let name = entries[index].key.scalar
+                if entries[..<index].contains(where: { $0.key.scalar == name }) {
+                    clean = false
+                    break
+                }
+            }
+            if clean { return entries }
+        }
         var explicit: [String: YAMLEntry] = [:]
         var hasMerge = false
         for entry in entries {
