@@ -36,6 +36,8 @@ public struct Config: Sendable {
     public var healthCheckTimeout: Located<Int>?
     /// `globalTTL` (default 0 = never).
     public var globalTTL: Int = 0
+    /// `drainTimeout` (swap extension, default 60 s).
+    public var drainTimeout: Int = 60
     /// `unloadTimeout` (default 10 s).
     public var unloadTimeout: Int = 10
     /// `includeAliasesInList`.
@@ -151,6 +153,8 @@ public struct PeerConfig: Sendable {
     public var proxy: Located<String>?
     /// `models`.
     public var models: [Located<String>] = []
+    /// `apiKey`.
+    public var apiKey: Located<String>?
 }
 
 /// The matrix router's settings.

@@ -46,7 +46,9 @@ public enum ConfigDecoder {
         }
         for (id, node) in root["peers"]?.locatedEntries ?? [] {
             config.peers.append(
-                PeerConfig(id: id, proxy: node["proxy"]?.locatedString, models: node["models"]?.locatedStrings ?? []))
+                PeerConfig(
+                    id: id, proxy: node["proxy"]?.locatedString, models: node["models"]?.locatedStrings ?? [],
+                    apiKey: node["apiKey"]?.locatedString))
         }
         config.startPort = root["startPort"]?.intValue ?? 5800
         if let node = root["healthCheckTimeout"], let value = node.intValue {
@@ -54,6 +56,7 @@ public enum ConfigDecoder {
         }
         config.globalTTL = root["globalTTL"]?.intValue ?? 0
         config.unloadTimeout = root["unloadTimeout"]?.intValue ?? 10
+        config.drainTimeout = root["drainTimeout"]?.intValue ?? 60
         config.includeAliasesInList = root["includeAliasesInList"]?.boolValue ?? false
         config.apiKeys = root["apiKeys"]?.locatedStrings ?? []
         config.logLevel = root["logLevel"]?.scalar ?? "info"

@@ -67,6 +67,8 @@ public struct PlanSettings: Sendable, Equatable, Codable {
     public var logLevel: String
     /// Which logs go to stdout.
     public var logToStdout: String
+    /// Seconds a reload waits for a changed model's in-flight requests before stopping it.
+    public var drainTimeout: Int
 }
 
 /// A `${PORT}` slot: the runtime keeps a surviving model's port across reloads; the
@@ -180,6 +182,8 @@ public struct PeerPlan: Sendable, Equatable, Codable {
     public var proxy: String
     /// Models it serves.
     public var models: [String]
+    /// Key sent as `Authorization: Bearer` and `x-api-key`, if any.
+    public var apiKey: String?
 }
 
 /// A selector.

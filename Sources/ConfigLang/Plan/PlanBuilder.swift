@@ -19,11 +19,19 @@ public enum PlanBuilder {
             return Result(plan: nil, diagnostics: checked.diagnostics, config: nil)
         }
         var builder = Builder(config: config, expanded: checked.expandedModels, sources: checked.sources)
-        var hasher = FNV1a()
-        for file in files { hasher.add(file.bytes) }
-        let plan = builder.build(sourceHash: hasher.hex)
+        let plan = builder.build(sourceHash: sourceHash(files))
         let diagnostics = (checked.diagnostics + builder.diagnostics).sortedByPosition()
         return Result(plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics, config: config)
+    }
+
+    /// The hash of a config's bytes, as ``Plan/sourceHash`` holds it (hex FNV-1a 64).
+    public static func sourceHash(_ files: [SourceFile]) -> String {
+        var hasher = FNV1a()
+        for file in files {
+            hasher.add(file.name)
+            hasher.add(file.bytes)
+        }
+        return hasher.hex
     }
 
     struct Builder {
@@ -69,7 +77,7 @@ public enum PlanBuilder {
                 healthCheckTimeout: max(15, config.healthCheckTimeout?.value ?? 120), globalTTL: config.globalTTL,
                 unloadTimeout: config.unloadTimeout, startPort: config.startPort,
                 includeAliasesInList: config.includeAliasesInList, apiKeys: config.apiKeys.map(\.value),
-                logLevel: config.logLevel, logToStdout: config.logToStdout)
+                logLevel: config.logLevel, logToStdout: config.logToStdout, drainTimeout: config.drainTimeout)
         }
 
         mutating func modelPlan(_ model: ModelConfig, node: YAMLNode, group: GroupConfig?, nextPort: inout Int)
@@ -191,7 +199,8 @@ public enum PlanBuilder {
         func peers() -> [String: PeerPlan] {
             var result: [String: PeerPlan] = [:]
             for peer in config.peers {
-                result[peer.id.value] = PeerPlan(proxy: peer.proxy?.value ?? "", models: peer.models.map(\.value))
+                result[peer.id.value] = PeerPlan(
+                    proxy: peer.proxy?.value ?? "", models: peer.models.map(\.value), apiKey: peer.apiKey?.value)
             }
             return result
         }

@@ -27,6 +27,7 @@ public enum PlanRenderer {
     public static func display(_ plan: Plan) -> JSONValue {
         var plan = plan
         plan.settings.apiKeys = plan.settings.apiKeys.map { _ in "<redacted>" }
+        for id in plan.peers.keys where plan.peers[id]?.apiKey != nil { plan.peers[id]?.apiKey = "<redacted>" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let data = try? encoder.encode(plan), var value = try? JSONValue(parsing: [UInt8](data)) else {

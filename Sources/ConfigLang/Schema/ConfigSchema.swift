@@ -51,6 +51,10 @@ public enum ConfigSchema {
                 "globalTTL", .integer(min: 0),
                 "Idle seconds after which a model is unloaded, for models without their own `ttl`; 0 never unloads."),
             FieldSchema(
+                "drainTimeout", .integer(min: 0),
+                "Seconds a reload waits for in-flight requests of a changed model before stopping it (default 60).",
+                isExtension: true),
+            FieldSchema(
                 "unloadTimeout", .integer(min: 0),
                 "Seconds a stopping model gets to exit before it is killed (default 10)."),
             FieldSchema("macros", macros, "Named values that `${name}` anywhere in the file expands to."),
