@@ -1,0 +1,45 @@
+import ConfigLang
+
+/// Reads the `model` of a buffered JSON request body and rewrites the body with the
+/// model's parameter locks and `useModelName` applied.
+///
+/// A body that needs no change is forwarded byte for byte; a changed one is
+/// re-serialised (compact, sorted keys).
+public struct ModelRequestBody: Sendable {
+    /// The parsed body.
+    public let json: JSONValue
+
+    /// Parses `bytes`; throws a 400 error when they are not a JSON object.
+    public init(bytes: [UInt8]) throws(OpenAIError) {
+        do {
+            json = try JSONValue(parsing: bytes)
+        } catch {
+            throw OpenAIError.badRequest("The request body is not valid JSON: \(error.message) (byte \(error.offset)).")
+        }
+        guard case .object = json else { throw OpenAIError.badRequest("The request body must be a JSON object.") }
+    }
+
+    /// The `model` the client asked for, if it sent one as a string.
+    public var model: String? {
+        if case .object(let members) = json, case .string(let name)? = members["model"] { return name }
+        return nil
+    }
+
+    /// True when the client asked for a streamed answer.
+    public var isStreaming: Bool {
+        if case .object(let members) = json, case .bool(true)? = members["stream"] { return true }
+        return false
+    }
+
+    /// The bytes to send upstream: `original` when nothing changes, else the body with
+    /// `locks` applied and `model` replaced by `useModelName` when given.
+    public func rewritten(original: [UInt8], locks: ParameterLocks, useModelName: String?) -> [UInt8] {
+        guard !locks.isEmpty || useModelName != nil else { return original }
+        var body = locks.apply(to: json)
+        if let useModelName, case .object(var members) = body {
+            members["model"] = .string(useModelName)
+            body = .object(members)
+        }
+        return Array(body.serialized().utf8)
+    }
+}

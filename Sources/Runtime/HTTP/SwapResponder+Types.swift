@@ -1,0 +1,4 @@
+import AsyncHTTPClient
+
+/// AsyncHTTPClient's response type, named once.
+typealias HTTPClientResponseType = HTTPClientResponse

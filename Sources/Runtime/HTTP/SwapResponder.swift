@@ -1,0 +1,227 @@
+import ConfigLang
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The HTTP surface of swap-server: model-routed OpenAI/Anthropic routes, the raw
+/// `/upstream/<model>/…` passthrough, and the management API. One `switch` over the
+/// path instead of a router, so the hot path does no trie walk.
+public struct SwapResponder: HTTPResponder {
+    /// The request context Hummingbird creates per request.
+    public typealias Context = BasicRequestContext
+
+    /// Paths whose JSON (or multipart) body names the model.
+    static let modelRoutedPaths: Set<String> = [
+        "/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/embeddings", "/v1/audio/speech",
+        "/v1/audio/transcriptions", "/v1/audio/voices", "/v1/images/generations", "/v1/images/edits",
+        "/v1/messages", "/v1/messages/count_tokens", "/v1/rerank", "/v1/reranking", "/rerank", "/reranking",
+        "/infill", "/completion",
+    ]
+
+    /// Shared server state.
+    public let core: SwapCore
+    /// Management routes.
+    let management: ManagementRoutes
+
+    /// Creates the responder.
+    public init(core: SwapCore) {
+        self.core = core
+        self.management = ManagementRoutes(core: core)
+    }
+
+    /// Answers one request.
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        if path == "/health" { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "OK"))) }
+        let plan = core.plan
+        guard APIKeyCheck(keys: plan.settings.apiKeys).allows(request.headers) else {
+            return OpenAIError(
+                .unauthorized, "Missing or wrong API key: send `Authorization: Bearer KEY` or `x-api-key: KEY`.",
+                type: "authentication_error", code: "invalid_api_key"
+            ).response()
+        }
+        do {
+            if request.method == .post, Self.modelRoutedPaths.contains(path) {
+                return try await modelRouted(request, plan: plan)
+            }
+            if request.method == .get, path == "/props" {
+                return try await queryRouted(request, plan: plan)
+            }
+            if path.hasPrefix("/upstream/") {
+                return try await upstream(request, rest: String(path.dropFirst("/upstream/".count)), plan: plan)
+            }
+            if let response = try await management.respond(to: request, plan: plan) {
+                return response
+            }
+            return OpenAIError(.notFound, "No route for \(request.method) \(path).", type: "invalid_request_error", code: "not_found")
+                .response()
+        } catch let error as OpenAIError {
+            return error.response()
+        }
+    }
+
+    // MARK: model-routed
+
+    private func collect(_ request: Request) async throws(OpenAIError) -> [UInt8] {
+        var request = request
+        do {
+            let buffer = try await request.collectBody(upTo: core.maxBodyBytes)
+            return Array(buffer.readableBytesView)
+        } catch {
+            throw OpenAIError(
+                .contentTooLarge, "The request body is larger than \(core.maxBodyBytes) bytes.",
+                type: "invalid_request_error", code: "body_too_large")
+        }
+    }
+
+    private func modelRouted(_ request: Request, plan: Plan) async throws -> Response {
+        let bytes = try await collect(request)
+        let contentType = request.headers[.contentType] ?? ""
+        if let form = MultipartForm(contentType: contentType) {
+            guard let field = form.modelField(in: bytes) else {
+                throw OpenAIError.badRequest("The multipart form has no `model` field.")
+            }
+            return try await dispatch(
+                request, plan: plan, name: field.value, path: request.uri.path,
+                body: .multipart(form, bytes))
+        }
+        if bytes.isEmpty, let name = queryModel(request) {
+            return try await dispatch(request, plan: plan, name: name, path: request.uri.path, body: .raw([]))
+        }
+        let json = try ModelRequestBody(bytes: bytes)
+        guard let name = json.model ?? queryModel(request) else {
+            throw OpenAIError.badRequest("The request names no model: set `model` in the JSON body.")
+        }
+        return try await dispatch(request, plan: plan, name: name, path: request.uri.path, body: .json(json, bytes))
+    }
+
+    private func queryModel(_ request: Request) -> String? {
+        request.uri.queryParameters.get("model")
+    }
+
+    private func queryRouted(_ request: Request, plan: Plan) async throws -> Response {
+        guard let name = queryModel(request) else {
+            throw OpenAIError.badRequest("Name the model with `?model=`.")
+        }
+        return try await dispatch(request, plan: plan, name: name, path: request.uri.path, body: .raw([]))
+    }
+
+    /// A request body as swap holds it before forwarding.
+    enum HeldBody: Sendable {
+        case json(ModelRequestBody, [UInt8])
+        case multipart(MultipartForm, [UInt8])
+        case raw([UInt8])
+        case stream(RequestBody)
+    }
+
+    private func dispatch(_ request: Request, plan: Plan, name: String, path: String, body: HeldBody) async throws
+        -> Response
+    {
+        let ready = Set(await core.scheduler.readyModels())
+        let resolver = ModelResolver(plan: plan, activeProfile: core.activeProfile, readyModels: ready)
+        switch resolver.resolve(name) {
+        case nil, .disabled?:
+            throw OpenAIError.unknownModel(name)
+        case .peer(let peerID, let model)?:
+            guard let peer = plan.peers[peerID] else { throw OpenAIError.unknownModel(name) }
+            var inject: [(String, String)] = []
+            if let key = peer.apiKey, !key.isEmpty {
+                inject = [("Authorization", "Bearer \(key)"), ("x-api-key", key)]
+            }
+            let upstreamBody = rewrite(body, locks: ParameterLocks(), useModelName: model == name ? nil : model)
+            let response = try await forward(request, baseURL: peer.proxy, path: path, body: upstreamBody, plan: plan, inject: inject)
+            return ProxyForwarder.response(from: response.response, finished: { _ in })
+        case .local(let modelID, let requestedID)?:
+            guard let model = plan.models[modelID] else { throw OpenAIError.unknownModel(name) }
+            let locks = model.locksByRequestedID[requestedID] ?? model.locks
+            let upstreamBody = rewrite(body, locks: locks, useModelName: model.useModelName)
+            return try await proxyLocal(request, plan: plan, model: model, path: path, body: upstreamBody)
+        }
+    }
+
+    private func rewrite(_ body: HeldBody, locks: ParameterLocks, useModelName: String?) -> ProxyForwarder.Body {
+        switch body {
+        case .json(let json, let bytes):
+            return .bytes(json.rewritten(original: bytes, locks: locks, useModelName: useModelName))
+        case .multipart(let form, let bytes):
+            return .bytes(useModelName.map { form.replacingModel(in: bytes, with: $0) } ?? bytes)
+        case .raw(let bytes):
+            return bytes.isEmpty ? .none : .bytes(bytes)
+        case .stream(let stream):
+            return .stream(stream)
+        }
+    }
+
+    private func forward(
+        _ request: Request, baseURL: String, path: String, body: ProxyForwarder.Body, plan: Plan,
+        inject: [(String, String)] = []
+    ) async throws -> HTTPClientResponseBox {
+        do {
+            return HTTPClientResponseBox(
+                try await core.forwarder.forward(
+                    method: request.method, baseURL: baseURL, path: path, query: request.uri.query,
+                    headers: request.headers, body: body, stripCredentials: !plan.settings.apiKeys.isEmpty,
+                    inject: inject))
+        } catch {
+            throw OpenAIError(
+                .badGateway, "The backend at \(baseURL) did not answer: \(error).", type: "server_error",
+                code: "backend_failed")
+        }
+    }
+
+    /// Admits the request through the scheduler (starting or swapping models as
+    /// needed), forwards it, and releases the admission when the response ends.
+    private func proxyLocal(
+        _ request: Request, plan: Plan, model: ModelPlan, path: String, body: ProxyForwarder.Body
+    ) async throws -> Response {
+        let lease: SchedulerLease
+        do {
+            lease = try await core.scheduler.acquire(model: model.id)
+        } catch let error as SchedulerError {
+            throw error.openAIError(model: model.id)
+        }
+        let scheduler = core.scheduler
+        do {
+            let baseURL = try await core.pool.baseURL(of: model.id)
+            let upstream = try await forward(request, baseURL: baseURL, path: path, body: body, plan: plan)
+            return ProxyForwarder.response(
+                from: upstream.response,
+                finished: { _ in await scheduler.release(lease) })
+        } catch {
+            await scheduler.release(lease)
+            throw error
+        }
+    }
+
+    // MARK: upstream passthrough
+
+    private func upstream(_ request: Request, rest: String, plan: Plan) async throws -> Response {
+        let resolver = ModelResolver(plan: plan, activeProfile: nil)
+        guard let target = resolver.upstreamTarget(rest), let model = plan.models[target.modelID] else {
+            throw OpenAIError.unknownModel(String(rest.split(separator: "/").first ?? ""))
+        }
+        let contentType = (request.headers[.contentType] ?? "").lowercased()
+        var body: ProxyForwarder.Body = .stream(request.body)
+        if request.method == .post || request.method == .put || request.method == .patch, contentType.hasPrefix("application/json") {
+            let bytes = try await collect(request)
+            let locks = model.locksByRequestedID[target.requestedID] ?? model.locks
+            if bytes.isEmpty {
+                body = .none
+            } else if let json = try? ModelRequestBody(bytes: bytes) {
+                body = .bytes(json.rewritten(original: bytes, locks: locks, useModelName: nil))
+            } else {
+                body = .bytes(bytes)
+            }
+        } else if request.method == .get || request.method == .head || request.method == .delete {
+            body = .none
+        }
+        return try await proxyLocal(request, plan: plan, model: model, path: target.path, body: body)
+    }
+}
+
+/// Wraps AsyncHTTPClient's response so the throwing helper above has one return type.
+struct HTTPClientResponseBox: Sendable {
+    let response: HTTPClientResponseType
+    init(_ response: HTTPClientResponseType) { self.response = response }
+}

@@ -1,0 +1,29 @@
+/// What one model is doing right now, as the scheduler sees it: for `/running`,
+/// the UI and metrics.
+public struct ModelActivity: Sendable, Equatable {
+    /// The backend's lifecycle state as the scheduler tracks it.
+    public enum State: String, Sendable, Equatable {
+        /// Not running.
+        case stopped
+        /// Asked to start; not ready yet.
+        case starting
+        /// Serving requests.
+        case ready
+        /// Asked to stop; not gone yet.
+        case stopping
+    }
+
+    /// The backend's state.
+    public var state: State
+    /// Requests admitted and not yet released.
+    public var inFlight: Int
+    /// Requests waiting for this model (to start, or for a swap or drain to finish).
+    public var queued: Int
+
+    /// Creates an activity record.
+    public init(state: State, inFlight: Int, queued: Int) {
+        self.state = state
+        self.inFlight = inFlight
+        self.queued = queued
+    }
+}

@@ -1,0 +1,85 @@
+import AsyncHTTPClient
+import ConfigLang
+
+/// Owns one ``Backend`` per local model of the current plan and starts or stops them
+/// for the scheduler. Ports come from a ``PortAllocator`` so they survive reloads.
+public actor BackendPool: BackendControl {
+    private var plan: Plan
+    private var ports = PortAllocator()
+    private var backends: [String: Backend] = [:]
+    /// Backends replaced by a reload, kept until they are stopped.
+    private var retired: [Backend] = []
+    private let logs: LogHub
+    private let client: HTTPClient
+    private let launcher: String?
+
+    /// Creates a pool for `plan`. `launcher` is the swap-server binary used to start
+    /// backends under a watchdog (nil starts them directly, for tests).
+    public init(plan: Plan, logs: LogHub, client: HTTPClient, launcher: String?) {
+        self.plan = plan
+        self.logs = logs
+        self.client = client
+        self.launcher = launcher
+        ports.update(for: plan)
+    }
+
+    /// The backend of `model`, created on first use.
+    public func backend(for model: String) throws -> Backend {
+        if let backend = backends[model] { return backend }
+        guard let modelPlan = plan.models[model] else { throw BackendError.unknownModel(model) }
+        let backend = Backend(
+            model: modelPlan, port: ports.port(of: model),
+            healthCheckTimeout: .seconds(plan.settings.healthCheckTimeout), logs: logs, httpClient: client,
+            launcherExecutable: launcher)
+        backends[model] = backend
+        return backend
+    }
+
+    /// Starts `model` if needed and returns when it is ready.
+    public func start(model: String) async throws {
+        _ = try await backend(for: model).ensureReady()
+    }
+
+    /// Stops `model` and waits until its process is gone.
+    public func stop(model: String) async {
+        guard let backend = backends[model] else { return }
+        await backend.stop()
+    }
+
+    /// The base URL requests for `model` go to.
+    public func baseURL(of model: String) async throws -> String {
+        await try backend(for: model).proxyBaseURL
+    }
+
+    /// The port assigned to `model`.
+    public func port(of model: String) -> Int? { ports.port(of: model) }
+
+    /// State of every model that has a backend, for `/running`.
+    public func states() async -> [String: (state: BackendState, pid: Int32?)] {
+        var result: [String: (state: BackendState, pid: Int32?)] = [:]
+        for (id, backend) in backends {
+            result[id] = (await backend.state, await backend.pid)
+        }
+        return result
+    }
+
+    /// Switches to `newPlan`: backends of models whose process changed or that were
+    /// removed are detached (the caller drains and stops them through ``stopRetired(_:)``);
+    /// others are kept as they are.
+    public func adopt(_ newPlan: Plan, diff: PlanDiff) -> [String: Backend] {
+        var detached: [String: Backend] = [:]
+        for id in diff.restart + diff.removed {
+            if let backend = backends.removeValue(forKey: id) { detached[id] = backend }
+        }
+        plan = newPlan
+        ports.update(for: newPlan)
+        return detached
+    }
+
+    /// Stops every backend (shutdown).
+    public func stopAll() async {
+        await withTaskGroup(of: Void.self) { group in
+            for backend in backends.values { group.addTask { await backend.stop() } }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import AsyncHTTPClient
+import ConfigLang
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import UnixSignals
+
+/// How to run a server.
+public struct SwapServerOptions: Sendable {
+    /// The config file.
+    public var configFile: String
+    /// Optional `--config-dir`.
+    public var configDirectory: String?
+    /// Address to listen on.
+    public var host: String
+    /// Port to listen on (0 = let the OS choose; the chosen one is logged).
+    public var port: Int
+    /// Watch the config's directory and reload on change.
+    public var watchConfig: Bool
+    /// The swap-server binary used to launch backends under a watchdog, if any.
+    public var launcher: String?
+    /// How long shutdown waits for in-flight requests.
+    public var shutdownGrace: Duration
+
+    /// Creates options.
+    public init(
+        configFile: String, configDirectory: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
+        watchConfig: Bool = false, launcher: String? = nil, shutdownGrace: Duration = .seconds(10)
+    ) {
+        self.configFile = configFile
+        self.configDirectory = configDirectory
+        self.host = host
+        self.port = port
+        self.watchConfig = watchConfig
+        self.launcher = launcher
+        self.shutdownGrace = shutdownGrace
+    }
+}
+
+/// A config that cannot be served at start; the message says what to fix.
+public struct StartupError: Error, CustomStringConvertible, Sendable {
+    /// The message, with rendered diagnostics.
+    public var description: String
+}
+
+/// swap-server: compiles the config, serves the HTTP surface, starts and swaps
+/// backends, reloads on SIGHUP (and on file change with `watchConfig`), and on
+/// SIGINT/SIGTERM drains requests and stops every backend before exiting.
+public struct SwapServer: Sendable {
+    /// The options.
+    public let options: SwapServerOptions
+
+    /// Creates a server.
+    public init(options: SwapServerOptions) {
+        self.options = options
+    }
+
+    /// Compiles the config or throws a readable error.
+    public static func loadPlan(_ source: ConfigSource) throws -> Plan {
+        let files: [SourceFile]
+        do {
+            files = try source.read()
+        } catch let error as ConfigReadError {
+            throw StartupError(description: error.message)
+        }
+        let result = PlanBuilder.compile(files, environment: ProcessInfo.processInfo.environment)
+        guard let plan = result.plan else {
+            let text = DiagnosticRenderer.render(
+                result.diagnostics, format: .human,
+                sources: Dictionary(files.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }), color: false)
+            throw StartupError(description: "the config has errors; fix them and start again:\n" + text)
+        }
+        return plan
+    }
+
+    /// Runs until SIGINT/SIGTERM. `onListening` gets the bound port.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        var logger = Logger(label: "swap")
+        logger.logLevel = .info
+        let source = ConfigSource(file: options.configFile, directory: options.configDirectory)
+        let plan = try Self.loadPlan(source)
+        if options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1" {
+            logger.notice("listening on \(options.host), which is not loopback: other machines can reach this server")
+        }
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64),
+                decompression: .disabled))
+        let core = SwapCore(plan: plan, source: source, client: client, launcher: options.launcher, logger: logger)
+        let app = Application(
+            responder: SwapResponder(core: core),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                core.log("swap-server listening on \(options.host):\(port)")
+                await onListening(port)
+            },
+            logger: logger)
+        let reloads = ReloadService(core: core, watchConfig: options.watchConfig)
+        let preload = PreloadService(core: core)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: reloads), .init(service: preload),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.error("server stopped: \(error)")
+        }
+        await core.pool.stopAll()
+        try? await client.shutdown()
+    }
+}

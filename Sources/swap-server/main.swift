@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Runtime
+
+ProcessLauncher.runIfRequested()
+
+/// Rewrites llama-swap's single-dash flags (`-config`, `-listen`, …) to ours, so an
+/// existing systemd unit or container command runs unchanged.
+func normalisedArguments(_ arguments: [String]) -> [String] {
+    let singleDash: Set<String> = ["-config", "-listen", "-watch-config", "-config-dir", "-version"]
+    return arguments.map { singleDash.contains($0) ? "-" + $0 : $0 }
+}
+
+/// `swap-server`: serve a swap / llama-swap config.
+struct SwapServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swap-server",
+        abstract: "Serve local models behind one OpenAI/Anthropic-compatible endpoint, swapping them on demand.",
+        version: "0.1.0")
+
+    @Option(help: "The config file (llama-swap format).") var config: String
+    @Option(name: .customLong("config-dir"), help: "A directory of config fragments merged into the config.")
+    var configDirectory: String?
+    @Option(help: "Address to listen on, HOST:PORT (default 127.0.0.1:8080; port 0 picks a free one).")
+    var listen: String = "127.0.0.1:8080"
+    @Flag(name: .customLong("watch-config"), help: "Reload the config when its file changes.")
+    var watchConfig = false
+
+    func run() async throws {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+            throw ValidationError("--listen must be HOST:PORT, for example 127.0.0.1:8080")
+        }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "0.0.0.0" }
+        let launcher = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let options = SwapServerOptions(
+            configFile: config, configDirectory: configDirectory, host: host, port: port, watchConfig: watchConfig,
+            launcher: launcher)
+        do {
+            try await SwapServer(options: options).run()
+        } catch let error as StartupError {
+            FileHandle.standardError.write(Data("swap-server: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+var arguments = normalisedArguments(Array(CommandLine.arguments.dropFirst()))
+await SwapServerCommand.main(arguments)

@@ -1,0 +1,129 @@
+import ConfigLang
+import Foundation
+import Hummingbird
+import Testing
+
+@testable import Runtime
+
+/// Pure request-handling pieces: name resolution, bodies, keys, ports.
+struct RequestHandlingTests {
+    static func plan(_ yaml: String) throws -> Plan {
+        let result = PlanBuilder.compile([SourceFile(name: "t.yaml", text: yaml)], environment: [:])
+        return try #require(result.plan, "\(result.diagnostics.map(\.message))")
+    }
+
+    static let sample = """
+        models:
+          coder:
+            cmd: /bin/server --port ${PORT}
+            aliases: [code]
+            filters:
+              setParams: {temperature: 0}
+              setParamsByID:
+                "coder:warm": {temperature: 0.5}
+          org/big-model:
+            cmd: /bin/server --port ${PORT}
+        selectors:
+          best:
+            strategy: warm
+            targets: [org/big-model, coder]
+        profiles:
+          night:
+            pins:
+              code: org/big-model
+              coder: ~
+        peers:
+          cloud:
+            proxy: https://example.invalid/api
+            models: [gpt-x, shared]
+          other:
+            proxy: https://other.invalid
+            models: [shared]
+        """
+
+    @Test("names resolve: ID, alias, setParamsByID key, selector, profile pin, peers")
+    func resolution() throws {
+        let plan = try Self.plan(Self.sample)
+        let resolver = ModelResolver(plan: plan)
+        #expect(resolver.resolve("coder") == .local(modelID: "coder", requestedID: "coder"))
+        #expect(resolver.resolve("code") == .local(modelID: "coder", requestedID: "code"))
+        #expect(resolver.resolve("coder:warm") == .local(modelID: "coder", requestedID: "coder:warm"))
+        #expect(resolver.resolve("best") == .local(modelID: "org/big-model", requestedID: "org/big-model"))
+        let warm = ModelResolver(plan: plan, readyModels: ["coder"])
+        #expect(warm.resolve("best") == .local(modelID: "coder", requestedID: "coder"))
+        #expect(resolver.resolve("cloud/gpt-x") == .peer(peerID: "cloud", model: "gpt-x"))
+        #expect(resolver.resolve("gpt-x") == .peer(peerID: "cloud", model: "gpt-x"))
+        #expect(resolver.resolve("shared") == nil, "two peers provide it: ambiguous")
+        #expect(resolver.resolve("nope") == nil)
+        let night = ModelResolver(plan: plan, activeProfile: "night")
+        #expect(night.resolve("code") == .local(modelID: "org/big-model", requestedID: "org/big-model"))
+        #expect(night.resolve("coder") == .disabled)
+    }
+
+    @Test("/upstream/<model>/<path>: the longest prefix naming a model wins")
+    func upstreamPrefix() throws {
+        let plan = try Self.plan(Self.sample)
+        let resolver = ModelResolver(plan: plan)
+        let target = try #require(resolver.upstreamTarget("org/big-model/v1/chat/completions"))
+        #expect(target.modelID == "org/big-model")
+        #expect(target.path == "/v1/chat/completions")
+        #expect(resolver.upstreamTarget("code/health")?.modelID == "coder")
+        #expect(resolver.upstreamTarget("org/unknown/x") == nil)
+    }
+
+    @Test("JSON bodies: model, stream flag, locks and useModelName; untouched bodies pass byte for byte")
+    func bodies() throws {
+        let original = Array(#"{"model": "coder",  "temperature": 1.5, "stream": true}"#.utf8)
+        let body = try ModelRequestBody(bytes: original)
+        #expect(body.model == "coder")
+        #expect(body.isStreaming)
+        #expect(body.rewritten(original: original, locks: ParameterLocks(), useModelName: nil) == original)
+        let locked = body.rewritten(
+            original: original, locks: ParameterLocks(set: ["temperature": .integer(0)]), useModelName: "upstream-name")
+        let parsed = try JSONValue(parsing: locked)
+        #expect(parsed == .object(["model": .string("upstream-name"), "temperature": .integer(0), "stream": .bool(true)]))
+        #expect(throws: OpenAIError.self) { try ModelRequestBody(bytes: Array("{not json".utf8)) }
+        #expect(throws: OpenAIError.self) { try ModelRequestBody(bytes: Array("[1,2]".utf8)) }
+    }
+
+    @Test("multipart: the model field is found and replaced")
+    func multipart() throws {
+        let form = try #require(MultipartForm(contentType: "multipart/form-data; boundary=XyZ"))
+        let body = Array(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\nRIFF....\r\n--XyZ\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper\r\n--XyZ--\r\n"
+                .utf8)
+        #expect(form.modelField(in: body)?.value == "whisper")
+        let replaced = form.replacingModel(in: body, with: "whisper-large")
+        #expect(form.modelField(in: replaced)?.value == "whisper-large")
+        #expect(MultipartForm(contentType: "application/json") == nil)
+    }
+
+    @Test("API keys: Bearer, x-api-key and Basic password; nothing configured allows all")
+    func apiKeys() {
+        let check = APIKeyCheck(keys: ["sk-1"])
+        #expect(check.allows([.authorization: "Bearer sk-1"]))
+        #expect(check.allows([HTTPField.Name("x-api-key")!: "sk-1"]))
+        #expect(check.allows([.authorization: "Basic " + Data("user:sk-1".utf8).base64EncodedString()]))
+        #expect(!check.allows([.authorization: "Bearer sk-2"]))
+        #expect(!check.allows([:]))
+        #expect(APIKeyCheck(keys: []).allows([:]))
+    }
+
+    @Test("ports survive reloads: adding a model that sorts first renumbers no one")
+    func portsSurvive() throws {
+        var ports = PortAllocator()
+        let before = try Self.plan("models:\n  b-old:\n    cmd: /x --port ${PORT}\n  c:\n    cmd: /x --port ${PORT}\n")
+        ports.update(for: before)
+        #expect(ports.port(of: "b-old") == 5800)
+        #expect(ports.port(of: "c") == 5801)
+        let after = try Self.plan(
+            "models:\n  a-new:\n    cmd: /x --port ${PORT}\n  b-old:\n    cmd: /x --port ${PORT}\n  c:\n    cmd: /x --port ${PORT}\n")
+        #expect(after.models["b-old"]?.port?.offline == 5801, "offline numbering shifts…")
+        ports.update(for: after)
+        #expect(ports.port(of: "b-old") == 5800, "…but the running assignment does not")
+        #expect(ports.port(of: "c") == 5801)
+        #expect(ports.port(of: "a-new") == 5802)
+        ports.update(for: before)
+        #expect(ports.port(of: "a-new") == nil)
+    }
+}

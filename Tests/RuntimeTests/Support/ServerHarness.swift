@@ -1,0 +1,154 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Subprocess
+import Testing
+
+#if canImport(System)
+    import System
+#else
+    import SystemPackage
+#endif
+
+/// Runs a real `swap-server` process on an OS-chosen port for one test, drains its
+/// output, and stops it (SIGTERM) when the test body returns or throws.
+enum ServerHarness {
+    /// The directory holding the built executables (next to the test binary).
+    static let binaries: URL = {
+        let test = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = test.deletingLastPathComponent()
+        // On Linux the runner is `.build/debug/<pkg>PackageTests.xctest`; executables sit beside it.
+        if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("swap-server").path),
+            FileManager.default.fileExists(atPath: directory.deletingLastPathComponent().appendingPathComponent("swap-server").path)
+        {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory
+    }()
+
+    /// The fake backend executable.
+    static var fakeBackend: String { binaries.appendingPathComponent("fake-backend").path }
+
+    /// The swap-server executable.
+    static var swapServer: String { binaries.appendingPathComponent("swap-server").path }
+
+    /// A free TCP port on 127.0.0.1, chosen by the OS (bind to port 0, read, close).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError("socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw HarnessError("bind() failed") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// A temporary directory removed after `body`.
+    static func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("swap-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try await body(url)
+    }
+
+    /// Writes `config` (with `{FAKE}` replaced by the fake backend's path and
+    /// `{START_PORT}` by a free port) and runs swap-server on it for `body`.
+    static func withServer(
+        config: String, arguments extra: [String] = [], _ body: @Sendable (RunningServer) async throws -> Void
+    ) async throws {
+        try await withTemporaryDirectory { directory in
+            let configURL = directory.appendingPathComponent("config.yaml")
+            let text = config.replacingOccurrences(of: "{FAKE}", with: fakeBackend)
+                .replacingOccurrences(of: "{START_PORT}", with: String(try freePort()))
+            try text.write(to: configURL, atomically: true, encoding: .utf8)
+            let output = OutputLog()
+            let result = try await Subprocess.run(
+                .path(FilePath(swapServer)),
+                arguments: Arguments(["--config", configURL.path, "--listen", "127.0.0.1:0"] + extra),
+                input: .none, output: .sequence, error: .sequence
+            ) { execution in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await line in execution.standardOutput.strings() { output.append(line) }
+                    }
+                    group.addTask {
+                        for try await line in execution.standardError.strings() { output.append(line) }
+                    }
+                    let port = try await output.waitForPort()
+                    let server = RunningServer(
+                        port: port, pid: execution.processIdentifier.value, configURL: configURL, directory: directory,
+                        output: output)
+                    var failure: (any Error)?
+                    do {
+                        try await body(server)
+                    } catch {
+                        failure = error
+                    }
+                    try? execution.send(signal: .terminate)
+                    try await group.waitForAll()
+                    if let failure { throw failure }
+                }
+            }
+            _ = result
+        }
+    }
+}
+
+/// A running server under test.
+struct RunningServer: Sendable {
+    let port: Int
+    let pid: pid_t
+    let configURL: URL
+    let directory: URL
+    let output: OutputLog
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    /// Replaces the config file's text in place.
+    func writeConfig(_ text: String) throws {
+        try text.replacingOccurrences(of: "{FAKE}", with: ServerHarness.fakeBackend).write(
+            to: configURL, atomically: false, encoding: .utf8)
+    }
+}
+
+/// Thread-safe collection of a process's output lines.
+final class OutputLog: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    var all: [String] { lines.withLock { $0 } }
+
+    /// Waits (bounded) for the "listening on HOST:PORT" line and returns the port.
+    func waitForPort() async throws -> Int {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            for line in all {
+                if let range = line.range(of: "swap-server listening on 127.0.0.1:") {
+                    let digits = line[range.upperBound...].prefix { $0.isNumber }
+                    if let port = Int(digits) { return port }
+                }
+                if line.contains("swap-server:") && line.contains("error") { throw HarnessError(line) }
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HarnessError("swap-server did not start listening; output:\n" + all.joined(separator: "\n"))
+    }
+}
+
+import Synchronization
+
+/// A harness failure with a message.
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
