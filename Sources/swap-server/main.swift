@@ -12,7 +12,7 @@ func normalisedArguments(_ arguments: [String]) -> [String] {
 }
 
 /// `swap-server`: serve a swap / llama-swap config.
-struct SwapServerCommand: AsyncParsableCommand {
+struct SwapServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swap-server",
         abstract: "Serve local models behind one OpenAI/Anthropic-compatible endpoint, swapping them on demand.",
@@ -26,7 +26,8 @@ struct SwapServerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("watch-config"), help: "Reload the config when its file changes.")
     var watchConfig = false
 
-    func run() async throws {
+    /// Runs the server until SIGINT/SIGTERM.
+    func serve() async throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
             throw ValidationError("--listen must be HOST:PORT, for example 127.0.0.1:8080")
         }
@@ -46,5 +47,9 @@ struct SwapServerCommand: AsyncParsableCommand {
     }
 }
 
-var arguments = normalisedArguments(Array(CommandLine.arguments.dropFirst()))
-await SwapServerCommand.main(arguments)
+do {
+    let command = try SwapServerCommand.parse(normalisedArguments(Array(CommandLine.arguments.dropFirst())))
+    try await command.serve()
+} catch {
+    SwapServerCommand.exit(withError: error)
+}

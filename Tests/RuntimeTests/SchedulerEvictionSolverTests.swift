@@ -24,8 +24,10 @@ struct SchedulerEvictionSolverTests {
     func matrixTieBreak() {
         #expect(Self.matrix([["a", "b"], ["a", "c"]]).victims(toRun: "a", running: ["b", "c"]) == ["c"])
         #expect(Self.matrix([["a", "c"], ["a", "b"]]).victims(toRun: "a", running: ["b", "c"]) == ["b"])
-        #expect(Self.matrix([["a", "b"], ["a", "c"]], costs: ["b": 2]).victims(toRun: "a", running: ["b", "c"]) == ["c"])
-        #expect(Self.matrix([["a", "b"], ["a", "c"]], costs: ["c": 2]).victims(toRun: "a", running: ["b", "c"]) == ["b"])
+        #expect(
+            Self.matrix([["a", "b"], ["a", "c"]], costs: ["b": 2]).victims(toRun: "a", running: ["b", "c"]) == ["c"])
+        #expect(
+            Self.matrix([["a", "b"], ["a", "c"]], costs: ["c": 2]).victims(toRun: "a", running: ["b", "c"]) == ["b"])
     }
 
     @Test("matrix: a model in no set runs alone; nothing running means nothing to evict")

@@ -27,7 +27,8 @@ struct SchedulerStateMachineTests {
     static func machine(
         _ routing: RoutingPlan, limit: Int = 10, ttls: [String: Int] = [:]
     ) -> SchedulerStateMachine {
-        let models = routing.engine == "matrix"
+        let models =
+            routing.engine == "matrix"
             ? Set(routing.matrixSets.flatMap { $0 }) : Set(routing.groups.flatMap(\.members))
         return SchedulerStateMachine(
             routing: routing, limits: Dictionary(uniqueKeysWithValues: models.map { ($0, limit) }),
@@ -58,7 +59,10 @@ struct SchedulerStateMachineTests {
     @Test("unknown model is rejected")
     func unknownModel() {
         var m = Self.machine(Self.single)
-        #expect(m.requestArrived(id: Self.r(1), model: "zzz", priority: 0, now: Self.at(0)) == [.reject(Self.r(1), .unknownModel)])
+        #expect(
+            m.requestArrived(id: Self.r(1), model: "zzz", priority: 0, now: Self.at(0)) == [
+                .reject(Self.r(1), .unknownModel)
+            ])
     }
 
     @Test("swap group: an idle member is stopped, then the requested one started, then admitted")
@@ -94,9 +98,10 @@ struct SchedulerStateMachineTests {
         #expect(m.requestArrived(id: Self.r(2), model: "s2", priority: 0, now: Self.at(1)) == [.startBackend("s2")])
         _ = m.backendReady(model: "s2", now: Self.at(1))
         _ = m.requestFinished(id: Self.r(2), now: Self.at(1))
-        #expect(m.requestArrived(id: Self.r(3), model: "x", priority: 0, now: Self.at(2)) == [
-            .stopBackend("s1"), .stopBackend("s2"),
-        ])
+        #expect(
+            m.requestArrived(id: Self.r(3), model: "x", priority: 0, now: Self.at(2)) == [
+                .stopBackend("s1"), .stopBackend("s2"),
+            ])
         _ = m.backendStopped(model: "s1", now: Self.at(3))
         #expect(m.backendStopped(model: "s2", now: Self.at(3)) == [.startBackend("x")])
         #expect(m.backendReady(model: "x", now: Self.at(4)) == [.admit(Self.r(3))])
@@ -127,7 +132,8 @@ struct SchedulerStateMachineTests {
         _ = m.requestArrived(id: Self.r(1), model: "a", priority: 0, now: Self.at(0))
         _ = m.requestArrived(id: Self.r(2), model: "a", priority: 0, now: Self.at(0))
         _ = m.requestArrived(id: Self.r(3), model: "a", priority: 0, now: Self.at(0))
-        #expect(m.backendReady(model: "a", now: Self.at(1)) == [.admit(Self.r(1)), .admit(Self.r(2)), .admit(Self.r(3))])
+        #expect(
+            m.backendReady(model: "a", now: Self.at(1)) == [.admit(Self.r(1)), .admit(Self.r(2)), .admit(Self.r(3))])
     }
 
     @Test("higher priority is served first: among a model's waiters and when choosing the next swap")
@@ -136,7 +142,8 @@ struct SchedulerStateMachineTests {
         _ = m.requestArrived(id: Self.r(1), model: "a", priority: 0, now: Self.at(0))
         _ = m.requestArrived(id: Self.r(2), model: "a", priority: 5, now: Self.at(0))
         _ = m.requestArrived(id: Self.r(3), model: "a", priority: 0, now: Self.at(0))
-        #expect(m.backendReady(model: "a", now: Self.at(1)) == [.admit(Self.r(2)), .admit(Self.r(1)), .admit(Self.r(3))])
+        #expect(
+            m.backendReady(model: "a", now: Self.at(1)) == [.admit(Self.r(2)), .admit(Self.r(1)), .admit(Self.r(3))])
 
         // a is busy; b (priority 0) asks first, c (priority 10) second: c swaps in first.
         #expect(m.requestArrived(id: Self.r(4), model: "b", priority: 0, now: Self.at(2)) == [])
@@ -309,7 +316,10 @@ struct SchedulerStateMachineTests {
         #expect(m.requestArrived(id: Self.r(4), model: "b", priority: 0, now: Self.at(1)) == [.startBackend("b")])
         _ = m.requestFinished(id: Self.r(1), now: Self.at(2))
         #expect(m.nextDeadline() == Self.at(7))
-        #expect(m.requestArrived(id: Self.r(5), model: "c", priority: 0, now: Self.at(3)) == [.reject(Self.r(5), .unknownModel)])
+        #expect(
+            m.requestArrived(id: Self.r(5), model: "c", priority: 0, now: Self.at(3)) == [
+                .reject(Self.r(5), .unknownModel)
+            ])
     }
 
     @Test("plan update unloads a running model that was removed, once it is idle")

@@ -55,7 +55,8 @@ public actor ModelScheduler {
         let id = RequestID(lastRequestID)
         let priority = plan.routing.priorities[model] ?? 0
         let lease = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<SchedulerLease, any Error>) in
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<SchedulerLease, any Error>) in
                 waiting[id] = (model, continuation)
                 perform(machine.requestArrived(id: id, model: model, priority: priority, now: clock.now))
             }
@@ -190,7 +191,8 @@ public actor ModelScheduler {
                 }
                 waiter.continuation.resume(returning: SchedulerLease(model: waiter.model, id: id))
             case .reject(let id, .overLimit(let seconds)):
-                waiting.removeValue(forKey: id)?.continuation.resume(throwing: SchedulerError.overLimit(retryAfter: seconds))
+                waiting.removeValue(forKey: id)?.continuation.resume(
+                    throwing: SchedulerError.overLimit(retryAfter: seconds))
             case .reject(let id, .unknownModel):
                 let model = waiting.removeValue(forKey: id)
                 model?.continuation.resume(throwing: SchedulerError.unknownModel(model?.model ?? ""))

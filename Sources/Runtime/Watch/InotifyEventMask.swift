@@ -18,6 +18,7 @@ struct InotifyEventMask: OptionSet, Sendable, Hashable {
     static let create = Self(rawValue: UInt32(IN_CREATE))
     static let delete = Self(rawValue: UInt32(IN_DELETE))
     static let moveSelf = Self(rawValue: UInt32(IN_MOVE_SELF))
+    static let deleteSelf = Self(rawValue: UInt32(IN_DELETE_SELF))
     static let queueOverflow = Self(rawValue: UInt32(IN_Q_OVERFLOW))
     static let ignored = Self(rawValue: UInt32(IN_IGNORED))
     static let isDirectory = Self(rawValue: UInt32(IN_ISDIR))
@@ -26,10 +27,10 @@ struct InotifyEventMask: OptionSet, Sendable, Hashable {
     /// What every directory watch asks for.
     ///
     /// The entry events catch in-place writes, renames over a file, deletion and re-creation
-    /// and `chmod`/`touch`; `moveSelf` tells the watcher that the watched directory itself
-    /// went away under its name; `onlyDirectory` makes a watch on a non-directory fail instead
+    /// and `chmod`/`touch`; `moveSelf` and `deleteSelf` tell the watcher that the watched
+    /// directory itself went away under its name; `onlyDirectory` makes a watch on a non-directory fail instead
     /// of silently watching a file. `IN_Q_OVERFLOW` and `IN_IGNORED` are always delivered.
     static let directoryWatch: Self = [
-        .closeWrite, .movedTo, .create, .delete, .movedFrom, .attrib, .moveSelf, .onlyDirectory,
+        .closeWrite, .movedTo, .create, .delete, .movedFrom, .attrib, .moveSelf, .deleteSelf, .onlyDirectory,
     ]
 }

@@ -32,6 +32,18 @@ struct InotifyLoop {
         var descriptor: Int32?
     }
 
+    private struct FileIdentity: Equatable {
+        var device: UInt64
+        var inode: UInt64
+
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
+    }
+
     private struct Subscriber {
         var directories: Set<String>
         let handler: InotifyThread.Handler
@@ -46,6 +58,8 @@ struct InotifyLoop {
     /// The library record names per descriptor; the first is the one the library maps the
     /// descriptor to, and the one it deletes on removal.
     private var recordsByDescriptor: [Int32: [String]] = [:]
+    /// The inode each descriptor watches, to tell a live watch from one the kernel is dropping.
+    private var inodesByDescriptor: [Int32: FileIdentity] = [:]
     /// Every record name the library holds, live or stale.
     private var records: Set<String> = []
     private var lastRetry = ContinuousClock.now
@@ -76,6 +90,13 @@ struct InotifyLoop {
     // MARK: Commands
 
     private mutating func apply(_ command: InotifyCommand) {
+        if case .unsubscribe = command {
+            // A queued IN_IGNORED (directory already deleted) must be seen before removing the
+            // watch, or the library would try to remove a watch the kernel no longer has.
+            readEvents()
+        } else if case .update = command {
+            readEvents()
+        }
         switch command {
         case .subscribe(let id, let directories, let handler):
             subscribers[id] = Subscriber(directories: directories, handler: handler)
@@ -127,7 +148,7 @@ struct InotifyLoop {
         aliases.removeAll { $0 == directory }
         if aliases.isEmpty {
             directoriesByDescriptor[descriptor] = nil
-            removeFromLibrary(descriptor)
+            removeFromLibrary(descriptor, directory: directory)
         } else {
             directoriesByDescriptor[descriptor] = aliases
         }
@@ -150,6 +171,9 @@ struct InotifyLoop {
         let candidates: [String] = [spelling + "/", spelling]
         guard let record = candidates.first(where: { inotifytools_wd_from_filename($0) > 0 }) else { return false }
         let descriptor = inotifytools_wd_from_filename(record)
+        if inodesByDescriptor[descriptor] == nil {
+            inodesByDescriptor[descriptor] = FileIdentity(path: directory)
+        }
         records.insert(record)
         recordsByDescriptor[descriptor, default: []].append(record)
         directoriesByDescriptor[descriptor, default: []].append(directory)
@@ -157,12 +181,25 @@ struct InotifyLoop {
         return true
     }
 
-    private mutating func removeFromLibrary(_ descriptor: Int32) {
+    /// Removes a watch the kernel still has, if it still has it.
+    ///
+    /// A directory deleted a moment ago may have its `IN_IGNORED` still on the way; removing
+    /// that watch would fail (and make the library print to stderr), so a watch whose
+    /// directory is gone or replaced is left for the kernel to drop, its record left stale.
+    private mutating func removeFromLibrary(_ descriptor: Int32, directory: String) {
         let names = recordsByDescriptor.removeValue(forKey: descriptor) ?? []
+        let identity = inodesByDescriptor.removeValue(forKey: descriptor)
+        guard let identity, FileIdentity(path: directory) == identity else { return }
         // Only the first record leaves the library; aliases' records stay behind as stale.
         if inotifytools_remove_watch_by_wd(descriptor) == 1, let first = names.first {
             records.remove(first)
         }
+    }
+
+    /// Forgets a watch the kernel has dropped or is dropping by itself.
+    private mutating func forget(_ descriptor: Int32) {
+        recordsByDescriptor[descriptor] = nil
+        inodesByDescriptor[descriptor] = nil
     }
 
     private mutating func readEvents() {
@@ -208,13 +245,13 @@ struct InotifyLoop {
             return
         }
         guard let directories = directoriesByDescriptor[event.watchDescriptor] else { return }
-        if event.mask.contains(.ignored) || event.mask.contains(.moveSelf) {
+        if !event.mask.isDisjoint(with: [.ignored, .deleteSelf, .moveSelf]) {
             // Deleted, unmounted or renamed: the name no longer means this inode.
             directoriesByDescriptor[event.watchDescriptor] = nil
-            if event.mask.contains(.ignored) {
-                recordsByDescriptor[event.watchDescriptor] = nil  // the kernel already dropped it
+            if event.mask.contains(.moveSelf) {
+                removeFromLibrary(event.watchDescriptor, directory: directories[0])
             } else {
-                removeFromLibrary(event.watchDescriptor)
+                forget(event.watchDescriptor)  // the kernel drops it by itself
             }
             for directory in directories {
                 watches[directory]?.descriptor = nil
