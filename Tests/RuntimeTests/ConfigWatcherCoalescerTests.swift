@@ -39,7 +39,9 @@ struct ConfigWatcherCoalescerTests {
             Issue.record("expected a timer")
             return
         }
-        #expect(coalescer.quietPeriodElapsed(generation: generation) == .emit(ConfigChange(paths: ["/a.yaml"], overflowed: true)))
+        #expect(
+            coalescer.quietPeriodElapsed(generation: generation)
+                == .emit(ConfigChange(paths: ["/a.yaml"], overflowed: true)))
     }
 
     @Test("a writer that never pauses still gets a change every maximum delay")
@@ -47,7 +49,9 @@ struct ConfigWatcherCoalescerTests {
         var coalescer = ConfigChangeCoalescer(maximumDelay: .seconds(1))
         var emitted: [ConfigChange] = []
         for tick in 0...25 {
-            if case .emit(let change) = coalescer.record(path: "/a.yaml", overflowed: false, at: start + .milliseconds(tick * 50)) {
+            if case .emit(let change) = coalescer.record(
+                path: "/a.yaml", overflowed: false, at: start + .milliseconds(tick * 50))
+            {
                 emitted.append(change)
             }
         }

@@ -6,7 +6,9 @@ import Testing
 @Suite("ConfigWatcher relevance rules")
 struct ConfigWatcherTargetsTests {
     static let plain = ConfigWatchTargets(
-        files: [.init(path: "/etc/swap/config.yaml", chain: SymlinkChain(links: [], resolved: "/etc/swap/config.yaml"))],
+        files: [
+            .init(path: "/etc/swap/config.yaml", chain: SymlinkChain(links: [], resolved: "/etc/swap/config.yaml"))
+        ],
         configDirectories: ["/etc/swap/conf.d"]
     )
 
@@ -30,14 +32,17 @@ struct ConfigWatcherTargetsTests {
     @Test("the config's own name is relevant, whatever the event")
     func ownName() {
         for mask: InotifyEventMask in [.closeWrite, .movedTo, .movedFrom, .create, .delete, .attrib] {
-            #expect(Self.plain.relevantPath(for: Self.event("/etc/swap", "config.yaml", mask)) == "/etc/swap/config.yaml")
+            #expect(
+                Self.plain.relevantPath(for: Self.event("/etc/swap", "config.yaml", mask)) == "/etc/swap/config.yaml")
         }
     }
 
-    @Test("editor and tool temporaries next to the config are not", arguments: [
-        "config.yaml~", ".config.yaml.swp", ".config.yaml.swx", "4913", "sedAb12Cd", "config.yaml.tmp",
-        "other.yaml", "config.yml",
-    ])
+    @Test(
+        "editor and tool temporaries next to the config are not",
+        arguments: [
+            "config.yaml~", ".config.yaml.swp", ".config.yaml.swx", "4913", "sedAb12Cd", "config.yaml.tmp",
+            "other.yaml", "config.yml",
+        ])
     func temporaries(name: String) {
         #expect(Self.plain.relevantPath(for: Self.event("/etc/swap", name)) == nil)
     }
@@ -65,7 +70,8 @@ struct ConfigWatcherTargetsTests {
         #expect(targets.relevantPath(for: Self.event("/cfg", "..data", .movedTo)) == "/cfg/config.yaml")
         #expect(targets.relevantPath(for: Self.event("/cfg", "..data_tmp", .create)) == nil)
         #expect(targets.relevantPath(for: Self.event("/cfg", "..data_tmp", .movedFrom)) == nil)
-        #expect(targets.relevantPath(for: Self.event("/cfg", "..2026_11_25_10_05_00.2", [.create, .isDirectory])) == nil)
+        #expect(
+            targets.relevantPath(for: Self.event("/cfg", "..2026_11_25_10_05_00.2", [.create, .isDirectory])) == nil)
         #expect(
             targets.relevantPath(for: Self.event("/cfg", "..2026_11_25_10_00_00.1", [.delete, .isDirectory]))
                 == "/cfg/config.yaml")

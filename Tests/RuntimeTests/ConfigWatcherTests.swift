@@ -5,9 +5,9 @@ import Testing
 @testable import Runtime
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Real files, real inotify: each edit style must yield exactly one change.

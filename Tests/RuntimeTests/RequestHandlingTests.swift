@@ -1,5 +1,6 @@
 import ConfigLang
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Testing
 

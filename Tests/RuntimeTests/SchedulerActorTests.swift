@@ -67,11 +67,17 @@ struct SchedulerActorTests {
             """)
     }
 
-    /// Suspends (without sleeping) until `condition` holds for the scheduler's snapshot.
+    /// Suspends (without sleeping) until `condition` holds for the scheduler's snapshot;
+    /// records an issue instead of spinning forever.
     static func until(
-        _ scheduler: ModelScheduler, _ condition: @Sendable ([String: ModelActivity]) -> Bool
+        _ scheduler: ModelScheduler, _ condition: @Sendable ([String: ModelActivity]) -> Bool,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async {
-        while !condition(await scheduler.snapshot()) { await Task.yield() }
+        for _ in 0..<1_000_000 {
+            if condition(await scheduler.snapshot()) { return }
+            await Task.yield()
+        }
+        Issue.record("condition never held", sourceLocation: sourceLocation)
     }
 
     @Test("acquire starts a stopped model, returns once ready, and release frees it")
@@ -163,7 +169,7 @@ struct SchedulerActorTests {
         let scheduler = ModelScheduler(plan: try Self.twoModels(limit: 1), backends: fake)
         let first = try await scheduler.acquire(model: "a")
         await #expect(throws: SchedulerError.overLimit(retryAfter: 1)) { try await scheduler.acquire(model: "a") }
-        await scheduler.updatePlan(try Self.twoModels(limit: 2))
+        await scheduler.updatePlan(try Self.twoModels(limit: 3))
         let second = try await scheduler.acquire(model: "a")
 
         await scheduler.beginDrain(models: ["a"])
@@ -173,7 +179,7 @@ struct SchedulerActorTests {
         await scheduler.release(first)
         await scheduler.release(second)
         await drained.value
-        await scheduler.updatePlan(try Self.twoModels(limit: 2), replaced: ["a"])
+        await scheduler.updatePlan(try Self.twoModels(limit: 3), replaced: ["a"])
         #expect(try await held.value.model == "a")
     }
 

@@ -183,7 +183,14 @@ public struct SwapResponder: HTTPResponder {
         }
         let scheduler = core.scheduler
         do {
-            let baseURL = try await core.pool.baseURL(of: model.id)
+            let baseURL: String
+            do {
+                baseURL = try await core.pool.readyURL(of: model.id)
+            } catch {
+                throw OpenAIError(
+                    .serviceUnavailable, "Model `\(model.id)` could not be started: \(error)", type: "server_error",
+                    code: "backend_failed", retryAfter: 1)
+            }
             let upstream = try await forward(request, baseURL: baseURL, path: path, body: body, plan: plan)
             return ProxyForwarder.response(
                 from: upstream.response,

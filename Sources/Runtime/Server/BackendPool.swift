@@ -46,9 +46,10 @@ public actor BackendPool: BackendControl {
         await backend.stop()
     }
 
-    /// The base URL requests for `model` go to.
-    public func baseURL(of model: String) async throws -> String {
-        await try backend(for: model).proxyBaseURL
+    /// The base URL requests for `model` go to, once its backend is ready; a backend
+    /// that died since the scheduler admitted the request is started again here.
+    public func readyURL(of model: String) async throws -> String {
+        try await backend(for: model).ensureReady()
     }
 
     /// The port assigned to `model`.

@@ -25,7 +25,9 @@
 /// finishes by itself; it ends when the task iterating it is cancelled, and the watches are
 /// removed then (or when the iterator is dropped).
 public struct ConfigWatcher: AsyncSequence, Sendable {
+    /// One coalesced burst of changes.
     public typealias Element = ConfigChange
+    /// The watcher never fails: a directory that cannot be watched is retried in the background.
     public typealias Failure = Never
 
     /// The watched config files, made absolute against the working directory at creation.
@@ -59,7 +61,9 @@ public struct ConfigWatcher: AsyncSequence, Sendable {
 
     /// Yields one ``ConfigChange`` per burst of relevant events.
     public struct AsyncIterator: AsyncIteratorProtocol {
+        /// One coalesced burst of changes.
         public typealias Element = ConfigChange
+        /// The iterator never fails.
         public typealias Failure = Never
 
         private let subscription: Subscription

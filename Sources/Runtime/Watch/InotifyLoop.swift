@@ -1,9 +1,9 @@
 import CInotifyTools
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The inotify thread's state and every libinotifytools call.
@@ -184,12 +184,15 @@ struct InotifyLoop {
     /// Removes a watch the kernel still has, if it still has it.
     ///
     /// A directory deleted a moment ago may have its `IN_IGNORED` still on the way; removing
-    /// that watch would fail (and make the library print to stderr), so a watch whose
-    /// directory is gone or replaced is left for the kernel to drop, its record left stale.
-    private mutating func removeFromLibrary(_ descriptor: Int32, directory: String) {
+    /// that watch would fail (and make the library print to stderr), so when `directory` is
+    /// given and no longer names the watched inode, the watch is left for the kernel to drop
+    /// and its record left stale. Without `directory` (moved away) it is always removed.
+    private mutating func removeFromLibrary(_ descriptor: Int32, directory: String?) {
         let names = recordsByDescriptor.removeValue(forKey: descriptor) ?? []
         let identity = inodesByDescriptor.removeValue(forKey: descriptor)
-        guard let identity, FileIdentity(path: directory) == identity else { return }
+        if let directory {
+            guard let identity, FileIdentity(path: directory) == identity else { return }
+        }
         // Only the first record leaves the library; aliases' records stay behind as stale.
         if inotifytools_remove_watch_by_wd(descriptor) == 1, let first = names.first {
             records.remove(first)
@@ -249,7 +252,7 @@ struct InotifyLoop {
             // Deleted, unmounted or renamed: the name no longer means this inode.
             directoriesByDescriptor[event.watchDescriptor] = nil
             if event.mask.contains(.moveSelf) {
-                removeFromLibrary(event.watchDescriptor, directory: directories[0])
+                removeFromLibrary(event.watchDescriptor, directory: nil)
             } else {
                 forget(event.watchDescriptor)  // the kernel drops it by itself
             }
