@@ -71,7 +71,7 @@ struct SchedulerActorTests {
     /// records an issue instead of spinning forever.
     static func until(
         _ scheduler: ModelScheduler, _ condition: @Sendable ([String: ModelActivity]) -> Bool,
-        sourceLocation: SourceLocation = #_sourceLocation
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) async {
         for _ in 0..<1_000_000 {
             if condition(await scheduler.snapshot()) { return }

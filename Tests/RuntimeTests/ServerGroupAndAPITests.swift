@@ -1,0 +1,151 @@
+import ConfigLang
+import Foundation
+import Testing
+
+@testable import Runtime
+
+/// Groups, API keys, the upstream passthrough and real corpus configs, end to end.
+@Suite("swap-server groups and API", .serialized)
+struct ServerGroupAndAPITests {
+    typealias T = ServerIntegrationTests
+
+    @Test("exclusive groups unload other groups, persistent groups survive, swap:false members coexist")
+    func groups() async throws {
+        let config = """
+            startPort: {START_PORT}
+            models:
+              llm-a:
+                cmd: {FAKE} --port ${PORT}
+              llm-b:
+                cmd: {FAKE} --port ${PORT}
+              whisper:
+                cmd: {FAKE} --port ${PORT}
+              embed:
+                cmd: {FAKE} --port ${PORT}
+              tool:
+                cmd: {FAKE} --port ${PORT}
+            groups:
+              llms:
+                swap: true
+                exclusive: true
+                members: [llm-a, llm-b]
+              always:
+                persistent: true
+                swap: false
+                exclusive: false
+                members: [whisper, embed]
+              side:
+                swap: false
+                exclusive: false
+                members: [tool]
+            """
+        try await ServerHarness.withServer(config: config) { server in
+            for model in ["whisper", "embed", "tool"] {
+                #expect(try await T.chat(server, model).status == 200)
+            }
+            let together = Set(try await T.running(server).keys)
+            #expect(together == ["whisper", "embed", "tool"], "swap:false members coexist")
+            #expect(try await T.chat(server, "llm-a").status == 200)
+            let afterExclusive = Set(try await T.running(server).keys)
+            #expect(
+                afterExclusive == ["whisper", "embed", "llm-a"],
+                "exclusive llms unloaded the non-persistent `side` group, not the persistent one")
+            #expect(try await T.chat(server, "llm-b").status == 200)
+            let afterSwap = Set(try await T.running(server).keys)
+            #expect(afterSwap == ["whisper", "embed", "llm-b"], "swap within llms")
+        }
+    }
+
+    @Test("apiKeys: 401 without a key, accepted with Bearer or x-api-key, never forwarded upstream; /health is open")
+    func apiKeys() async throws {
+        let config = """
+            startPort: {START_PORT}
+            apiKeys: ["sk-test-1"]
+            models:
+              m:
+                cmd: {FAKE} --port ${PORT}
+            """
+        try await ServerHarness.withServer(config: config) { server in
+            #expect(try await TestHTTP.send("GET", server.base + "/health").status == 200)
+            #expect(try await TestHTTP.send("GET", server.base + "/v1/models").status == 401)
+            let body: [String: Any] = ["model": "m", "messages": []]
+            let denied = try await TestHTTP.send("POST", server.base + "/v1/chat/completions", json: body)
+            #expect(denied.status == 401)
+            let bearer = try await TestHTTP.send(
+                "POST", server.base + "/v1/chat/completions", json: body, headers: [("Authorization", "Bearer sk-test-1")])
+            #expect(bearer.status == 200)
+            let echoed = bearer.json?["echo_headers"] as? [String: Any] ?? [:]
+            #expect(echoed["authorization"] == nil, "the client's key is not forwarded")
+            let header = try await TestHTTP.send(
+                "POST", server.base + "/v1/chat/completions", json: body, headers: [("x-api-key", "sk-test-1")])
+            #expect(header.status == 200)
+            #expect((header.json?["echo_headers"] as? [String: Any])?["x-api-key"] == nil)
+        }
+    }
+
+    @Test("/upstream/<model>/<path> passes through, model IDs with slashes, locks still apply to JSON")
+    func upstream() async throws {
+        let config = """
+            startPort: {START_PORT}
+            models:
+              org/model-x:
+                cmd: {FAKE} --port ${PORT}
+                filters:
+                  setParams: {temperature: 0.25}
+            """
+        try await ServerHarness.withServer(config: config) { server in
+            let raw = try await TestHTTP.send("GET", server.base + "/upstream/org/model-x/some/path?a=1")
+            #expect(raw.status == 200)
+            #expect(raw.json?["path"] as? String == "/some/path")
+            #expect(raw.json?["query"] as? String == "a=1")
+            let locked = try await TestHTTP.send(
+                "POST", server.base + "/upstream/org/model-x/v1/chat/completions",
+                json: ["model": "anything", "temperature": 2])
+            #expect(((locked.json?["echo"] as? [String: Any])?["temperature"] as? Double) == 0.25)
+            #expect(try await TestHTTP.send("GET", server.base + "/upstream/org/other/x").status == 404)
+        }
+    }
+
+    @Test("/v1/models hides unlisted models and lists aliases when includeAliasesInList")
+    func modelList() async throws {
+        let config = """
+            startPort: {START_PORT}
+            includeAliasesInList: true
+            models:
+              shown:
+                cmd: {FAKE} --port ${PORT}
+                name: Shown Model
+                aliases: [shown-alias]
+                metadata: {family: test, port: "${PORT}"}
+              hidden:
+                cmd: {FAKE} --port ${PORT}
+                unlisted: true
+            """
+        try await ServerHarness.withServer(config: config) { server in
+            let reply = try await TestHTTP.send("GET", server.base + "/v1/models")
+            let ids = (reply.json?["data"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            #expect(Set(ids) == ["shown", "shown-alias"])
+            #expect(try await T.chat(server, "hidden").status == 200, "unlisted models can still be requested")
+        }
+    }
+
+    /// Real corpus configs, with every model's `cmd` replaced by the fake backend (and
+    /// fixed `proxy` addresses by `${PORT}` ones), serve requests: files 02, 04, 27 and 36
+    /// (chosen for having groups, macros, aliases and filters between them).
+    @Test(
+        "corpus configs with fake backends serve requests",
+        .enabled(if: TestPaths.corpusExists || TestPaths.isCI, "corpus not found"),
+        arguments: ["02-acerspyro-beellama-stack.yaml", "04-altpsyche-local-llm.yaml", "27-happyslowly-llm-stack.yaml", "36-minoru-dotfiles.yaml"])
+    func corpus(_ file: String) async throws {
+        let text = try String(contentsOf: TestPaths.corpus.appendingPathComponent(file), encoding: .utf8)
+        let rewritten = try CorpusRewriter.replacingCommands(in: text, name: file)
+        let plan = try #require(
+            PlanBuilder.compile([SourceFile(name: file, text: text)], environment: ProcessInfo.processInfo.environment).plan)
+        try await ServerHarness.withServer(config: rewritten) { server in
+            for id in plan.models.keys.sorted().prefix(2) {
+                let reply = try await T.chat(server, id)
+                #expect(reply.status == 200, "\(file): \(id): \(reply.body.prefix(300))")
+            }
+        }
+    }
+}
