@@ -9,6 +9,10 @@ public struct ConfigStatus: Sendable, Codable {
     public var loadedAt: String
     /// The last attempt, successful or not.
     public var lastAttempt: Attempt
+    /// How many reload attempts were made since start (startup not counted).
+    public var attempts: Int = 0
+    /// How many of them applied a new plan.
+    public var applied: Int = 0
 
     /// One load attempt.
     public struct Attempt: Sendable, Codable {

@@ -20,16 +20,21 @@ struct ReloadService: Service {
                 group.addTask {
                     let watcher = ConfigWatcher(
                         files: [source.file], directories: source.directory.map { [$0] } ?? [])
-                    do {
-                        for try await _ in watcher.cancelOnGracefulShutdown() {
-                            _ = await reloader.reload(trigger: "watch")
-                        }
-                    } catch {
-                        core.log("config watcher stopped: \(error)")
+                    var changes = watcher.makeAsyncIterator()
+                    let missing = await changes.waitUntilWatching()
+                    if !missing.isEmpty { core.log("cannot watch \(missing) yet; will retry") }
+                    // An edit made between the first load and the watch starting is caught here:
+                    // identical bytes make this a no-op.
+                    _ = await reloader.reload(trigger: "watch")
+                    while let change = await changes.next() {
+                        if Task.isCancelled { break }
+                        core.log("config change seen: \(change.paths)\(change.overflowed ? " (event queue overflowed)" : "")")
+                        _ = await reloader.reload(trigger: "watch")
                     }
                 }
             }
-            await group.waitForAll()
+            try? await gracefulShutdown()
+            group.cancelAll()
         }
     }
 }

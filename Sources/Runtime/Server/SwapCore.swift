@@ -66,7 +66,9 @@ public final class SwapCore: Sendable {
     func record(_ attempt: ConfigStatus.Attempt, plan newPlan: Plan?) {
         statusBox.withLock { status in
             status.lastAttempt = attempt
+            status.attempts += 1
             if let newPlan {
+                status.applied += 1
                 status.planHash = newPlan.sourceHash
                 status.loadedAt = attempt.at
             }
