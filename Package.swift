@@ -73,13 +73,22 @@ let package = Package(
             dependencies: ["ConfigLang"],
             resources: [.copy("Fixtures")]
         ),
+        .target(
+            name: "SwapTestSupport",
+            dependencies: [
+                "ConfigLang",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            path: "Tests/SwapTestSupport"
+        ),
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
                 "Runtime",
                 "ConfigLang",
+                "SwapTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
     ]

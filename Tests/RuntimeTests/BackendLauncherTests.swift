@@ -106,8 +106,23 @@ struct BackendLauncherTests {
 
         let model = try Support.model(cmd: "/nonexistent/llama-server -m x")
         try await Support.withBackend(model, launcher: launcher) { backend, _ in
+            // Readiness needs no health check here, so the exit is caught while ready...
+            _ = try? await backend.ensureReady()
+            #expect(await BackendTestSupport.eventually { await backend.state.name == "failed" })
+            #expect(
+                await backend.state
+                    == .failed("backend for model m exited with status 127 while ready; see /logs/stream/m"))
+        }
+        let checked = try Support.model(
+            cmd: "/nonexistent/llama-server -m x", checkEndpoint: "/health", fixedPort: try Support.freePort())
+        try await Support.withBackend(checked, launcher: launcher) { backend, _ in
+            // ...and with one, the waiter gets the launcher's message.
             let error = await #expect(throws: BackendError.self) { try await backend.ensureReady() }
-            #expect(error?.kind == .exitedDuringStart || error?.kind == .spawnFailed)
+            #expect(error?.kind == .exitedDuringStart)
+            #expect(
+                error?.message
+                    == "backend for model m exited with status 127 during start (last output: swap: cannot run "
+                    + "/nonexistent/llama-server: No such file or directory); see /logs/stream/m")
         }
     }
 

@@ -15,15 +15,17 @@ enum BackendTestSupport {
     /// Compiles a one-model config and returns the model `m`.
     ///
     /// `cmd` and `cmdStop` are written as YAML literal blocks, so they need no YAML
-    /// quoting; the proxy is `http://127.0.0.1:${PORT}`.
+    /// quoting. The proxy is `http://127.0.0.1:${PORT}` when `cmd` uses `${PORT}`,
+    /// else `http://127.0.0.1:<fixedPort>`.
     static func model(
         cmd: String, checkEndpoint: String = "none", cmdStop: String? = nil, env: [String] = [],
-        unloadTimeout: Int = 5
+        unloadTimeout: Int = 5, fixedPort: Int = 1
     ) throws -> ModelPlan {
+        let proxyPort = cmd.contains("${PORT}") ? "${PORT}" : String(fixedPort)
         var yaml = """
             models:
               m:
-                proxy: http://127.0.0.1:${PORT}
+                proxy: http://127.0.0.1:\(proxyPort)
                 checkEndpoint: \(checkEndpoint)
                 unloadTimeout: \(unloadTimeout)
                 cmd: |

@@ -16,8 +16,8 @@ struct BackendTests {
     typealias Support = BackendTestSupport
 
     @Test func readyOnSpawnThenStoppedBySIGTERM() async throws {
-        let model = try Support.model(cmd: "/bin/sh -c 'echo hi; echo oops >&2; exec sleep 30'")
-        try await Support.withBackend(model, port: 1234) { backend, logs in
+        let model = try Support.model(cmd: "/bin/sh -c 'echo hi; echo oops >&2; exec sleep 30'", fixedPort: 1234)
+        try await Support.withBackend(model) { backend, logs in
             #expect(await backend.state == .stopped)
             let url = try await backend.ensureReady()
             #expect(url == "http://127.0.0.1:1234")
@@ -91,8 +91,8 @@ struct BackendTests {
     @Test func exitDuringStartFailsEveryWaiterWithTheMessage() async throws {
         let model = try Support.model(
             cmd: "/bin/sh -c 'echo loading; sleep 0.2; echo boom: no such model >&2; exit 3'",
-            checkEndpoint: "/health")
-        try await Support.withBackend(model, port: try Support.freePort()) { backend, _ in
+            checkEndpoint: "/health", fixedPort: try Support.freePort())
+        try await Support.withBackend(model) { backend, _ in
             let results = await withTaskGroup(of: (any Error)?.self) { group in
                 for _ in 0..<3 {
                     group.addTask {
@@ -226,9 +226,9 @@ struct BackendTests {
     }
 
     @Test func healthTimeoutFailsAndStopsTheProcess() async throws {
-        let model = try Support.model(cmd: "/bin/sh -c 'exec sleep 30'", checkEndpoint: "/health")
         let port = try Support.freePort()
-        try await Support.withBackend(model, port: port, healthCheckTimeout: .milliseconds(300)) { backend, _ in
+        let model = try Support.model(cmd: "/bin/sh -c 'exec sleep 30'", checkEndpoint: "/health", fixedPort: port)
+        try await Support.withBackend(model, healthCheckTimeout: .milliseconds(300)) { backend, _ in
             let started = ContinuousClock.now
             let error = await #expect(throws: BackendError.self) { try await backend.ensureReady() }
             #expect(ContinuousClock.now - started < .seconds(3))
@@ -241,8 +241,9 @@ struct BackendTests {
     }
 
     @Test func stopWhileStartingFailsTheWaiters() async throws {
-        let model = try Support.model(cmd: "/bin/sh -c 'exec sleep 30'", checkEndpoint: "/health")
-        try await Support.withBackend(model, port: try Support.freePort()) { backend, _ in
+        let model = try Support.model(
+            cmd: "/bin/sh -c 'exec sleep 30'", checkEndpoint: "/health", fixedPort: try Support.freePort())
+        try await Support.withBackend(model) { backend, _ in
             let waiter = Task { try await backend.ensureReady() }
             #expect(await Support.eventually { await backend.pid != nil })
             let pid = try #require(await backend.pid)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SwapTestSupport
 import Testing
 
 @testable import Runtime

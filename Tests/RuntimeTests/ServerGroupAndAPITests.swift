@@ -1,5 +1,6 @@
 import ConfigLang
 import Foundation
+import SwapTestSupport
 import Testing
 
 @testable import Runtime

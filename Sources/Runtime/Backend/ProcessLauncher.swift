@@ -14,8 +14,8 @@ import Musl
 ///
 /// in a new process group, with stdin a pipe that `swap-server` holds open and never
 /// writes. The launcher, still single-threaded, forks:
-/// - the **child** becomes a watchdog: it moves to its own process group, ignores
-///   SIGTERM/SIGINT/SIGHUP, points stdout/stderr at `/dev/null`, closes every other
+/// - the **child** becomes a watchdog (only when stdin is a pipe): it moves to its
+///   own process group, ignores SIGTERM/SIGINT/SIGHUP, points stdout/stderr at `/dev/null`, closes every other
 ///   descriptor and blocks reading stdin. End of file means `swap-server` is gone: it
 ///   sends SIGTERM to the backend's process group, waits up to 5 s for the group to
 ///   empty, sends SIGKILL, and exits. It also exits, doing nothing, once its parent
@@ -62,7 +62,11 @@ public enum ProcessLauncher {
         }
         let backend = getpid()
 
-        switch fork() {
+        // Only a pipe tells when its writer dies; with anything else on stdin (a
+        // terminal, /dev/null) there is nobody to watch, so no watchdog.
+        var status = stat()
+        let watched = fstat(STDIN_FILENO, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO
+        switch watched ? fork() : 1 {
         case 0:
             runWatchdog(backend: backend)
         case -1:

@@ -86,7 +86,7 @@ public struct ConfigReloader: Sendable {
         _ = await core.pool.adopt(plan, diff: diff)
         await core.scheduler.updatePlan(plan, replaced: replaced)
         for id in wasRunning {
-            Task { try? await core.pool.start(model: id) }
+            Task { await core.scheduler.preload(model: id) }
         }
     }
 }

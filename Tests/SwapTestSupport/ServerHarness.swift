@@ -12,9 +12,9 @@ import Testing
 
 /// Runs a real `swap-server` process on an OS-chosen port for one test, drains its
 /// output, and stops it (SIGTERM) when the test body returns or throws.
-enum ServerHarness {
+public enum ServerHarness {
     /// The directory holding the built executables (next to the test binary).
-    static let binaries: URL = {
+    public static let binaries: URL = {
         let test = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var directory = test.deletingLastPathComponent()
         // On Linux the runner is `.build/debug/<pkg>PackageTests.xctest`; executables sit beside it.
@@ -27,13 +27,13 @@ enum ServerHarness {
     }()
 
     /// The fake backend executable.
-    static var fakeBackend: String { binaries.appendingPathComponent("fake-backend").path }
+    public static var fakeBackend: String { binaries.appendingPathComponent("fake-backend").path }
 
     /// The swap-server executable.
-    static var swapServer: String { binaries.appendingPathComponent("swap-server").path }
+    public static var swapServer: String { binaries.appendingPathComponent("swap-server").path }
 
     /// A free TCP port on 127.0.0.1, chosen by the OS (bind to port 0, read, close).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket() failed") }
         defer { close(fd) }
@@ -53,7 +53,7 @@ enum ServerHarness {
     }
 
     /// A temporary directory removed after `body`.
-    static func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
+    public static func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("swap-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: url) }
@@ -62,7 +62,7 @@ enum ServerHarness {
 
     /// Writes `config` (with `{FAKE}` replaced by the fake backend's path and
     /// `{START_PORT}` by a free port) and runs swap-server on it for `body`.
-    static func withServer(
+    public static func withServer(
         config: String, arguments extra: [String] = [], _ body: @Sendable (RunningServer) async throws -> Void
     ) async throws {
         try await withTemporaryDirectory { directory in
@@ -104,32 +104,32 @@ enum ServerHarness {
 }
 
 /// A running server under test.
-struct RunningServer: Sendable {
-    let port: Int
-    let pid: pid_t
-    let configURL: URL
-    let directory: URL
-    let output: OutputLog
+public struct RunningServer: Sendable {
+    public let port: Int
+    public let pid: pid_t
+    public let configURL: URL
+    public let directory: URL
+    public let output: OutputLog
 
-    var base: String { "http://127.0.0.1:\(port)" }
+    public var base: String { "http://127.0.0.1:\(port)" }
 
     /// Replaces the config file's text in place.
-    func writeConfig(_ text: String) throws {
+    public func writeConfig(_ text: String) throws {
         try text.replacingOccurrences(of: "{FAKE}", with: ServerHarness.fakeBackend).write(
             to: configURL, atomically: false, encoding: .utf8)
     }
 }
 
 /// Thread-safe collection of a process's output lines.
-final class OutputLog: Sendable {
+public final class OutputLog: Sendable {
     private let lines = Mutex<[String]>([])
 
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    public func append(_ line: String) { lines.withLock { $0.append(line) } }
 
-    var all: [String] { lines.withLock { $0 } }
+    public var all: [String] { lines.withLock { $0 } }
 
     /// Waits (bounded) for the "listening on HOST:PORT" line and returns the port.
-    func waitForPort() async throws -> Int {
+    public func waitForPort() async throws -> Int {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             for line in all {
@@ -148,7 +148,7 @@ final class OutputLog: Sendable {
 import Synchronization
 
 /// A harness failure with a message.
-struct HarnessError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct HarnessError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -1,20 +1,20 @@
 import Foundation
 
 /// Where the shared corpus is (read in place, never copied).
-enum TestPaths {
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+public enum TestPaths {
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let corpus: URL = {
+    public static let corpus: URL = {
         if let override = ProcessInfo.processInfo.environment["SWAP_CORPUS_DIR"] {
             return URL(fileURLWithPath: override)
         }
         return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/llama-swap-configs")
     }()
 
-    static var corpusExists: Bool {
+    public static var corpusExists: Bool {
         FileManager.default.fileExists(atPath: corpus.appendingPathComponent("EXPECTED.tsv").path)
     }
 
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
+    public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
 }

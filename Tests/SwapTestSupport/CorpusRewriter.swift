@@ -5,8 +5,8 @@ import Foundation
 /// value becomes `{FAKE} --port ${PORT}`, `cmdStop` and `checkEndpoint` are dropped
 /// to their defaults, fixed `proxy` URLs become `http://127.0.0.1:${PORT}`, and
 /// `startPort` becomes `{START_PORT}`. Positions come from ConfigLang's own spans.
-enum CorpusRewriter {
-    static func replacingCommands(in text: String, name: String) throws -> String {
+public enum CorpusRewriter {
+    public static func replacingCommands(in text: String, name: String) throws -> String {
         let source = SourceFile(name: name, text: text)
         guard let root = YAMLComposer.compose(source).root else { throw HarnessError("\(name) does not parse") }
         var edits: [(Range<Int>, String)] = []

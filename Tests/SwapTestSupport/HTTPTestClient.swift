@@ -3,22 +3,27 @@ import Foundation
 import NIOCore
 
 /// Small HTTP helpers for integration tests (AsyncHTTPClient; no curl).
-enum TestHTTP {
-    static let client = HTTPClient(eventLoopGroupProvider: .singleton)
+public enum TestHTTP {
+    public static let client = HTTPClient(eventLoopGroupProvider: .singleton)
 
-    struct Reply: Sendable {
-        let status: Int
-        let headers: [(String, String)]
-        let body: String
-        var json: [String: Any]? {
+    public struct Reply: Sendable {
+        public init(status: Int, headers: [(String, String)], body: String) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
+        public let status: Int
+        public let headers: [(String, String)]
+        public let body: String
+        public var json: [String: Any]? {
             (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
         }
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name.lowercased() }?.1
         }
     }
 
-    static func send(
+    public static func send(
         _ method: String, _ url: String, json: [String: Any]? = nil, headers: [(String, String)] = [],
         timeout: TimeAmount = .seconds(60)
     ) async throws -> Reply {
@@ -37,7 +42,7 @@ enum TestHTTP {
     }
 
     /// Sends a streaming request and returns each chunk with the time it arrived.
-    static func stream(_ url: String, json: [String: Any]) async throws -> (status: Int, chunks: [(ContinuousClock.Instant, String)]) {
+    public static func stream(_ url: String, json: [String: Any]) async throws -> (status: Int, chunks: [(ContinuousClock.Instant, String)]) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
