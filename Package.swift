@@ -68,6 +68,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "swap-bench",
+            dependencies: [
+                "SwapTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
         .testTarget(
             name: "ConfigLangTests",
             dependencies: ["ConfigLang"],

@@ -4,12 +4,12 @@ import Subprocess
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 #if canImport(System)
-import System
+    import System
 #else
-import SystemPackage
+    import SystemPackage
 #endif
 
 /// `swap-server __swap-launch`: the backend dies with whoever holds the launcher's
@@ -48,7 +48,8 @@ struct BackendLauncherTests {
         }
         let wrote = await Support.eventually { FileManager.default.fileExists(atPath: pidFile) }
         try #require(wrote, "the backend never wrote its PID")
-        backend = Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+        backend = Int32(
+            try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
         let pid = try #require(backend)
         #expect(Support.isAlive(pid))
         // The backend leads its own process group (so the group can be signalled).
@@ -84,12 +85,20 @@ struct BackendLauncherTests {
     @Test func watchdogLeavesWithItsBackend() async throws {
         let launcher = try #require(Support.swapServerBinary)
         let marker = "swap-watchdog-test-\(UUID().uuidString)"
-        let model = try Support.model(cmd: "/bin/sh -c 'sleep 0.3' \(marker)")
+        // `; :` keeps the shell (and so the marker in its argv) from exec'ing sleep.
+        let model = try Support.model(cmd: "/bin/sh -c 'sleep 30; :' \(marker)")
         try await Support.withBackend(model, launcher: launcher) { backend, _ in
             _ = try await backend.ensureReady()
-            #expect(!Self.processes(containing: marker).isEmpty)
+            let pid = try #require(await backend.pid)
+            // The backend (the shell) and the watchdog both carry the marker.
+            let both = await Support.eventually { Self.processes(containing: marker).count == 2 }
+            #expect(both, "found: \(Self.processes(containing: marker))")
+            #expect(Self.processes(containing: marker).contains(pid))
+            kill(pid, SIGKILL)
             #expect(await Support.eventually { await backend.state.name == "failed" })
-            let cleared = await Support.eventually(within: .seconds(3)) { Self.processes(containing: marker).isEmpty }
+            let cleared = await Support.eventually(within: .seconds(3)) {
+                Self.processes(containing: marker).isEmpty
+            }
             #expect(cleared, "left behind: \(Self.processes(containing: marker))")
         }
     }

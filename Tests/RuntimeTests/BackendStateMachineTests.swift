@@ -91,7 +91,10 @@ struct BackendStateMachineTests {
         var machine = Self.machine()
         _ = machine.startRequested()
         let error = BackendError.spawnFailed(modelID: "llama", reason: "cannot run llama-server: not found")
-        #expect(machine.spawnFailed(generation: 1, reason: "cannot run llama-server: not found") == [.failReadyWaiters(error)])
+        #expect(
+            machine.spawnFailed(generation: 1, reason: "cannot run llama-server: not found") == [
+                .failReadyWaiters(error)
+            ])
         #expect(machine.publicState == .failed(error.message))
         #expect(error.message.contains("check the model's cmd"))
     }
@@ -122,7 +125,9 @@ struct BackendStateMachineTests {
             Issue.record("expected failReadyWaiters, got \(actions)")
             return
         }
-        #expect(error.message == "backend for model llama was killed by signal 9 (SIGKILL) during start; see /logs/stream/llama")
+        #expect(
+            error.message
+                == "backend for model llama was killed by signal 9 (SIGKILL) during start; see /logs/stream/llama")
     }
 
     @Test func failedBackendStartsAgain() {

@@ -5,7 +5,7 @@ import Runtime
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Helpers for the backend supervisor's integration tests: plans compiled from real

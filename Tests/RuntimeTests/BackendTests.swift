@@ -6,7 +6,7 @@ import Testing
 @testable import Runtime
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The supervisor with real processes, spawned directly (no launcher). Every test
@@ -115,8 +115,12 @@ struct BackendTests {
                         == "backend for model m exited with status 3 during start (last output: boom: no such model); see /logs/stream/m"
                 )
             }
-            #expect(await backend.state == .failed(BackendError.exitedDuringStart(
-                modelID: "m", exit: .exited(3), lastOutput: "boom: no such model").message))
+            #expect(
+                await backend.state
+                    == .failed(
+                        BackendError.exitedDuringStart(
+                            modelID: "m", exit: .exited(3), lastOutput: "boom: no such model"
+                        ).message))
             #expect(await backend.spawnCount == 1)
         }
     }
@@ -176,13 +180,17 @@ struct BackendTests {
             await backend.stop()
             #expect(ContinuousClock.now - started < .seconds(5))
             #expect(!Support.isAlive(pid))
-            #expect(await Support.eventually { await Support.logContains(logs, "cmdStop exited with status 4", source: "proxy") })
+            #expect(
+                await Support.eventually {
+                    await Support.logContains(logs, "cmdStop exited with status 4", source: "proxy")
+                })
         }
     }
 
     @Test func outputLinesReachTheHubLineByLine() async throws {
         let model = try Support.model(
-            cmd: "/bin/sh -c 'printf \"one\\ntwo\\r\\nthr\"; sleep 0.1; printf \"ee\\n\"; printf \"err line\\n\" >&2; printf tail'",
+            cmd:
+                "/bin/sh -c 'printf \"one\\ntwo\\r\\nthr\"; sleep 0.1; printf \"ee\\n\"; printf \"err line\\n\" >&2; printf tail'",
             checkEndpoint: "none")
         let logs = LogHub()
         let live = await logs.subscribe(source: "m")
@@ -301,8 +309,10 @@ struct BackendTests {
         try await Support.withBackend(model) { backend, _ in
             _ = try await backend.ensureReady()
             #expect(await Support.eventually { await backend.state.name == "failed" })
-            let child = try #require(Int32(String(contentsOfFile: childFile, encoding: .utf8)
-                .trimmingCharacters(in: .whitespacesAndNewlines)))
+            let child = try #require(
+                Int32(
+                    String(contentsOfFile: childFile, encoding: .utf8)
+                        .trimmingCharacters(in: .whitespacesAndNewlines)))
             #expect(await Support.eventually(within: .seconds(2)) { !Support.isAlive(child) })
         }
     }

@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import Subprocess
-import Testing
 
 #if canImport(System)
     import System

@@ -3,9 +3,9 @@ import ConfigLang
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The supervisor of one model's backend process: starts it on demand, tells when it

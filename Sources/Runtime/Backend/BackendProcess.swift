@@ -1,9 +1,9 @@
 import Subprocess
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Runs one backend process with swift-subprocess, outside any actor: spawns it in
@@ -73,10 +73,12 @@ enum BackendProcess {
                     stderr: execution.standardError, source: spec.modelID, logs: logs, onSpawn: onSpawn)
             }
             return .exited(exit(result.terminationStatus), lastOutput: result.closureResult)
-        } catch let error as SubprocessError {
-            return .failedToSpawn("cannot run \(program): \(describe(error))")
         } catch {
-            return .failedToSpawn("cannot run \(program): \(error)")
+            let reason = (error as? SubprocessError).map(describe) ?? "\(error)"
+            if let launcher = spec.launcher {
+                return .failedToSpawn("cannot run the launcher \(launcher) for \(program): \(reason)")
+            }
+            return .failedToSpawn("cannot run \(program): \(reason)")
         }
     }
 

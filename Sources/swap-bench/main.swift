@@ -1,0 +1,22 @@
+import Foundation
+
+/// Runs the selected benchmarks and prints their Markdown table rows.
+func runBenchmarks(_ arguments: Set<String>) async -> Int32 {
+    let all = arguments.isEmpty
+    var report: [String] = []
+    do {
+        if all || arguments.contains("proxy") { try await ProxyBenchmark.run(report: &report) }
+        if all || arguments.contains("reload") { try await ReloadLoadBenchmark.run(edits: 100, report: &report) }
+        if all || arguments.contains("memory") { try await MemoryBenchmark.run(requests: 10_000, report: &report) }
+    } catch {
+        FileHandle.standardError.write(Data("swap-bench: \(error)\n".utf8))
+        for line in report { print(line) }
+        return 1
+    }
+    for line in report { print(line) }
+    return 0
+}
+
+// swap-bench: runs swap's benchmarks against real processes on loopback and prints
+// Markdown table rows. Usage: `swap-bench [proxy] [reload] [memory]` (default: all).
+exit(await runBenchmarks(Set(CommandLine.arguments.dropFirst())))
