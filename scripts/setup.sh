@@ -38,22 +38,31 @@ done
 
 if [ "${#missing[@]}" -eq 0 ]; then
     say "all system packages present"
-    exit 0
-fi
-
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        as_root=(sudo)
-    else
-        die "missing packages: ${missing[*]}; not running as root and sudo is not available. Install them as root: apt-get update && apt-get install -y ${missing[*]}"
+else
+    as_root=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            as_root=(sudo)
+        else
+            die "missing packages: ${missing[*]}; not running as root and sudo is not available. Install them as root: apt-get update && apt-get install -y ${missing[*]}"
+        fi
     fi
+
+    say "missing packages: ${missing[*]}"
+    say "running: ${as_root[*]:+${as_root[*]} }apt-get update"
+    "${as_root[@]}" apt-get update
+    say "running: ${as_root[*]:+${as_root[*]} }apt-get install -y --no-install-recommends ${missing[*]}"
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends "${missing[@]}"
+    say "installed: ${missing[*]}"
 fi
 
-say "missing packages: ${missing[*]}"
-say "running: ${as_root[*]:+${as_root[*]} }apt-get update"
-"${as_root[@]}" apt-get update
-say "running: ${as_root[*]:+${as_root[*]} }apt-get install -y --no-install-recommends ${missing[*]}"
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y --no-install-recommends "${missing[@]}"
-say "installed: ${missing[*]}"
+# Real llama.cpp backend and model for the end-to-end tests (Tests/EndToEndTests).
+# The first run builds llama-server from source (10-30 minutes); later runs reuse the
+# cache under ${SWAP_CACHE:-$HOME/.cache/swap}. Set SWAP_SKIP_LLAMA=1 to skip it.
+if [ -n "${SWAP_SKIP_LLAMA:-}" ]; then
+    say "SWAP_SKIP_LLAMA is set: not setting up llama-server (the end-to-end tests will skip, or fail under CI)"
+else
+    say "setting up the real llama.cpp backend (scripts/setup-llama.sh)"
+    "$(dirname "${BASH_SOURCE[0]}")/setup-llama.sh"
+fi

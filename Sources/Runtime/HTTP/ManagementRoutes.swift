@@ -93,9 +93,8 @@ struct ManagementRoutes: Sendable {
     private func logStream(source: String?) -> Response {
         let logs = core.logs
         let body = ResponseBody { writer in
-            let stream = await logs.subscribe(source: source == "upstream" ? nil : source)
+            let stream = await logs.subscribe(source: source)
             for await line in stream {
-                if source == "upstream", line.source == "proxy" { continue }
                 try await writer.write(ByteBuffer(string: "[\(line.source)] \(line.text)\n"))
             }
             try await writer.finish(nil)

@@ -118,7 +118,8 @@ public struct SwapResponder: HTTPResponder {
     private func dispatch(_ request: Request, plan: Plan, name: String, path: String, body: HeldBody) async throws
         -> Response
     {
-        let ready = Set(await core.scheduler.readyModels())
+        // Only `warm` selectors look at which models are ready; skip the actor hop otherwise.
+        let ready = plan.selectors.isEmpty ? [] : Set(await core.scheduler.readyModels())
         let resolver = ModelResolver(plan: plan, activeProfile: core.activeProfile, readyModels: ready)
         switch resolver.resolve(name) {
         case nil, .disabled?:
