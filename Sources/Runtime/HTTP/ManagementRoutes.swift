@@ -79,10 +79,15 @@ struct ManagementRoutes: Sendable {
 
     private func running(_ plan: Plan) async -> [String: Any] {
         let states = await core.pool.states()
+        let activity = await core.scheduler.snapshot()
         var list: [[String: Any]] = []
         for id in states.keys.sorted() {
             guard let entry = states[id], entry.state.isRunning else { continue }
             var item: [String: Any] = ["model": id, "state": entry.state.name]
+            if let load = activity[id] {
+                item["inFlight"] = load.inFlight
+                item["queued"] = load.queued
+            }
             if let pid = entry.pid { item["pid"] = Int(pid) }
             if let port = await core.pool.port(of: id) { item["port"] = port }
             list.append(item)

@@ -9,7 +9,7 @@ import NIOCore
 /// path instead of a router, so the hot path does no trie walk.
 public struct SwapResponder: HTTPResponder {
     /// The request context Hummingbird creates per request.
-    public typealias Context = BasicRequestContext
+    public typealias Context = SwapRequestContext
 
     /// Paths whose JSON (or multipart) body names the model.
     static let modelRoutedPaths: Set<String> = [
@@ -43,13 +43,13 @@ public struct SwapResponder: HTTPResponder {
         }
         do {
             if request.method == .post, Self.modelRoutedPaths.contains(path) {
-                return try await modelRouted(request, plan: plan)
+                return try await modelRouted(request, context: context, plan: plan)
             }
             if request.method == .get, path == "/props" {
-                return try await queryRouted(request, plan: plan)
+                return try await queryRouted(request, context: context, plan: plan)
             }
             if path.hasPrefix("/upstream/") {
-                return try await upstream(request, rest: String(path.dropFirst("/upstream/".count)), plan: plan)
+                return try await upstream(request, context: context, rest: String(path.dropFirst("/upstream/".count)), plan: plan)
             }
             if let response = try await management.respond(to: request, plan: plan) {
                 return response
@@ -75,7 +75,7 @@ public struct SwapResponder: HTTPResponder {
         }
     }
 
-    private func modelRouted(_ request: Request, plan: Plan) async throws -> Response {
+    private func modelRouted(_ request: Request, context: Context, plan: Plan) async throws -> Response {
         let bytes = try await collect(request)
         let contentType = request.headers[.contentType] ?? ""
         if let form = MultipartForm(contentType: contentType) {
@@ -83,28 +83,28 @@ public struct SwapResponder: HTTPResponder {
                 throw OpenAIError.badRequest("The multipart form has no `model` field.")
             }
             return try await dispatch(
-                request, plan: plan, name: field.value, path: request.uri.path,
+                request, context: context, plan: plan, name: field.value, path: request.uri.path,
                 body: .multipart(form, bytes))
         }
         if bytes.isEmpty, let name = queryModel(request) {
-            return try await dispatch(request, plan: plan, name: name, path: request.uri.path, body: .raw([]))
+            return try await dispatch(request, context: context, plan: plan, name: name, path: request.uri.path, body: .raw([]))
         }
         let json = try ModelRequestBody(bytes: bytes)
         guard let name = json.model ?? queryModel(request) else {
             throw OpenAIError.badRequest("The request names no model: set `model` in the JSON body.")
         }
-        return try await dispatch(request, plan: plan, name: name, path: request.uri.path, body: .json(json, bytes))
+        return try await dispatch(request, context: context, plan: plan, name: name, path: request.uri.path, body: .json(json, bytes))
     }
 
     private func queryModel(_ request: Request) -> String? {
         request.uri.queryParameters.get("model")
     }
 
-    private func queryRouted(_ request: Request, plan: Plan) async throws -> Response {
+    private func queryRouted(_ request: Request, context: Context, plan: Plan) async throws -> Response {
         guard let name = queryModel(request) else {
             throw OpenAIError.badRequest("Name the model with `?model=`.")
         }
-        return try await dispatch(request, plan: plan, name: name, path: request.uri.path, body: .raw([]))
+        return try await dispatch(request, context: context, plan: plan, name: name, path: request.uri.path, body: .raw([]))
     }
 
     /// A request body as swap holds it before forwarding.
@@ -115,7 +115,9 @@ public struct SwapResponder: HTTPResponder {
         case stream(RequestBody)
     }
 
-    private func dispatch(_ request: Request, plan: Plan, name: String, path: String, body: HeldBody) async throws
+    private func dispatch(
+        _ request: Request, context: Context, plan: Plan, name: String, path: String, body: HeldBody
+    ) async throws
         -> Response
     {
         // Only `warm` selectors look at which models are ready; skip the actor hop otherwise.
@@ -137,7 +139,7 @@ public struct SwapResponder: HTTPResponder {
             guard let model = plan.models[modelID] else { throw OpenAIError.unknownModel(name) }
             let locks = model.locksByRequestedID[requestedID] ?? model.locks
             let upstreamBody = rewrite(body, locks: locks, useModelName: model.useModelName)
-            return try await proxyLocal(request, plan: plan, model: model, path: path, body: upstreamBody)
+            return try await proxyLocal(request, context: context, plan: plan, model: model, path: path, body: upstreamBody)
         }
     }
 
@@ -174,15 +176,16 @@ public struct SwapResponder: HTTPResponder {
     /// Admits the request through the scheduler (starting or swapping models as
     /// needed), forwards it, and releases the admission when the response ends.
     private func proxyLocal(
-        _ request: Request, plan: Plan, model: ModelPlan, path: String, body: ProxyForwarder.Body
+        _ request: Request, context: Context, plan: Plan, model: ModelPlan, path: String, body: ProxyForwarder.Body
     ) async throws -> Response {
         let lease: SchedulerLease
+        let scheduler = core.scheduler
+        let modelID = model.id
         do {
-            lease = try await core.scheduler.acquire(model: model.id)
+            lease = try await context.untilClientDisconnects { try await scheduler.acquire(model: modelID) }
         } catch let error as SchedulerError {
             throw error.openAIError(model: model.id)
         }
-        let scheduler = core.scheduler
         do {
             let baseURL: String
             do {
@@ -192,7 +195,9 @@ public struct SwapResponder: HTTPResponder {
                     .serviceUnavailable, "Model `\(model.id)` could not be started: \(error)", type: "server_error",
                     code: "backend_failed", retryAfter: 1)
             }
-            let upstream = try await forward(request, baseURL: baseURL, path: path, body: body, plan: plan)
+            let upstream = try await context.untilClientDisconnects {
+                try await forward(request, baseURL: baseURL, path: path, body: body, plan: plan)
+            }
             return ProxyForwarder.response(
                 from: upstream.response,
                 finished: { _ in await scheduler.release(lease) })
@@ -204,7 +209,7 @@ public struct SwapResponder: HTTPResponder {
 
     // MARK: upstream passthrough
 
-    private func upstream(_ request: Request, rest: String, plan: Plan) async throws -> Response {
+    private func upstream(_ request: Request, context: Context, rest: String, plan: Plan) async throws -> Response {
         let resolver = ModelResolver(plan: plan, activeProfile: nil)
         guard let target = resolver.upstreamTarget(rest), let model = plan.models[target.modelID] else {
             throw OpenAIError.unknownModel(String(rest.split(separator: "/").first ?? ""))
@@ -224,7 +229,7 @@ public struct SwapResponder: HTTPResponder {
         } else if request.method == .get || request.method == .head || request.method == .delete {
             body = .none
         }
-        return try await proxyLocal(request, plan: plan, model: model, path: target.path, body: body)
+        return try await proxyLocal(request, context: context, plan: plan, model: model, path: target.path, body: body)
     }
 }
 
