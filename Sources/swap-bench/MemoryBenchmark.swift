@@ -15,7 +15,7 @@ enum MemoryBenchmark {
         let config = """
             startPort: {START_PORT}
             models:
-              m:
+              bench:
                 cmd: {FAKE} --port ${PORT} --tokens 4
                 concurrencyLimit: 16
             """

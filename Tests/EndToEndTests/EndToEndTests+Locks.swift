@@ -13,7 +13,7 @@ extension EndToEndTests {
                 extra: [
                     "    filters:",
                     "      setParams:",
-                    "        max_tokens: 12",
+                    "        temperature: 0",
                 ]),
             .init(name: "free", contextSize: 512),
         ])

@@ -16,7 +16,7 @@ extension EndToEndTests {
                 json: [
                     "model": "gemma", "stream": true, "max_tokens": 24, "ignore_eos": true,
                     "messages": [["role": "user", "content": Self.prompt]],
-                ])
+                ], timeout: .seconds(LlamaClient.timeout))
             #expect(result.status == 200)
             let text = result.chunks.map(\.1).joined()
             #expect(text.contains("data: [DONE]"), "the stream ends properly")

@@ -90,6 +90,21 @@ enum LlamaClient {
         return result
     }
 
+    /// The last `finish_reason` an SSE chat stream carries (`length` when it ran to
+    /// `max_tokens`), or nil.
+    static func finishReason(in text: String) -> String? {
+        var reason: String?
+        for line in text.split(separator: "\n") where line.hasPrefix("data: {") {
+            let payload = line.dropFirst("data: ".count)
+            guard let json = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any],
+                let choice = (json["choices"] as? [[String: Any]])?.first,
+                let value = choice["finish_reason"] as? String
+            else { continue }
+            reason = value
+        }
+        return reason
+    }
+
     /// True while `pid` is a live process (a zombie waiting to be reaped counts as gone).
     static func processExists(_ pid: Int) -> Bool {
         guard pid > 0, kill(pid_t(pid), 0) == 0 else { return false }

@@ -41,13 +41,16 @@ public enum TestHTTP {
             body: String(buffer: body))
     }
 
-    /// Sends a streaming request and returns each chunk with the time it arrived.
-    public static func stream(_ url: String, json: [String: Any]) async throws -> (status: Int, chunks: [(ContinuousClock.Instant, String)]) {
+    /// Sends a streaming request and returns each chunk with the time it arrived;
+    /// `timeout` bounds the whole exchange.
+    public static func stream(
+        _ url: String, json: [String: Any], timeout: TimeAmount = .seconds(60)
+    ) async throws -> (status: Int, chunks: [(ContinuousClock.Instant, String)]) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
-        let response = try await client.execute(request, timeout: .seconds(60))
+        let response = try await client.execute(request, timeout: timeout)
         var chunks: [(ContinuousClock.Instant, String)] = []
         for try await chunk in response.body {
             chunks.append((ContinuousClock.now, String(buffer: chunk)))

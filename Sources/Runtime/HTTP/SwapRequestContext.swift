@@ -20,7 +20,9 @@ public struct SwapRequestContext: RequestContext {
     /// an upstream request whose client is gone is cancelled).
     func untilClientDisconnects<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let task = Task { try await operation() }
-        channel.closeFuture.whenComplete { _ in task.cancel() }
+        let watcher = DisconnectWatcher.shared
+        let token = watcher.add({ task.cancel() }, on: channel)
+        defer { watcher.remove(token, on: channel) }
         return try await withTaskCancellationHandler {
             try await task.value
         } onCancel: {

@@ -1,0 +1,47 @@
+import NIOCore
+import Synchronization
+
+/// Cancels the work of requests whose client connection closed.
+///
+/// One `closeFuture` callback per connection (not per request: a keep-alive connection
+/// can carry thousands of requests, and callbacks cannot be removed), and a table of the
+/// cancellation handles of the work in flight on each connection.
+final class DisconnectWatcher: Sendable {
+    /// The process-wide watcher.
+    static let shared = DisconnectWatcher()
+
+    private struct Connection {
+        var next = 0
+        var handles: [Int: @Sendable () -> Void] = [:]
+    }
+
+    private let connections = Mutex<[ObjectIdentifier: Connection]>([:])
+
+    /// Registers `cancel` for work on `channel`; returns a token for ``remove(_:on:)``.
+    /// If the channel is already closed, `cancel` runs at once.
+    func add(_ cancel: @escaping @Sendable () -> Void, on channel: any Channel) -> Int {
+        let key = ObjectIdentifier(channel)
+        let (token, isNew) = connections.withLock { table -> (Int, Bool) in
+            let isNew = table[key] == nil
+            var connection = table[key] ?? Connection()
+            let token = connection.next
+            connection.next += 1
+            connection.handles[token] = cancel
+            table[key] = connection
+            return (token, isNew)
+        }
+        if isNew {
+            channel.closeFuture.whenComplete { [self] _ in
+                let handles = connections.withLock { $0.removeValue(forKey: key)?.handles.values.map { $0 } ?? [] }
+                for handle in handles { handle() }
+            }
+        }
+        return token
+    }
+
+    /// Forgets the work registered under `token`.
+    func remove(_ token: Int, on channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        connections.withLock { _ = $0[key]?.handles.removeValue(forKey: token) }
+    }
+}
