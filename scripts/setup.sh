@@ -61,7 +61,7 @@ fi
 # The first run builds llama-server from source (10-30 minutes); later runs reuse the
 # cache under ${SWAP_CACHE:-$HOME/.cache/swap}. Set SWAP_SKIP_LLAMA=1 to skip it.
 if [ -n "${SWAP_SKIP_LLAMA:-}" ]; then
-    say "SWAP_SKIP_LLAMA is set: not setting up llama-server (the end-to-end tests will skip, or fail under CI)"
+    say "SWAP_SKIP_LLAMA is set: not setting up llama-server (the end-to-end tests will be skipped)"
 else
     say "setting up the real llama.cpp backend (scripts/setup-llama.sh)"
     "$(dirname "${BASH_SOURCE[0]}")/setup-llama.sh"
