@@ -34,7 +34,8 @@ extension EndToEndTests {
         let before = try await appliedPlans(server)
         let text = try String(contentsOf: server.configURL, encoding: .utf8)
         #expect(text.components(separatedBy: from).count == 2, "the edit touches exactly one place")
-        try text.replacingOccurrences(of: from, with: to).write(to: server.configURL, atomically: false, encoding: .utf8)
+        try text.replacingOccurrences(of: from, with: to).write(
+            to: server.configURL, atomically: false, encoding: .utf8)
         let applied = try await LlamaClient.eventually(seconds: 15) { try await appliedPlans(server) > before }
         try #require(applied, "the edited config was applied")
         return ContinuousClock.now
@@ -54,7 +55,8 @@ extension EndToEndTests {
 
     /// Checks that a stream ran to its end and that it was still running at `instant`.
     static func expectComplete(
-        _ result: (status: Int, chunks: [(ContinuousClock.Instant, String)]), overlapping instant: ContinuousClock.Instant
+        _ result: (status: Int, chunks: [(ContinuousClock.Instant, String)]),
+        overlapping instant: ContinuousClock.Instant
     ) {
         let text = result.chunks.map(\.1).joined()
         #expect(result.status == 200)

@@ -22,7 +22,9 @@ extension EndToEndTests {
         let config = Self.swapPairConfig(try Self.llama())
         try await Self.withLlamaServer(config: config) { server, seen in
             var previous: (model: String, pid: Int)?
-            for (model, contextSize) in [("gemma-512", 512), ("gemma-1024", 1024), ("gemma-512", 512), ("gemma-1024", 1024)] {
+            for (model, contextSize) in [
+                ("gemma-512", 512), ("gemma-1024", 1024), ("gemma-512", 512), ("gemma-1024", 1024),
+            ] {
                 let reply = try await LlamaClient.chat(server, model, prompt: Self.prompt, maxTokens: 8)
                 #expect(reply.status == 200, "\(model): \(reply.body)")
                 #expect(reply.completionTokens > 0, "\(model) generated tokens: \(reply.body)")

@@ -50,7 +50,8 @@ struct LlamaAssets: Sendable {
     /// The reason shown when the tests are skipped.
     static var skipReason: Comment {
         if optedOut {
-            return Comment(rawValue: "SWAP_SKIP_LLAMA is set: the real llama.cpp end-to-end tests are skipped on purpose")
+            return Comment(
+                rawValue: "SWAP_SKIP_LLAMA is set: the real llama.cpp end-to-end tests are skipped on purpose")
         }
         return Comment(
             rawValue: "real llama.cpp backend not set up (\(missing ?? "?")): run scripts/setup-llama.sh "

@@ -48,7 +48,8 @@ enum LlamaClient {
         for entry in reply.json?["running"] as? [[String: Any]] ?? [] {
             guard let model = entry["model"] as? String else { continue }
             result[model] = RunningBackend(
-                state: entry["state"] as? String ?? "", pid: entry["pid"] as? Int ?? 0, port: entry["port"] as? Int ?? 0)
+                state: entry["state"] as? String ?? "", pid: entry["pid"] as? Int ?? 0, port: entry["port"] as? Int ?? 0
+            )
         }
         return result
     }

@@ -158,11 +158,16 @@ struct ReloadIntegrationTests {
             #expect((first["line"] as? Int ?? 0) > 10 && (first["column"] as? Int ?? 0) >= 1)
             #expect(first["code"] as? String == "SL101")
             #expect(try await T.chat(server, "alpha").status == 200, "old plan serves")
+            let metrics = try await TestHTTP.send("GET", server.base + "/metrics").body
+            #expect(metrics.contains("swap_config_last_reload_success 0"))
+            #expect(metrics.contains("swap_model_requests_total{model=\"alpha\",status=\"200\"}"))
             let fixed = good.replacingOccurrences(of: "temperature: 0.1", with: "temperature: 0.3")
             try fixed.write(to: server.configURL, atomically: false, encoding: .utf8)
             #expect(await T.eventually(seconds: 5) { (try? await Self.status(server).success) ?? false })
             let reply = try await T.chat(server, "alpha", extra: ["temperature": 2])
             #expect(((reply.json?["echo"] as? [String: Any])?["temperature"] as? Double) == 0.3)
+            let healed = try await TestHTTP.send("GET", server.base + "/metrics").body
+            #expect(healed.contains("swap_config_last_reload_success 1"))
         }
     }
 

@@ -2,8 +2,9 @@ import Foundation
 
 /// Where the shared corpus is (read in place, never copied).
 public enum TestPaths {
+    /// The package root: this file is `<root>/Tests/SwapTestSupport/TestPaths.swift`.
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     public static let corpus: URL = {
         if let override = ProcessInfo.processInfo.environment["SWAP_CORPUS_DIR"] {

@@ -68,7 +68,14 @@ public actor Backend {
     ) {
         self.model = model
         self.port = port
-        self.proxyBaseURL = model.proxy(port: port)
+        // The default proxy (`http://localhost:${PORT}`, as llama-swap writes it) is
+        // reached over 127.0.0.1: resolving `localhost` tries ::1 first and adds
+        // milliseconds to every cold start, and backends started with `--port` listen on
+        // IPv4 loopback. A proxy the config spells out is used exactly as written.
+        self.proxyBaseURL =
+            model.proxyTemplate == "http://localhost:${PORT}"
+            ? model.proxy(port: port).replacingOccurrences(of: "http://localhost:", with: "http://127.0.0.1:")
+            : model.proxy(port: port)
         self.logs = logs
         self.httpClient = httpClient
         self.launcherExecutable = launcherExecutable
@@ -283,19 +290,25 @@ public actor Backend {
     // MARK: Health
 
     /// Polls `url` until it answers 200 (true) or `deadline` passes (false): first
-    /// after 5 ms, doubling to at most 100 ms between attempts.
+    /// after 2 ms, each wait 25% longer than the last, at most 100 ms, so detection lags
+    /// a backend's own start by a fraction of it. For a loopback backend each attempt
+    /// first tries a plain TCP connect and only sends the HTTP request once the port
+    /// accepts: an HTTP client's pool backs off after refused connections, which would
+    /// add tens of milliseconds to every cold start.
     private static func pollHealth(url: String, client: HTTPClient, deadline: ContinuousClock.Instant) async -> Bool {
-        var delay = Duration.milliseconds(5)
+        var delay = Duration.milliseconds(2)
+        let loopbackPort = LoopbackProbe.port(ofLoopbackURL: url)
         while !Task.isCancelled {
             let remaining = deadline - .now
             if remaining <= .zero { return false }
-            if await probe(url: url, client: client, timeout: min(remaining, .seconds(5))) {
+            let listening = loopbackPort.map(LoopbackProbe.accepts) ?? true
+            if listening, await probe(url: url, client: client, timeout: min(remaining, .seconds(5))) {
                 return true
             }
             let left = deadline - .now
             if left <= .zero { return false }
             try? await Task.sleep(for: min(delay, left))
-            delay = min(delay * 2, .milliseconds(100))
+            delay = min(delay * 1.25, .milliseconds(100))
         }
         return false
     }

@@ -33,6 +33,10 @@ struct ManagementRoutes: Sendable {
         case (.get, _) where path == "/logs/stream" || path.hasPrefix("/logs/stream/"):
             let rest = path.dropFirst("/logs/stream".count).drop { $0 == "/" }
             return logStream(source: rest.isEmpty ? nil : String(rest))
+        case (.get, "/metrics"):
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: await metrics(plan))))
         case (.get, "/api/config/status"):
             return try jsonEncodable(core.status)
         case (.get, "/api/config/plan"):
@@ -93,6 +97,48 @@ struct ManagementRoutes: Sendable {
             list.append(item)
         }
         return ["running": list]
+    }
+
+    /// Prometheus text exposition: reloads, plan, per-model state and requests.
+    private func metrics(_ plan: Plan) async -> String {
+        let status = core.status
+        let activity = await core.scheduler.snapshot()
+        var lines: [String] = []
+        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, Int)]) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) \(type)")
+            for (labels, value) in samples { lines.append("\(name)\(labels) \(value)") }
+        }
+        func label(_ pairs: [(String, String)]) -> String {
+            "{" + pairs.map { "\($0.0)=\"\($0.1.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ",") + "}"
+        }
+        metric(
+            "swap_config_last_reload_success", "gauge", "1 if the last config load attempt succeeded, else 0.",
+            [("", status.lastAttempt.success ? 1 : 0)])
+        metric(
+            "swap_config_reloads_total", "counter", "Config reload attempts by result.",
+            [(label([("result", "applied")]), status.applied), (label([("result", "other")]), status.attempts - status.applied)])
+        metric("swap_config_plan_info", "gauge", "The running plan's source hash.", [(label([("hash", status.planHash)]), 1)])
+        var inFlight: [(String, Int)] = []
+        var queued: [(String, Int)] = []
+        var ready: [(String, Int)] = []
+        for id in plan.models.keys.sorted() {
+            let load = activity[id]
+            inFlight.append((label([("model", id)]), load?.inFlight ?? 0))
+            queued.append((label([("model", id)]), load?.queued ?? 0))
+            ready.append((label([("model", id)]), load?.state == .ready ? 1 : 0))
+        }
+        metric("swap_model_ready", "gauge", "1 while the model's backend is ready.", ready)
+        metric("swap_model_requests_in_flight", "gauge", "Requests admitted and not finished.", inFlight)
+        metric("swap_model_requests_queued", "gauge", "Requests waiting for the model.", queued)
+        var finished: [(String, Int)] = []
+        for (model, statuses) in core.requests.snapshot.sorted(by: { $0.key < $1.key }) {
+            for (code, count) in statuses.sorted(by: { $0.key < $1.key }) {
+                finished.append((label([("model", model), ("status", String(code))]), count))
+            }
+        }
+        metric("swap_model_requests_total", "counter", "Proxied requests by model and upstream status.", finished)
+        return lines.joined(separator: "\n") + "\n"
     }
 
     private func logStream(source: String?) -> Response {

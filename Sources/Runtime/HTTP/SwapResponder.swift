@@ -198,9 +198,14 @@ public struct SwapResponder: HTTPResponder {
             let upstream = try await context.untilClientDisconnects {
                 try await forward(request, baseURL: baseURL, path: path, body: body, plan: plan)
             }
+            let counters = core.requests
+            let status = Int(upstream.response.status.code)
             return ProxyForwarder.response(
                 from: upstream.response,
-                finished: { _ in await scheduler.release(lease) })
+                finished: { completed in
+                    counters.record(model: modelID, status: completed ? status : 502)
+                    await scheduler.release(lease)
+                })
         } catch {
             await scheduler.release(lease)
             throw error

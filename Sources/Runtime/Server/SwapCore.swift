@@ -27,6 +27,8 @@ public final class SwapCore: Sendable {
     public let logger: Logger
     /// Largest buffered JSON body accepted (413 above).
     public let maxBodyBytes: Int
+    /// Finished requests per model and status, for `/metrics`.
+    public let requests = RequestCounters()
 
     /// Creates the core over a compiled plan.
     public init(
