@@ -21,9 +21,7 @@ struct BrokenCaseTests {
         .commandNotFound,  // SL701
         .commandNotExecutable,  // SL702
         // not produced by any stage yet
-        .invalidURL,  // SL209
         .invalidPattern,  // SL210
-        .ambiguousPeerModel,  // SL307
     ]
 
     /// File names in the folder with the given extension, sorted.

@@ -163,6 +163,27 @@ struct ReferenceCheck {
                 }
             }
         }
+        for peer in config.peers {
+            if let proxy = peer.proxy, !proxy.value.containsBytes("${"), !URLCheck.isHTTPURL(proxy.value) {
+                diagnostics.append(
+                    Diagnostic(
+                        .invalidURL, "peer `\(peer.id.value)` has proxy `\(proxy.value)`, which is not an http(s) URL",
+                        at: proxy.span, help: "write the peer's base URL, for example `https://openrouter.ai/api`"))
+            }
+        }
+        var providers: [String: [String]] = [:]
+        for peer in config.peers {
+            for model in peer.models { providers[model.value, default: []].append(peer.id.value) }
+        }
+        let usedNames = config.selectors.flatMap(\.targets) + config.profiles.flatMap { $0.pins.compactMap(\.target) }
+        for name in usedNames where localNames[name.value] == nil && !name.value.containsBytes("/") {
+            guard let peers = providers[name.value], peers.count > 1 else { continue }
+            diagnostics.append(
+                Diagnostic(
+                    .ambiguousPeerModel,
+                    "`\(name.value)` is served by several peers (\(peers.sorted().joined(separator: ", "))), so it is ambiguous",
+                    at: name.span, help: "write it fully qualified, e.g. `\(peers.sorted()[0])/\(name.value)`"))
+        }
         for peer in config.peers where peer.models.isEmpty && config.root["peers"]?[peer.id.value]?["models"] != nil {
             diagnostics.append(
                 Diagnostic(

@@ -96,6 +96,12 @@ public enum PlanBuilder {
             }
             let proxyNode = node["proxy"]
             let proxy = proxyNode?.scalar.flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:${PORT}"
+            if let proxyNode, !URLCheck.isHTTPURL(proxy.replacingOccurrences(of: "${PORT}", with: "1")) {
+                diagnostics.append(
+                    Diagnostic(
+                        .invalidURL, "`proxy` `\(proxy)` is not an http(s) URL", at: proxyNode.span,
+                        help: "write the backend's base URL, for example `http://127.0.0.1:${PORT}`"))
+            }
             if proxy.containsBytes("${PORT}") && !usesPort && node["cmd"] != nil {
                 diagnostics.append(
                     Diagnostic(

@@ -187,17 +187,31 @@ public struct SwapResponder: HTTPResponder {
             throw error.openAIError(model: model.id)
         }
         do {
-            let baseURL: String
-            do {
-                baseURL = try await core.pool.readyURL(of: model.id)
-            } catch {
-                throw OpenAIError(
-                    .serviceUnavailable, "Model `\(model.id)` could not be started: \(error)", type: "server_error",
-                    code: "backend_failed", retryAfter: 1)
+            // A backend that died a moment ago may still look ready (its exit is noticed
+            // asynchronously); a buffered request is then retried after the pool has
+            // seen the exit and started it again. A streamed body cannot be replayed.
+            let attempts = if case .stream = body { 1 } else { 3 }
+            var upstream: HTTPClientResponseBox?
+            var lastError: (any Error)?
+            for attempt in 1...attempts where upstream == nil {
+                let baseURL: String
+                do {
+                    baseURL = try await core.pool.readyURL(of: model.id)
+                } catch {
+                    throw OpenAIError(
+                        .serviceUnavailable, "Model `\(model.id)` could not be started: \(error)", type: "server_error",
+                        code: "backend_failed", retryAfter: 1)
+                }
+                do {
+                    upstream = try await context.untilClientDisconnects {
+                        try await forward(request, baseURL: baseURL, path: path, body: body, plan: plan)
+                    }
+                } catch let error as OpenAIError where error.code == "backend_failed" && attempt < attempts {
+                    lastError = error
+                    try await Task.sleep(for: .milliseconds(50 * attempt))
+                }
             }
-            let upstream = try await context.untilClientDisconnects {
-                try await forward(request, baseURL: baseURL, path: path, body: body, plan: plan)
-            }
+            guard let upstream else { throw lastError ?? OpenAIError.badRequest("no response") }
             let counters = core.requests
             let status = Int(upstream.response.status.code)
             return ProxyForwarder.response(
