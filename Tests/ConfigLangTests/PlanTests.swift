@@ -214,3 +214,34 @@ struct PlanTests {
         #expect(PlanRenderer.render(plan, format: .json) == PlanRenderer.render(plan, format: .json))
     }
 }
+
+/// `swap-lint diff`'s logic on two versions of a bundled example.
+struct ExampleDiffTests {
+    static func plan(_ text: String) throws -> Plan {
+        let result = PlanBuilder.compile([SourceFile(name: "swap-group.yaml", text: text)], environment: [:])
+        return try #require(result.plan, "\(result.diagnostics.map(\.message))")
+    }
+
+    @Test("editing one model's process fields restarts exactly that model; a macro edit restarts its users")
+    func exampleDiff() throws {
+        let url = TestPaths.packageRoot.appendingPathComponent("examples/swap-group.yaml")
+        let original = try String(contentsOf: url, encoding: .utf8)
+        let old = try Self.plan(original)
+
+        let oneModel = original.replacingOccurrences(
+            of: "--model /models/gemma-2-9b-it-Q4_K_M.gguf", with: "--model /models/gemma-2-9b-it-Q6_K.gguf")
+        let diff = Plan.diff(from: old, to: try Self.plan(oneModel))
+        #expect(diff.restart == ["gemma-2-9b"])
+        #expect(diff.unchanged == ["llama-3.1-8b", "mistral-nemo-12b"])
+
+        let liveOnly = original.replacingOccurrences(of: "ttl: 300\n    aliases:", with: "ttl: 600\n    aliases:")
+        let live = Plan.diff(from: old, to: try Self.plan(liveOnly))
+        #expect(live.restart.isEmpty && live.applyLive == ["gemma-2-9b"])
+
+        // The global `ctx` macro: mistral-nemo shadows it, so only the other two restart.
+        let macroEdit = original.replacingOccurrences(of: "  ctx: 8192", with: "  ctx: 4096")
+        let macro = Plan.diff(from: old, to: try Self.plan(macroEdit))
+        #expect(macro.restart == ["gemma-2-9b", "llama-3.1-8b"])
+        #expect(macro.unchanged == ["mistral-nemo-12b"])
+    }
+}
