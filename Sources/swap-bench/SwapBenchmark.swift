@@ -26,13 +26,14 @@ enum SwapBenchmark {
             members: [drip]
         """
 
-    static func post(_ client: HTTPClient, _ url: String, model: String, stream: Bool = false) async throws
-        -> [ContinuousClock.Instant]
+    static func post(_ client: HTTPClient, _ url: String, model: String, stream: Bool = false, maxTokens: Int? = nil)
+        async throws -> [ContinuousClock.Instant]
     {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
-        let body: [String: Any] = ["model": model, "stream": stream, "messages": []]
+        var body: [String: Any] = ["model": model, "stream": stream, "messages": [["role": "user", "content": "Hi"]]]
+        if let maxTokens { body["max_tokens"] = maxTokens }
         request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
         let response = try await client.execute(request, timeout: .seconds(60))
         guard response.status == .ok else { throw HarnessError("status \(response.status) for \(model)") }

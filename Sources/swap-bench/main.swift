@@ -8,6 +8,7 @@ func runBenchmarks(_ arguments: Set<String>) async -> Int32 {
         if all || arguments.contains("proxy") { try await ProxyBenchmark.run(report: &report) }
         if all || arguments.contains("swap") { try await SwapBenchmark.run(report: &report) }
         if all || arguments.contains("reload") { try await ReloadLoadBenchmark.run(edits: 100, report: &report) }
+        if all || arguments.contains("llama") { try await LlamaBenchmark.run(report: &report) }
         if all || arguments.contains("memory") { try await MemoryBenchmark.run(requests: 10_000, report: &report) }
     } catch {
         FileHandle.standardError.write(Data("swap-bench: \(error)\n".utf8))
@@ -19,5 +20,5 @@ func runBenchmarks(_ arguments: Set<String>) async -> Int32 {
 }
 
 // swap-bench: runs swap's benchmarks against real processes on loopback and prints
-// Markdown table rows. Usage: `swap-bench [proxy] [swap] [reload] [memory]` (default: all).
+// Markdown table rows. Usage: `swap-bench [proxy] [swap] [reload] [llama] [memory]` (default: all).
 exit(await runBenchmarks(Set(CommandLine.arguments.dropFirst())))
