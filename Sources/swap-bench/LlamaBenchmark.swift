@@ -15,8 +15,10 @@ enum LlamaBenchmark {
     }
 
     static func command(server: String, model: String, context: Int, port: String) -> [String] {
-        [server, "--host", "127.0.0.1", "--port", port, "-m", model, "--ctx-size", String(context), "-np", "1",
-            "--threads", "2"]
+        [
+            server, "--host", "127.0.0.1", "--port", port, "-m", model, "--ctx-size", String(context), "-np", "1",
+            "--threads", "2",
+        ]
     }
 
     static func run(report: inout [String]) async throws {
@@ -58,7 +60,9 @@ enum LlamaBenchmark {
                     let start = ContinuousClock.now
                     _ = try await SwapBenchmark.post(client, url, model: "small", maxTokens: 1)
                     through.append((ContinuousClock.now - start).milliseconds)
-                    let running = try await TestHTTP.send("GET", swap.base + "/running").json?["running"] as? [[String: Any]] ?? []
+                    let running =
+                        try await TestHTTP.send("GET", swap.base + "/running").json?["running"] as? [[String: Any]]
+                        ?? []
                     if let port = running.first(where: { $0["model"] as? String == "small" })?["port"] as? Int {
                         let direct = "http://127.0.0.1:\(port)/v1/chat/completions"
                         let warmStart = ContinuousClock.now
@@ -87,7 +91,8 @@ enum LlamaBenchmark {
                 }
                 let s = Stats(swaps)
                 lines.append(
-                    "| swap A→B→A, real llama-server (3 rounds, max_tokens 1) | one cold start alone p50 \(ms(o.p50)) ms | A→B→A p50 **\(ms(s.p50)) ms** | ratio to two cold starts \(String(format: "%.2f", s.p50 / (2 * o.p50))) |")
+                    "| swap A→B→A, real llama-server (3 rounds, max_tokens 1) | one cold start alone p50 \(ms(o.p50)) ms | A→B→A p50 **\(ms(s.p50)) ms** | ratio to two cold starts \(String(format: "%.2f", s.p50 / (2 * o.p50))) |"
+                )
                 out.value = lines
             }
         } catch {

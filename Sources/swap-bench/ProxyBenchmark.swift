@@ -24,7 +24,9 @@ enum ProxyBenchmark {
             members: [bench, cold]
         """
 
-    static var body: [String: Any] { ["model": "bench", "messages": [["role": "user", "content": "hi"]], "max_tokens": 4] }
+    static var body: [String: Any] {
+        ["model": "bench", "messages": [["role": "user", "content": "hi"]], "max_tokens": 4]
+    }
 
     static func request(_ url: String, stream: Bool = false) throws -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url)
@@ -78,43 +80,48 @@ enum ProxyBenchmark {
     static func run(report: inout [String]) async throws {
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
-            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
+            configuration: .init(
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
         let lines = SendableBox<[String]>([])
         do {
-        try await ServerHarness.withServer(config: config) { server in
-            let proxied = server.base + "/v1/chat/completions"
-            _ = try await timeOne(client, proxied)
-            let running = try await TestHTTP.send("GET", server.base + "/running").json?["running"] as? [[String: Any]] ?? []
-            guard let port = running.first(where: { $0["model"] as? String == "bench" })?["port"] as? Int else {
-                throw HarnessError("bench model did not start")
-            }
-            let direct = "http://127.0.0.1:\(port)/v1/chat/completions"
-            for _ in 0..<200 { _ = try await timeOne(client, direct); _ = try await timeOne(client, proxied) }
-            var out: [String] = []
-            for (concurrency, rounds) in [(1, 2000), (32, 100)] {
-                let (d, p) = try await interleaved(client, direct: direct, proxied: proxied, concurrency: concurrency, rounds: rounds)
-                out.append(
-                    "| added latency, non-streaming, concurrency \(concurrency) (\(d.sorted.count) requests each) | direct p50 \(ms(d.p50)) / p99 \(ms(d.p99)) ms | proxied p50 \(ms(p.p50)) / p99 \(ms(p.p99)) ms | added p50 **\(ms(p.p50 - d.p50)) ms**, p99 \(ms(p.p99 - d.p99)) ms; ratio p50 \(String(format: "%.2f", p.p50 / d.p50)) |")
-            }
-            var directTTFB: [Double] = []
-            var proxiedTTFB: [Double] = []
-            let streamDirect = direct
-            for round in 0..<400 {
-                if round % 2 == 0 {
-                    proxiedTTFB.append(try await timeToFirstByte(client, proxied))
-                    directTTFB.append(try await timeToFirstByte(client, streamDirect))
-                } else {
-                    directTTFB.append(try await timeToFirstByte(client, streamDirect))
-                    proxiedTTFB.append(try await timeToFirstByte(client, proxied))
+            try await ServerHarness.withServer(config: config) { server in
+                let proxied = server.base + "/v1/chat/completions"
+                _ = try await timeOne(client, proxied)
+                let running =
+                    try await TestHTTP.send("GET", server.base + "/running").json?["running"] as? [[String: Any]] ?? []
+                guard let port = running.first(where: { $0["model"] as? String == "bench" })?["port"] as? Int else {
+                    throw HarnessError("bench model did not start")
                 }
+                let direct = "http://127.0.0.1:\(port)/v1/chat/completions"
+                for _ in 0..<200 { _ = try await timeOne(client, direct); _ = try await timeOne(client, proxied) }
+                var out: [String] = []
+                for (concurrency, rounds) in [(1, 2000), (32, 100)] {
+                    let (d, p) = try await interleaved(
+                        client, direct: direct, proxied: proxied, concurrency: concurrency, rounds: rounds)
+                    out.append(
+                        "| added latency, non-streaming, concurrency \(concurrency) (\(d.sorted.count) requests each) | direct p50 \(ms(d.p50)) / p99 \(ms(d.p99)) ms | proxied p50 \(ms(p.p50)) / p99 \(ms(p.p99)) ms | added p50 **\(ms(p.p50 - d.p50)) ms**, p99 \(ms(p.p99 - d.p99)) ms; ratio p50 \(String(format: "%.2f", p.p50 / d.p50)) |"
+                    )
+                }
+                var directTTFB: [Double] = []
+                var proxiedTTFB: [Double] = []
+                let streamDirect = direct
+                for round in 0..<400 {
+                    if round % 2 == 0 {
+                        proxiedTTFB.append(try await timeToFirstByte(client, proxied))
+                        directTTFB.append(try await timeToFirstByte(client, streamDirect))
+                    } else {
+                        directTTFB.append(try await timeToFirstByte(client, streamDirect))
+                        proxiedTTFB.append(try await timeToFirstByte(client, proxied))
+                    }
+                }
+                let d = Stats(directTTFB)
+                let p = Stats(proxiedTTFB)
+                out.append(
+                    "| stream time to first byte (400 each) | direct p50 \(ms(d.p50)) / p99 \(ms(d.p99)) ms | proxied p50 \(ms(p.p50)) / p99 \(ms(p.p99)) ms | added p50 **\(ms(p.p50 - d.p50)) ms**, p99 \(ms(p.p99 - d.p99)) ms |"
+                )
+                out.append(try await coldStart(client, server: server))
+                lines.value = out
             }
-            let d = Stats(directTTFB)
-            let p = Stats(proxiedTTFB)
-            out.append(
-                "| stream time to first byte (400 each) | direct p50 \(ms(d.p50)) / p99 \(ms(d.p99)) ms | proxied p50 \(ms(p.p50)) / p99 \(ms(p.p99)) ms | added p50 **\(ms(p.p50 - d.p50)) ms**, p99 \(ms(p.p99 - d.p99)) ms |")
-            out.append(try await coldStart(client, server: server))
-            lines.value = out
-        }
         } catch {
             try? await client.shutdown()
             throw error
@@ -152,7 +159,8 @@ enum ProxyBenchmark {
         let t = Stats(through)
         let o = Stats(own)
         let x = Stats(overheads)
-        return "| cold start (15 runs) | backend alone to healthy p50 \(ms(o.p50)) ms | first byte through swap-server p50 \(ms(t.p50)) ms | overhead p50 **\(ms(x.p50)) ms**, p99 \(ms(x.p99)) ms |"
+        return
+            "| cold start (15 runs) | backend alone to healthy p50 \(ms(o.p50)) ms | first byte through swap-server p50 \(ms(t.p50)) ms | overhead p50 **\(ms(x.p50)) ms**, p99 \(ms(x.p99)) ms |"
     }
 
     /// Spawns the fake backend directly and polls /health every millisecond with a fresh
@@ -161,7 +169,9 @@ enum ProxyBenchmark {
     static func backendOwnStartup(_ client: HTTPClient) async throws -> Double {
         let port = try ServerHarness.freePort()
         let start = ContinuousClock.now
-        return try await ProcessRunner.withProcess(ServerHarness.fakeBackend, ["--port", String(port), "--tokens", "4"]) {
+        return try await ProcessRunner.withProcess(
+            ServerHarness.fakeBackend, ["--port", String(port), "--tokens", "4"]
+        ) {
             while ContinuousClock.now - start < .seconds(20) {
                 if healthOK(port: port) { return (ContinuousClock.now - start).milliseconds }
                 try await Task.sleep(for: .milliseconds(1))

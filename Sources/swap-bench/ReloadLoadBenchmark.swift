@@ -45,7 +45,9 @@ enum ReloadLoadBenchmark {
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
             let counts = Locked((ok: 0, failed: 0, failures: [String]()))
             let stop = Locked(false)
-            for model in ["m1", "m2", "m3"] { _ = try await TestHTTP.send("POST", server.base + "/v1/chat/completions", json: ["model": model]) }
+            for model in ["m1", "m2", "m3"] {
+                _ = try await TestHTTP.send("POST", server.base + "/v1/chat/completions", json: ["model": model])
+            }
             let clients = Task {
                 await withTaskGroup(of: Void.self) { group in
                     for worker in 0..<6 {
@@ -60,10 +62,13 @@ enum ReloadLoadBenchmark {
                                     request.method = .POST
                                     request.headers.add(name: "content-type", value: "application/json")
                                     let body: [String: Any] = ["model": model, "stream": stream, "messages": []]
-                                    request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+                                    request.body = .bytes(
+                                        ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
                                     let response = try await client.execute(request, timeout: .seconds(60))
                                     let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-                                    let good = response.status == .ok && (!stream || text.contains("[DONE]")) && !text.contains("\"error\"")
+                                    let good =
+                                        response.status == .ok && (!stream || text.contains("[DONE]"))
+                                        && !text.contains("\"error\"")
                                     counts.withLock {
                                         if good {
                                             $0.ok += 1
@@ -93,7 +98,8 @@ enum ReloadLoadBenchmark {
                 let start = ContinuousClock.now
                 if kind == 4 {
                     kinds.broken += 1
-                    try (text(version, process) + "\n  bad: [unclosed\n").write(to: server.configURL, atomically: false, encoding: .utf8)
+                    try (text(version, process) + "\n  bad: [unclosed\n").write(
+                        to: server.configURL, atomically: false, encoding: .utf8)
                     try await Task.sleep(for: .milliseconds(300))
                     continue
                 }
@@ -106,7 +112,9 @@ enum ReloadLoadBenchmark {
                 }
                 try text(version, process).write(to: server.configURL, atomically: false, encoding: .utf8)
                 while try await statusHash(server) == before {
-                    if ContinuousClock.now - start > .seconds(10) { throw HarnessError("edit \(edit) never became active") }
+                    if ContinuousClock.now - start > .seconds(10) {
+                        throw HarnessError("edit \(edit) never became active")
+                    }
                     try await Task.sleep(for: .milliseconds(2))
                 }
                 latencies.append((ContinuousClock.now - start).milliseconds)
@@ -117,7 +125,8 @@ enum ReloadLoadBenchmark {
             await clients.value
             try await Task.sleep(for: .seconds(1))
             try? await client.shutdown()
-            let running = try await TestHTTP.send("GET", server.base + "/running").json?["running"] as? [[String: Any]] ?? []
+            let running =
+                try await TestHTTP.send("GET", server.base + "/running").json?["running"] as? [[String: Any]] ?? []
             let planPIDs = Set(running.compactMap { $0["pid"] as? Int })
             let alive = processes(containing: marker)
             let leftovers = alive.subtracting(planPIDs)

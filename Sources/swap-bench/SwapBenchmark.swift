@@ -65,7 +65,8 @@ enum SwapBenchmark {
                     "| swap A→B→A (fake backends, 10 rounds) | p50 **\(ms(s.p50)) ms**, p99 \(ms(s.p99)) ms | two stops + two cold starts + two requests | |"
                 ]
                 _ = try await post(client, url, model: "drip", stream: true)
-                let running = try await TestHTTP.send("GET", server.base + "/running").json?["running"] as? [[String: Any]] ?? []
+                let running =
+                    try await TestHTTP.send("GET", server.base + "/running").json?["running"] as? [[String: Any]] ?? []
                 if let port = running.first(where: { $0["model"] as? String == "drip" })?["port"] as? Int {
                     let direct = "http://127.0.0.1:\(port)/v1/chat/completions"
                     var directGaps: [Double] = []
@@ -82,7 +83,8 @@ enum SwapBenchmark {
                     let meanDirect = directGaps.reduce(0, +) / Double(max(directGaps.count, 1))
                     let meanProxied = proxiedGaps.reduce(0, +) / Double(max(proxiedGaps.count, 1))
                     lines.append(
-                        "| SSE inter-chunk gap (backend sends every 10 ms; \(directGaps.count) gaps each) | direct p50 \(ms(d.p50)) / p99 \(ms(d.p99)) ms | proxied p50 \(ms(p.p50)) / p99 \(ms(p.p99)) ms | added mean **\(ms(meanProxied - meanDirect)) ms** per chunk |")
+                        "| SSE inter-chunk gap (backend sends every 10 ms; \(directGaps.count) gaps each) | direct p50 \(ms(d.p50)) / p99 \(ms(d.p99)) ms | proxied p50 \(ms(p.p50)) / p99 \(ms(p.p99)) ms | added mean **\(ms(meanProxied - meanDirect)) ms** per chunk |"
+                    )
                 }
                 out.value = lines
             }

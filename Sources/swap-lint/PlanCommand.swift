@@ -37,7 +37,8 @@ struct PlanCommand: ParsableCommand {
 /// `swap-lint diff OLD NEW`: what a reload from OLD to NEW would do to each model.
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "diff", abstract: "Show which models a reload from OLD to NEW restarts, updates live, adds or removes.")
+        commandName: "diff",
+        abstract: "Show which models a reload from OLD to NEW restarts, updates live, adds or removes.")
 
     @Argument(help: "The config as it is now.") var old: String
     @Argument(help: "The config as it will be.") var new: String

@@ -61,11 +61,15 @@ struct CorpusTests {
         #expect(rows.filter { $0.expect == "errors" }.count == 9)
     }
 
-    @Test("configs marked compile have zero errors", arguments: try CorpusTests.rows().filter { $0.expect == "compile" })
+    @Test(
+        "configs marked compile have zero errors", arguments: try CorpusTests.rows().filter { $0.expect == "compile" })
     func compiles(_ row: Row) throws {
         let result = try Self.check(row)
         let errors = result.diagnostics.filter { $0.severity == .error }
-        #expect(errors.isEmpty, "\(row.file): \(errors.map { "\($0.span.start.line):\($0.span.start.column) \($0.code.rawValue) \($0.message)" })")
+        #expect(
+            errors.isEmpty,
+            "\(row.file): \(errors.map { "\($0.span.start.line):\($0.span.start.column) \($0.code.rawValue) \($0.message)" })"
+        )
         #expect(result.config != nil)
     }
 
@@ -78,7 +82,9 @@ struct CorpusTests {
             + "v235 rejected the file only because it read profiles as lists"
     ]
 
-    @Test("configs marked errors are reported at the real problem", arguments: try CorpusTests.rows().filter { $0.expect == "errors" })
+    @Test(
+        "configs marked errors are reported at the real problem",
+        arguments: try CorpusTests.rows().filter { $0.expect == "errors" })
     func rejects(_ row: Row) throws {
         let result = try Self.check(row)
         if let reason = Self.disputed[row.file] {
@@ -86,11 +92,15 @@ struct CorpusTests {
             #expect(errors.isEmpty, "\(row.file) is disputed (\(reason)) and should compile: \(errors.map(\.message))")
             return
         }
-        let expected = try #require(try Self.expectedErrors()[row.file], "no expectation for \(row.file) in corpus-errors.tsv")
+        let expected = try #require(
+            try Self.expectedErrors()[row.file], "no expectation for \(row.file) in corpus-errors.tsv")
         let errors = result.diagnostics.filter { $0.severity == .error }
         let found = errors.contains {
             $0.code.rawValue == expected.0 && $0.span.start.line == expected.1 && $0.span.start.column == expected.2
         }
-        #expect(found, "\(row.file): expected \(expected) among \(errors.map { "\($0.code.rawValue) \($0.span.start.line):\($0.span.start.column) \($0.message)" })")
+        #expect(
+            found,
+            "\(row.file): expected \(expected) among \(errors.map { "\($0.code.rawValue) \($0.span.start.line):\($0.span.start.column) \($0.message)" })"
+        )
     }
 }

@@ -13,7 +13,8 @@ struct PlanTests {
         let url = TestPaths.corpus.appendingPathComponent(file)
         let result = PlanBuilder.compile(
             [SourceFile(name: file, bytes: try TestPaths.bytes(url))], environment: ProcessInfo.processInfo.environment)
-        return try #require(result.plan, "\(file): \(result.diagnostics.filter { $0.severity == .error }.map(\.message))")
+        return try #require(
+            result.plan, "\(file): \(result.diagnostics.filter { $0.severity == .error }.map(\.message))")
     }
 
     // Expectations written by hand from llama-swap's rules (sorted model IDs get ports
@@ -37,9 +38,10 @@ struct PlanTests {
         #expect(gemma.ttl == 300)
 
         let local = try Self.corpusPlan("04-altpsyche-local-llm.yaml")
-        #expect(local.models.mapValues { $0.port?.offline } == [
-            "chat": 5800, "coder": 5801, "embed": 5802, "fim": 5803, "planner": 5804,
-        ])
+        #expect(
+            local.models.mapValues { $0.port?.offline } == [
+                "chat": 5800, "coder": 5801, "embed": 5802, "fim": 5803, "planner": 5804,
+            ])
         let chat = try #require(local.models["chat"])
         #expect(
             chat.argv(port: 5800) == [
@@ -59,8 +61,12 @@ struct PlanTests {
         arguments: try CorpusTests.rows().filter { $0.expect == "compile" })
     func corpusPlans(_ row: CorpusTests.Row) throws {
         let url = TestPaths.corpus.appendingPathComponent(row.file)
-        let result = PlanBuilder.compile([SourceFile(name: row.file, bytes: try TestPaths.bytes(url))], environment: row.environment)
-        #expect(result.plan != nil, "\(row.file): \(result.diagnostics.filter { $0.severity == .error }.map { "\($0.span.start.line):\($0.span.start.column) \($0.message)" })")
+        let result = PlanBuilder.compile(
+            [SourceFile(name: row.file, bytes: try TestPaths.bytes(url))], environment: row.environment)
+        #expect(
+            result.plan != nil,
+            "\(row.file): \(result.diagnostics.filter { $0.severity == .error }.map { "\($0.span.start.line):\($0.span.start.column) \($0.message)" })"
+        )
     }
 
     @Test("a macro that is exactly ${name} keeps its type; ${MODEL_ID} and comment lines")
@@ -122,7 +128,9 @@ struct PlanTests {
         #expect(coder.locks.clamp["max_tokens"] == ClampRange(min: nil, max: 4096))
         #expect(coder.locksByRequestedID["coder:creative"]?.set["top_k"] == .integer(40))
         #expect(plan.names["coder:creative"] == "coder")
-        #expect(coder.lockProvenance["temperature"]?.contains { $0.level == "group `coders`" && $0.kind == "final" } == true)
+        #expect(
+            coder.lockProvenance["temperature"]?.contains { $0.level == "group `coders`" && $0.kind == "final" } == true
+        )
         #expect(plan.models["chat"]?.locks.set.isEmpty == true)
 
         let body = JSONValue.object([

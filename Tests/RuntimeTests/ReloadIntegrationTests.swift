@@ -149,8 +149,11 @@ struct ReloadIntegrationTests {
         try await ServerHarness.withServer(config: Self.base, arguments: ["--watch-config"]) { server in
             let good = try String(contentsOf: server.configURL, encoding: .utf8)
             let before = try await Self.settled(server)
-            try (good + "\n  - this is not valid yaml: [\n").write(to: server.configURL, atomically: false, encoding: .utf8)
-            #expect(await T.eventually(seconds: 5) { (try? await Self.status(server).attempts ?? 0) ?? 0 > before.attempts })
+            try (good + "\n  - this is not valid yaml: [\n").write(
+                to: server.configURL, atomically: false, encoding: .utf8)
+            #expect(
+                await T.eventually(seconds: 5) { (try? await Self.status(server).attempts ?? 0) ?? 0 > before.attempts }
+            )
             let broken = try await Self.status(server)
             #expect(!broken.success)
             #expect(broken.planHash == before.planHash, "still serving the old plan")
@@ -171,7 +174,9 @@ struct ReloadIntegrationTests {
         }
     }
 
-    @Test("changing B's cmd leaves A (same PID, stream intact), drains B's stream, restarts B; a request to B during the drain succeeds")
+    @Test(
+        "changing B's cmd leaves A (same PID, stream intact), drains B's stream, restarts B; a request to B during the drain succeeds"
+    )
     func drainOnlyChangedModel() async throws {
         try await ServerHarness.withServer(config: Self.base, arguments: ["--watch-config"]) { server in
             _ = try await Self.settled(server)

@@ -82,7 +82,8 @@ struct RequestHandlingTests {
         let locked = body.rewritten(
             original: original, locks: ParameterLocks(set: ["temperature": .integer(0)]), useModelName: "upstream-name")
         let parsed = try JSONValue(parsing: locked)
-        #expect(parsed == .object(["model": .string("upstream-name"), "temperature": .integer(0), "stream": .bool(true)]))
+        #expect(
+            parsed == .object(["model": .string("upstream-name"), "temperature": .integer(0), "stream": .bool(true)]))
         #expect(throws: OpenAIError.self) { try ModelRequestBody(bytes: Array("{not json".utf8)) }
         #expect(throws: OpenAIError.self) { try ModelRequestBody(bytes: Array("[1,2]".utf8)) }
     }
@@ -118,7 +119,8 @@ struct RequestHandlingTests {
         #expect(ports.port(of: "b-old") == 5800)
         #expect(ports.port(of: "c") == 5801)
         let after = try Self.plan(
-            "models:\n  a-new:\n    cmd: /x --port ${PORT}\n  b-old:\n    cmd: /x --port ${PORT}\n  c:\n    cmd: /x --port ${PORT}\n")
+            "models:\n  a-new:\n    cmd: /x --port ${PORT}\n  b-old:\n    cmd: /x --port ${PORT}\n  c:\n    cmd: /x --port ${PORT}\n"
+        )
         #expect(after.models["b-old"]?.port?.offline == 5801, "offline numbering shifts…")
         ports.update(for: after)
         #expect(ports.port(of: "b-old") == 5800, "…but the running assignment does not")
@@ -126,5 +128,8 @@ struct RequestHandlingTests {
         #expect(ports.port(of: "a-new") == 5802)
         ports.update(for: before)
         #expect(ports.port(of: "a-new") == nil)
+        let moved = ports.move("c", startPort: 5800) { $0 != 5801 && $0 != 5802 }
+        #expect(moved == 5803, "skips b-old's 5800 and the two ports another program holds")
+        #expect(ports.port(of: "c") == 5803)
     }
 }

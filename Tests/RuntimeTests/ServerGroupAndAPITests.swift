@@ -73,7 +73,8 @@ struct ServerGroupAndAPITests {
             let denied = try await TestHTTP.send("POST", server.base + "/v1/chat/completions", json: body)
             #expect(denied.status == 401)
             let bearer = try await TestHTTP.send(
-                "POST", server.base + "/v1/chat/completions", json: body, headers: [("Authorization", "Bearer sk-test-1")])
+                "POST", server.base + "/v1/chat/completions", json: body,
+                headers: [("Authorization", "Bearer sk-test-1")])
             #expect(bearer.status == 200)
             let echoed = bearer.json?["echo_headers"] as? [String: Any] ?? [:]
             #expect(echoed["authorization"] == nil, "the client's key is not forwarded")
@@ -136,12 +137,16 @@ struct ServerGroupAndAPITests {
     @Test(
         "corpus configs with fake backends serve requests",
         .enabled(if: TestPaths.corpusExists || TestPaths.isCI, "corpus not found"),
-        arguments: ["02-acerspyro-beellama-stack.yaml", "04-altpsyche-local-llm.yaml", "27-happyslowly-llm-stack.yaml", "36-minoru-dotfiles.yaml"])
+        arguments: [
+            "02-acerspyro-beellama-stack.yaml", "04-altpsyche-local-llm.yaml", "27-happyslowly-llm-stack.yaml",
+            "36-minoru-dotfiles.yaml",
+        ])
     func corpus(_ file: String) async throws {
         let text = try String(contentsOf: TestPaths.corpus.appendingPathComponent(file), encoding: .utf8)
         let rewritten = try CorpusRewriter.replacingCommands(in: text, name: file)
         let plan = try #require(
-            PlanBuilder.compile([SourceFile(name: file, text: text)], environment: ProcessInfo.processInfo.environment).plan)
+            PlanBuilder.compile([SourceFile(name: file, text: text)], environment: ProcessInfo.processInfo.environment)
+                .plan)
         try await ServerHarness.withServer(config: rewritten) { server in
             for id in plan.models.keys.sorted().prefix(2) {
                 let reply = try await T.chat(server, id)
@@ -172,7 +177,8 @@ struct ClientDisconnectTests {
             """
         try await ServerHarness.withServer(config: config) { server in
             let gaveUp = try? await TestHTTP.send(
-                "POST", server.base + "/v1/chat/completions", json: ["model": "slow-start"], timeout: .milliseconds(400))
+                "POST", server.base + "/v1/chat/completions", json: ["model": "slow-start"], timeout: .milliseconds(400)
+            )
             #expect(gaveUp == nil, "the client timed out")
             let withdrawn = await T.eventually(seconds: 5) {
                 guard let load = try? await Self.activity(server, "slow-start") else { return false }

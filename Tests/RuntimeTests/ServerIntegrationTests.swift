@@ -26,7 +26,9 @@ struct ServerIntegrationTests {
             members: [alpha, beta]
         """
 
-    static func chat(_ server: RunningServer, _ model: String, extra: [String: Any] = [:]) async throws -> TestHTTP.Reply {
+    static func chat(_ server: RunningServer, _ model: String, extra: [String: Any] = [:]) async throws
+        -> TestHTTP.Reply
+    {
         var body: [String: Any] = ["model": model, "messages": [["role": "user", "content": "hi"]]]
         body.merge(extra) { $1 }
         return try await TestHTTP.send("POST", server.base + "/v1/chat/completions", json: body)

@@ -6,6 +6,7 @@ import Foundation
 /// to their defaults, fixed `proxy` URLs become `http://127.0.0.1:${PORT}`, and
 /// `startPort` becomes `{START_PORT}`. Positions come from ConfigLang's own spans.
 public enum CorpusRewriter {
+    /// The config text with every model's command replaced by the fake backend.
     public static func replacingCommands(in text: String, name: String) throws -> String {
         let source = SourceFile(name: name, text: text)
         guard let root = YAMLComposer.compose(source).root else { throw HarnessError("\(name) does not parse") }

@@ -4,25 +4,34 @@ import NIOCore
 
 /// Small HTTP helpers for integration tests (AsyncHTTPClient; no curl).
 public enum TestHTTP {
+    /// The shared HTTP client of the tests.
     public static let client = HTTPClient(eventLoopGroupProvider: .singleton)
 
+    /// A whole response: status, headers and body text.
     public struct Reply: Sendable {
+        /// Creates the value.
         public init(status: Int, headers: [(String, String)], body: String) {
             self.status = status
             self.headers = headers
             self.body = body
         }
+        /// HTTP status code.
         public let status: Int
+        /// Response headers.
         public let headers: [(String, String)]
+        /// Body text.
         public let body: String
+        /// The body parsed as a JSON object, if it is one.
         public var json: [String: Any]? {
             (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
         }
+        /// The first header named `name`, case-insensitively.
         public func header(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name.lowercased() }?.1
         }
     }
 
+    /// Sends one request and returns the whole reply.
     public static func send(
         _ method: String, _ url: String, json: [String: Any]? = nil, headers: [(String, String)] = [],
         timeout: TimeAmount = .seconds(60)

@@ -18,7 +18,8 @@ public enum ServerHarness {
         var directory = test.deletingLastPathComponent()
         // On Linux the runner is `.build/debug/<pkg>PackageTests.xctest`; executables sit beside it.
         if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("swap-server").path),
-            FileManager.default.fileExists(atPath: directory.deletingLastPathComponent().appendingPathComponent("swap-server").path)
+            FileManager.default.fileExists(
+                atPath: directory.deletingLastPathComponent().appendingPathComponent("swap-server").path)
         {
             directory = directory.deletingLastPathComponent()
         }
@@ -41,7 +42,9 @@ public enum ServerHarness {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else { throw HarnessError("bind() failed") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -104,12 +107,18 @@ public enum ServerHarness {
 
 /// A running server under test.
 public struct RunningServer: Sendable {
+    /// The port swap-server listens on.
     public let port: Int
+    /// swap-server's process ID.
     public let pid: pid_t
+    /// The config file the server was started with.
     public let configURL: URL
+    /// The test's temporary directory.
     public let directory: URL
+    /// The server's output lines.
     public let output: OutputLog
 
+    /// `http://127.0.0.1:PORT`.
     public var base: String { "http://127.0.0.1:\(port)" }
 
     /// Replaces the config file's text in place.
@@ -123,8 +132,10 @@ public struct RunningServer: Sendable {
 public final class OutputLog: Sendable {
     private let lines = Mutex<[String]>([])
 
+    /// Adds one line.
     public func append(_ line: String) { lines.withLock { $0.append(line) } }
 
+    /// Every line so far.
     public var all: [String] { lines.withLock { $0 } }
 
     /// Waits (bounded) for the "listening on HOST:PORT" line and returns the port.
@@ -148,6 +159,8 @@ import Synchronization
 
 /// A harness failure with a message.
 public struct HarnessError: Error, CustomStringConvertible {
+    /// What went wrong.
     public let description: String
+    /// Creates the value.
     public init(_ description: String) { self.description = description }
 }

@@ -22,7 +22,8 @@ enum ConfigMerge {
         switch (a.kind, b.kind) {
         case (.mapping(let left), .mapping(let right)):
             var entries = left
-            let identity = path.count == 1 && identityMaps.contains(path[0])
+            let identity =
+                path.count == 1 && identityMaps.contains(path[0])
                 || path == ["routing", "router", "settings", "groups"]
             for entry in right {
                 guard let index = entries.firstIndex(where: { $0.name == entry.name }) else {
@@ -51,7 +52,8 @@ enum ConfigMerge {
             if left != right {
                 diagnostics.append(
                     Diagnostic(
-                        .duplicateKey, "`\(path.joined(separator: "."))` is set to different values in two config files",
+                        .duplicateKey,
+                        "`\(path.joined(separator: "."))` is set to different values in two config files",
                         at: b.span, related: [RelatedSpan(a.span, "other value here")],
                         help: "set it in one file only, or make both values the same"))
             }

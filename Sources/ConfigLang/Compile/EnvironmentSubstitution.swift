@@ -77,7 +77,8 @@ public struct EnvironmentSubstitution {
             diagnostics.append(
                 Diagnostic(
                     .unsetEnvironmentVariable, "environment variable `\(variable)` is not set", at: span,
-                    help: "set `\(variable)` in the environment swap runs in (for systemd: `Environment=` in the unit)"))
+                    help: "set `\(variable)` in the environment swap runs in (for systemd: `Environment=` in the unit)")
+            )
         }
         return result
     }

@@ -101,7 +101,8 @@ struct MacroCheck {
                 diagnostics.append(
                     Diagnostic(
                         .reservedMacroName, "`\(name)` is reserved and cannot be defined as a \(level) macro",
-                        at: definition.name.span, help: "rename the macro; `PORT`, `PID` and `MODEL_ID` are set by swap"))
+                        at: definition.name.span, help: "rename the macro; `PORT`, `PID` and `MODEL_ID` are set by swap"
+                    ))
             } else if name.isEmpty || name.unicodeScalars.count >= 64
                 || !name.utf8.allSatisfy({ MacroReference.isNameByte($0) && $0 != UInt8(ascii: ".") })
             {

@@ -46,7 +46,8 @@ struct ReferenceCheck {
                             .duplicateModelName,
                             "`\(alias.value)` is already \(what) `\(existing.model)`; names must be unique",
                             at: alias.span, related: [RelatedSpan(existing.span, "first claimed here")],
-                            help: "rename the alias; a request for `\(alias.value)` could not know which model to start"))
+                            help: "rename the alias; a request for `\(alias.value)` could not know which model to start"
+                        ))
                     continue
                 }
                 localNames[alias.value] = (model.id.value, alias.span)
@@ -78,7 +79,9 @@ struct ReferenceCheck {
             help = "`\(name.value)` is an alias; use the model ID `\(alias.model)`"
         }
         diagnostics.append(
-            Diagnostic(.unknownModel, "\(role) `\(name.value)` is not a model defined in `models:`", at: name.span, help: help))
+            Diagnostic(
+                .unknownModel, "\(role) `\(name.value)` is not a model defined in `models:`", at: name.span, help: help)
+        )
     }
 
     private mutating func checkGroups() {
@@ -90,7 +93,8 @@ struct ReferenceCheck {
                     diagnostics.append(
                         Diagnostic(
                             .duplicateMember, "group `\(group.name.value)` lists `\(member.value)` twice",
-                            at: member.span, related: [RelatedSpan(first, "first listed here")], help: "remove one of them"))
+                            at: member.span, related: [RelatedSpan(first, "first listed here")],
+                            help: "remove one of them"))
                     continue
                 }
                 seen[member.value] = member.span

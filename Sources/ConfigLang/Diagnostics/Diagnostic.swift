@@ -15,6 +15,7 @@ public enum Severity: String, Sendable, Hashable, Codable, Comparable, CaseItera
         }
     }
 
+    /// Orders by position.
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 

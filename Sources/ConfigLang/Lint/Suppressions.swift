@@ -16,7 +16,8 @@ public struct Suppressions: Sendable {
             let before = line[..<marker.lowerBound]
             guard let hash = before.lastIndex(of: "#"),
                 before[before.index(after: hash)...].allSatisfy({ $0 == " " || $0 == "\t" }),
-                hash == before.startIndex || line[line.index(before: hash)] == " " || line[line.index(before: hash)] == "\t"
+                hash == before.startIndex || line[line.index(before: hash)] == " "
+                    || line[line.index(before: hash)] == "\t"
             else { continue }
             let rest = line[marker.upperBound...]
             let target: Int

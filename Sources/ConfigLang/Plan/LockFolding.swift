@@ -42,7 +42,9 @@ struct LockFolding {
         }
         for (key, value) in filters.setParams
         where stripped[key.value] == nil && admit(key, kind: "set", level: level.label) {
-            values[key.value] = (.set(JSONValue(yaml: value)), LockOrigin(kind: "set", level: level.label, span: key.span))
+            values[key.value] = (
+                .set(JSONValue(yaml: value)), LockOrigin(kind: "set", level: level.label, span: key.span)
+            )
         }
         for (key, value) in filters.clampParams where admit(key, kind: "clamp", level: level.label) {
             if let range = clampRange(key, value) {
@@ -56,7 +58,8 @@ struct LockFolding {
 
     /// Adds the parameters of a `setParamsByID` entry as a last `set` level.
     mutating func addRequestedID(_ key: Located<String>, params: YAMLNode) {
-        for (name, value) in params.locatedEntries where admit(name, kind: "set", level: "setParamsByID `\(key.value)`") {
+        for (name, value) in params.locatedEntries where admit(name, kind: "set", level: "setParamsByID `\(key.value)`")
+        {
             values[name.value] = (
                 .set(JSONValue(yaml: value)),
                 LockOrigin(kind: "set", level: "setParamsByID `\(key.value)`", span: name.span)

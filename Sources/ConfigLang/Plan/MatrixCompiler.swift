@@ -19,7 +19,8 @@ struct MatrixCompiler {
     mutating func compile() -> (sets: [[String]], costs: [String: Int]) {
         var vars: [String: String] = [:]
         for (key, target) in matrix.vars {
-            let valid = (1...32).contains(key.value.count)
+            let valid =
+                (1...32).contains(key.value.count)
                 && key.value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
             if !valid {
                 diagnostics.append(
@@ -28,7 +29,8 @@ struct MatrixCompiler {
                         at: key.span, help: "rename the var"))
             }
             if !modelIDs.contains(target.value) {
-                let help = aliases[target.value].map { "`\(target.value)` is an alias; use the model ID `\($0)`" }
+                let help =
+                    aliases[target.value].map { "`\(target.value)` is an alias; use the model ID `\($0)`" }
                     ?? Suggestion.closest(to: target.value, among: modelIDs.sorted()).map { "did you mean `\($0)`?" }
                     ?? "a var must name a model ID defined under `models:`"
                 diagnostics.append(
@@ -75,7 +77,8 @@ struct MatrixCompiler {
                     }
                     diagnostics.append(
                         Diagnostic(
-                            .matrixCycle, "matrix sets include each other in a cycle: " + chain.joined(separator: " → "),
+                            .matrixCycle,
+                            "matrix sets include each other in a cycle: " + chain.joined(separator: " → "),
                             at: key.span, related: related, help: "remove one of the `+set` references"))
                 case .unknownReference(let name):
                     diagnostics.append(

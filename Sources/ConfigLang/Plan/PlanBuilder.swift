@@ -109,7 +109,8 @@ public enum PlanBuilder {
                         proxyNode == nil
                             ? "model `\(model.id.value)` has no `proxy` and its `cmd` does not use `${PORT}`"
                             : "`proxy` uses `${PORT}` but `cmd` does not", at: proxyNode?.span ?? model.id.span,
-                        help: "put `--port ${PORT}` in `cmd`, or give `proxy` the fixed address the backend listens on"))
+                        help: "put `--port ${PORT}` in `cmd`, or give `proxy` the fixed address the backend listens on")
+                )
             }
             let check = node["checkEndpoint"]?.scalar ?? "/health"
             let ttl = node["ttl"]?.intValue ?? -1
@@ -180,7 +181,9 @@ public enum PlanBuilder {
             let ungrouped = config.models.map(\.id.value).filter { !grouped.contains($0) }.sorted()
             if !ungrouped.isEmpty {
                 groups.append(
-                    GroupPlan(name: GroupPlan.defaultName, swap: true, exclusive: true, persistent: false, members: ungrouped))
+                    GroupPlan(
+                        name: GroupPlan.defaultName, swap: true, exclusive: true, persistent: false, members: ungrouped)
+                )
             }
             var priorities: [String: Int] = [:]
             for (key, value) in config.priorities {

@@ -95,7 +95,8 @@ public enum PlanRenderer {
     }
 
     private static func yamlKey(_ key: String) -> String {
-        let safe = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || "_-./".contains($0) }
+        let safe =
+            !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || "_-./".contains($0) }
             && !(key.first?.isNumber ?? false)
         return safe ? key : JSONValue.string(key).serialized()
     }

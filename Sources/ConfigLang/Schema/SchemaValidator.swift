@@ -114,7 +114,8 @@ public struct SchemaValidator: Sendable {
             if field.status == .noEffectYet && onlyScalarsAt == nil {
                 diagnostics.append(
                     Diagnostic(
-                        .notImplemented, "`\(path.isEmpty ? entry.name : path + "." + entry.name)` is accepted for compatibility; has no effect yet",
+                        .notImplemented,
+                        "`\(path.isEmpty ? entry.name : path + "." + entry.name)` is accepted for compatibility; has no effect yet",
                         at: entry.key.span, help: "swap reads this key but does not act on it in this version"))
             }
             segments.append(entry.name)
@@ -155,7 +156,9 @@ public struct SchemaValidator: Sendable {
         case .boolean:
             guard plain, ScalarParsing.boolean(text) != nil else {
                 let lowered = text.lowercased()
-                let word = ["yes", "on", "y"].contains(lowered) ? "true" : ["no", "off", "n"].contains(lowered) ? "false" : nil
+                let word =
+                    ["yes", "on", "y"].contains(lowered)
+                    ? "true" : ["no", "off", "n"].contains(lowered) ? "false" : nil
                 diagnostics.append(
                     Diagnostic(
                         .typeMismatch, "`\(path)` expects a boolean (`true` or `false`), found \(describe(node))",

@@ -11,6 +11,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, Codable {
         self.column = column
     }
 
+    /// Orders by position.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }
@@ -53,6 +54,7 @@ public struct Span: Sendable, Hashable, Codable, Comparable {
         Span(file: file, start: min(start, other.start), end: max(end, other.end))
     }
 
+    /// Orders by position.
     public static func < (lhs: Span, rhs: Span) -> Bool {
         (lhs.file, lhs.start, lhs.end) < (rhs.file, rhs.start, rhs.end)
     }

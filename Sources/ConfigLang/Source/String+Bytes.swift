@@ -11,7 +11,9 @@ extension StringProtocol {
         }
     }
 
-    private static func search(_ haystack: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>, _ first: UInt8)
+    private static func search(
+        _ haystack: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>, _ first: UInt8
+    )
         -> Bool
     {
         guard haystack.count >= pattern.count else { return false }

@@ -237,7 +237,9 @@ private struct ComposerState {
                 continue
             }
             if let first = explicit[name] {
-                if entry.key.reference == nil || first.key.reference == nil || entry.key.reference != first.key.reference {
+                if entry.key.reference == nil || first.key.reference == nil
+                    || entry.key.reference != first.key.reference
+                {
                     diagnostics.append(
                         Diagnostic(
                             .duplicateKey, "duplicate key `\(name)`", at: entry.key.span,
@@ -256,7 +258,8 @@ private struct ComposerState {
             guard case .scalar(let name, let style) = entry.key.kind else { continue }
             if name == "<<" && style == .plain && entry.key.tag == nil {
                 for source in mergeSources(entry) {
-                    for merged in source.entries ?? [] where explicit[merged.name] == nil && !seen.contains(merged.name) {
+                    for merged in source.entries ?? [] where explicit[merged.name] == nil && !seen.contains(merged.name)
+                    {
                         seen.insert(merged.name)
                         result.append(
                             YAMLEntry(

@@ -290,7 +290,7 @@ public actor Backend {
     // MARK: Health
 
     /// Polls `url` until it answers 200 (true) or `deadline` passes (false): first
-    /// after 2 ms, each wait 25% longer than the last, at most 100 ms, so detection lags
+    /// after 2 ms, each wait 25% longer than the last, at most 25 ms, so detection lags
     /// a backend's own start by a fraction of it. For a loopback backend each attempt
     /// first tries a plain TCP connect and only sends the HTTP request once the port
     /// accepts: an HTTP client's pool backs off after refused connections, which would
@@ -308,7 +308,7 @@ public actor Backend {
             let left = deadline - .now
             if left <= .zero { return false }
             try? await Task.sleep(for: min(delay, left))
-            delay = min(delay * 1.25, .milliseconds(100))
+            delay = min(delay * 1.25, .milliseconds(25))
         }
         return false
     }

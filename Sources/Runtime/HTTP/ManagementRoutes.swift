@@ -59,8 +59,9 @@ struct ManagementRoutes: Sendable {
             var entry: [String: Any] = ["id": id, "object": "model", "created": created, "owned_by": "swap"]
             if let name = model.name, !name.isEmpty { entry["name"] = name }
             if let description = model.description, !description.isEmpty { entry["description"] = description }
-            if let metadata = model.metadata, let object = try? JSONSerialization.jsonObject(
-                with: Data(metadata.serialized().utf8), options: [.fragmentsAllowed])
+            if let metadata = model.metadata,
+                let object = try? JSONSerialization.jsonObject(
+                    with: Data(metadata.serialized().utf8), options: [.fragmentsAllowed])
             {
                 entry["meta"] = ["llamaswap": object]
             }
@@ -110,15 +111,23 @@ struct ManagementRoutes: Sendable {
             for (labels, value) in samples { lines.append("\(name)\(labels) \(value)") }
         }
         func label(_ pairs: [(String, String)]) -> String {
-            "{" + pairs.map { "\($0.0)=\"\($0.1.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ",") + "}"
+            "{"
+                + pairs.map {
+                    "\($0.0)=\"\($0.1.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
+                }.joined(separator: ",") + "}"
         }
         metric(
             "swap_config_last_reload_success", "gauge", "1 if the last config load attempt succeeded, else 0.",
             [("", status.lastAttempt.success ? 1 : 0)])
         metric(
             "swap_config_reloads_total", "counter", "Config reload attempts by result.",
-            [(label([("result", "applied")]), status.applied), (label([("result", "other")]), status.attempts - status.applied)])
-        metric("swap_config_plan_info", "gauge", "The running plan's source hash.", [(label([("hash", status.planHash)]), 1)])
+            [
+                (label([("result", "applied")]), status.applied),
+                (label([("result", "other")]), status.attempts - status.applied),
+            ])
+        metric(
+            "swap_config_plan_info", "gauge", "The running plan's source hash.",
+            [(label([("hash", status.planHash)]), 1)])
         var inFlight: [(String, Int)] = []
         var queued: [(String, Int)] = []
         var ready: [(String, Int)] = []

@@ -11,7 +11,9 @@ public struct MultipartForm: Sendable {
             let parts = parameter.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, parts[0].trimmingCharacters(in: " \t") == "boundary" else { continue }
             var value = parts[1].trimmingCharacters(in: " \t")
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
+            }
             guard !value.isEmpty else { return nil }
             boundary = value
             return

@@ -71,9 +71,12 @@ public struct ProxyForwarder: Sendable {
     ) -> Response {
         var headers = HTTPFields()
         for header in upstream.headers where !hopByHop.contains(header.name.lowercased()) {
-            if let fieldName = HTTPField.Name(header.name) { headers.append(HTTPField(name: fieldName, value: header.value)) }
+            if let fieldName = HTTPField.Name(header.name) {
+                headers.append(HTTPField(name: fieldName, value: header.value))
+            }
         }
-        let isEventStream = upstream.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") ?? false
+        let isEventStream =
+            upstream.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") ?? false
         if isEventStream {
             headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
             headers[.cacheControl] = "no-cache"
@@ -91,7 +94,8 @@ public struct ProxyForwarder: Sendable {
                 await finished(true)
             } catch {
                 if !completed, isEventStream {
-                    let event = "data: {\"error\":{\"message\":\"the backend stopped in the middle of the response\",\"type\":\"server_error\",\"code\":\"backend_failed\"}}\n\n"
+                    let event =
+                        "data: {\"error\":{\"message\":\"the backend stopped in the middle of the response\",\"type\":\"server_error\",\"code\":\"backend_failed\"}}\n\n"
                     try? await writer.write(ByteBuffer(string: event))
                     try? await writer.finish(nil)
                     await finished(false)

@@ -5,7 +5,8 @@ extension SchedulerError {
         switch self {
         case .overLimit(let retryAfter):
             OpenAIError(
-                .tooManyRequests, "Model `\(model)` is serving as many requests as its concurrencyLimit allows; \(description)",
+                .tooManyRequests,
+                "Model `\(model)` is serving as many requests as its concurrencyLimit allows; \(description)",
                 type: "rate_limit_error", code: "concurrency_limit", retryAfter: retryAfter)
         case .backendFailed(let message):
             OpenAIError(.serviceUnavailable, message, type: "server_error", code: "backend_failed", retryAfter: 1)

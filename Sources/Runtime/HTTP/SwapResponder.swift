@@ -49,13 +49,16 @@ public struct SwapResponder: HTTPResponder {
                 return try await queryRouted(request, context: context, plan: plan)
             }
             if path.hasPrefix("/upstream/") {
-                return try await upstream(request, context: context, rest: String(path.dropFirst("/upstream/".count)), plan: plan)
+                return try await upstream(
+                    request, context: context, rest: String(path.dropFirst("/upstream/".count)), plan: plan)
             }
             if let response = try await management.respond(to: request, plan: plan) {
                 return response
             }
-            return OpenAIError(.notFound, "No route for \(request.method) \(path).", type: "invalid_request_error", code: "not_found")
-                .response()
+            return OpenAIError(
+                .notFound, "No route for \(request.method) \(path).", type: "invalid_request_error", code: "not_found"
+            )
+            .response()
         } catch let error as OpenAIError {
             return error.response()
         }
@@ -87,13 +90,15 @@ public struct SwapResponder: HTTPResponder {
                 body: .multipart(form, bytes))
         }
         if bytes.isEmpty, let name = queryModel(request) {
-            return try await dispatch(request, context: context, plan: plan, name: name, path: request.uri.path, body: .raw([]))
+            return try await dispatch(
+                request, context: context, plan: plan, name: name, path: request.uri.path, body: .raw([]))
         }
         let json = try ModelRequestBody(bytes: bytes)
         guard let name = json.model ?? queryModel(request) else {
             throw OpenAIError.badRequest("The request names no model: set `model` in the JSON body.")
         }
-        return try await dispatch(request, context: context, plan: plan, name: name, path: request.uri.path, body: .json(json, bytes))
+        return try await dispatch(
+            request, context: context, plan: plan, name: name, path: request.uri.path, body: .json(json, bytes))
     }
 
     private func queryModel(_ request: Request) -> String? {
@@ -104,7 +109,8 @@ public struct SwapResponder: HTTPResponder {
         guard let name = queryModel(request) else {
             throw OpenAIError.badRequest("Name the model with `?model=`.")
         }
-        return try await dispatch(request, context: context, plan: plan, name: name, path: request.uri.path, body: .raw([]))
+        return try await dispatch(
+            request, context: context, plan: plan, name: name, path: request.uri.path, body: .raw([]))
     }
 
     /// A request body as swap holds it before forwarding.
@@ -133,13 +139,15 @@ public struct SwapResponder: HTTPResponder {
                 inject = [("Authorization", "Bearer \(key)"), ("x-api-key", key)]
             }
             let upstreamBody = rewrite(body, locks: ParameterLocks(), useModelName: model == name ? nil : model)
-            let response = try await forward(request, baseURL: peer.proxy, path: path, body: upstreamBody, plan: plan, inject: inject)
+            let response = try await forward(
+                request, baseURL: peer.proxy, path: path, body: upstreamBody, plan: plan, inject: inject)
             return ProxyForwarder.response(from: response.response, finished: { _ in })
         case .local(let modelID, let requestedID)?:
             guard let model = plan.models[modelID] else { throw OpenAIError.unknownModel(name) }
             let locks = model.locksByRequestedID[requestedID] ?? model.locks
             let upstreamBody = rewrite(body, locks: locks, useModelName: model.useModelName)
-            return try await proxyLocal(request, context: context, plan: plan, model: model, path: path, body: upstreamBody)
+            return try await proxyLocal(
+                request, context: context, plan: plan, model: model, path: path, body: upstreamBody)
         }
     }
 
@@ -235,7 +243,9 @@ public struct SwapResponder: HTTPResponder {
         }
         let contentType = (request.headers[.contentType] ?? "").lowercased()
         var body: ProxyForwarder.Body = .stream(request.body)
-        if request.method == .post || request.method == .put || request.method == .patch, contentType.hasPrefix("application/json") {
+        if request.method == .post || request.method == .put || request.method == .patch,
+            contentType.hasPrefix("application/json")
+        {
             let bytes = try await collect(request)
             let locks = model.locksByRequestedID[target.requestedID] ?? model.locks
             if bytes.isEmpty {

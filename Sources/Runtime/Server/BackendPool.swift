@@ -27,8 +27,14 @@ public actor BackendPool: BackendControl {
     public func backend(for model: String) throws -> Backend {
         if let backend = backends[model] { return backend }
         guard let modelPlan = plan.models[model] else { throw BackendError.unknownModel(model) }
+        var port = ports.port(of: model)
+        if let assigned = port, !LoopbackProbe.canBind(assigned) {
+            // Another program holds the port (the OS may even have lent it to an outgoing
+            // connection); the backend would fail to listen there.
+            port = ports.move(model, startPort: plan.settings.startPort, isFree: LoopbackProbe.canBind)
+        }
         let backend = Backend(
-            model: modelPlan, port: ports.port(of: model),
+            model: modelPlan, port: port,
             healthCheckTimeout: .seconds(plan.settings.healthCheckTimeout), logs: logs, httpClient: client,
             launcherExecutable: launcher)
         backends[model] = backend

@@ -54,7 +54,8 @@ public struct ConfigReloader: Sendable {
         let old = core.plan
         guard let plan = result.plan else {
             let hash = PlanBuilder.sourceHash(files)
-            core.record(.init(at: at, trigger: trigger, success: false, sourceHash: hash, diagnostics: diagnostics), plan: nil)
+            core.record(
+                .init(at: at, trigger: trigger, success: false, sourceHash: hash, diagnostics: diagnostics), plan: nil)
             let text = DiagnosticRenderer.render(
                 result.diagnostics, format: .human,
                 sources: Dictionary(files.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }), color: false)
@@ -68,9 +69,12 @@ public struct ConfigReloader: Sendable {
             return Result(success: true, unchanged: true, diff: nil, diagnostics: diagnostics)
         }
         let diff = Plan.diff(from: old, to: plan)
-        core.record(.init(at: at, trigger: trigger, success: true, sourceHash: plan.sourceHash, diagnostics: diagnostics), plan: plan)
+        core.record(
+            .init(at: at, trigger: trigger, success: true, sourceHash: plan.sourceHash, diagnostics: diagnostics),
+            plan: plan)
         core.log(
-            "config reloaded (\(trigger)): restart \(diff.restart), live \(diff.applyLive), added \(diff.added), removed \(diff.removed)")
+            "config reloaded (\(trigger)): restart \(diff.restart), live \(diff.applyLive), added \(diff.added), removed \(diff.removed)"
+        )
         await apply(plan, diff: diff)
         return Result(success: true, unchanged: false, diff: diff, diagnostics: diagnostics)
     }

@@ -29,6 +29,16 @@ public struct PortAllocator: Sendable, Equatable {
         }
     }
 
+    /// Moves `model` to the lowest port from `startPort` that no other model holds and
+    /// `isFree` accepts (used when its port is taken by a process swap does not own).
+    public mutating func move(_ model: String, startPort: Int, isFree: (Int) -> Bool) -> Int {
+        let taken = Set(assigned.filter { $0.key != model }.values)
+        var port = startPort
+        while taken.contains(port) || !isFree(port) { port += 1 }
+        assigned[model] = port
+        return port
+    }
+
     /// The port of a model, if it uses one.
     public func port(of model: String) -> Int? { assigned[model] }
 }

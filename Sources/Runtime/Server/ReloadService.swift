@@ -28,7 +28,9 @@ struct ReloadService: Service {
                     _ = await reloader.reload(trigger: "watch")
                     while let change = await changes.next() {
                         if Task.isCancelled { break }
-                        core.log("config change seen: \(change.paths)\(change.overflowed ? " (event queue overflowed)" : "")")
+                        core.log(
+                            "config change seen: \(change.paths)\(change.overflowed ? " (event queue overflowed)" : "")"
+                        )
                         _ = await reloader.reload(trigger: "watch")
                     }
                 }

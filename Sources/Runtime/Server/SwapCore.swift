@@ -40,7 +40,8 @@ public final class SwapCore: Sendable {
         statusBox = Mutex(
             ConfigStatus(
                 planHash: plan.sourceHash, loadedAt: now,
-                lastAttempt: .init(at: now, trigger: "startup", success: true, sourceHash: plan.sourceHash, diagnostics: [])))
+                lastAttempt: .init(
+                    at: now, trigger: "startup", success: true, sourceHash: plan.sourceHash, diagnostics: [])))
         self.source = source
         logs = LogHub()
         pool = BackendPool(plan: plan, logs: logs, client: client, launcher: launcher)
