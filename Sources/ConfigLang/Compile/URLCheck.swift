@@ -1,5 +1,5 @@
 /// The URL shape swap can forward to: `http://` or `https://`, a host, an optional
-/// numeric port, an optional path.
+/// numeric port (or `${PORT}`), an optional path.
 enum URLCheck {
     static func isHTTPURL(_ text: String) -> Bool {
         let rest: Substring
@@ -19,7 +19,7 @@ enum URLCheck {
         }
         let parts = authority.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count <= 2, !parts[0].isEmpty else { return false }
-        if parts.count == 2 {
+        if parts.count == 2, parts[1] != "${PORT}" {
             guard let port = Int(parts[1]), (1...65535).contains(port) else { return false }
         }
         return true

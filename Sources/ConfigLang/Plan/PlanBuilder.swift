@@ -96,7 +96,7 @@ public enum PlanBuilder {
             }
             let proxyNode = node["proxy"]
             let proxy = proxyNode?.scalar.flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:${PORT}"
-            if let proxyNode, !URLCheck.isHTTPURL(proxy.replacingOccurrences(of: "${PORT}", with: "1")) {
+            if let proxyNode, !URLCheck.isHTTPURL(proxy) {
                 diagnostics.append(
                     Diagnostic(
                         .invalidURL, "`proxy` `\(proxy)` is not an http(s) URL", at: proxyNode.span,
