@@ -64,7 +64,7 @@ struct MacroCheck {
         }
         for peer in config.peers {
             var expander = MacroExpander(scope: global, modelID: nil, sources: sources)
-            if let node = config.root["peers"]?[peer.id.value] { expandAll(node, path: [], expander: &expander) }
+            if let node = config.root["peers"]?[peer.id.value] { _ = expander.expandNode(node) }
             diagnostics += expander.diagnostics
         }
     }
@@ -73,25 +73,6 @@ struct MacroCheck {
         var scope: [String: MacroDefinition] = [:]
         for definition in definitions { scope[definition.name.value] = definition }
         return scope
-    }
-
-    private mutating func expandAll(_ node: YAMLNode, path: [String], expander: inout MacroExpander) {
-        switch node.kind {
-        case .scalar(let text, _):
-            if text.containsBytes("${") {
-                _ = expander.expand(text, at: node, allowPID: path == ["cmdStop"])
-            }
-        case .sequence(let items):
-            for item in items { expandAll(item, path: path + ["[]"], expander: &expander) }
-        case .mapping(let entries):
-            for entry in entries {
-                if path.isEmpty, entry.name == "macros" { continue }
-                if path == ["filters", "setParamsByID"], entry.name.containsBytes("${") {
-                    _ = expander.expand(entry.name, at: entry.key)
-                }
-                expandAll(entry.value, path: path + [entry.name], expander: &expander)
-            }
-        }
     }
 
     private mutating func checkDefinitions(_ definitions: [MacroDefinition], level: String) {

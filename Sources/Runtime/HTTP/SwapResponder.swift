@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ConfigLang
 import Foundation
 import HTTPTypes
@@ -141,7 +142,7 @@ public struct SwapResponder: HTTPResponder {
             let upstreamBody = rewrite(body, locks: ParameterLocks(), useModelName: model == name ? nil : model)
             let response = try await forward(
                 request, baseURL: peer.proxy, path: path, body: upstreamBody, plan: plan, inject: inject)
-            return ProxyForwarder.response(from: response.response, finished: { _ in })
+            return ProxyForwarder.response(from: response, finished: { _ in })
         case .local(let modelID, let requestedID)?:
             guard let model = plan.models[modelID] else { throw OpenAIError.unknownModel(name) }
             let locks = model.locksByRequestedID[requestedID] ?? model.locks
@@ -167,13 +168,12 @@ public struct SwapResponder: HTTPResponder {
     private func forward(
         _ request: Request, baseURL: String, path: String, body: ProxyForwarder.Body, plan: Plan,
         inject: [(String, String)] = []
-    ) async throws -> HTTPClientResponseBox {
+    ) async throws -> HTTPClientResponse {
         do {
-            return HTTPClientResponseBox(
-                try await core.forwarder.forward(
-                    method: request.method, baseURL: baseURL, path: path, query: request.uri.query,
-                    headers: request.headers, body: body, stripCredentials: !plan.settings.apiKeys.isEmpty,
-                    inject: inject))
+            return try await core.forwarder.forward(
+                method: request.method, baseURL: baseURL, path: path, query: request.uri.query,
+                headers: request.headers, body: body, stripCredentials: !plan.settings.apiKeys.isEmpty,
+                inject: inject)
         } catch {
             throw OpenAIError(
                 .badGateway, "The backend at \(baseURL) did not answer: \(error).", type: "server_error",
@@ -199,7 +199,7 @@ public struct SwapResponder: HTTPResponder {
             // asynchronously); a buffered request is then retried after the pool has
             // seen the exit and started it again. A streamed body cannot be replayed.
             let attempts = if case .stream = body { 1 } else { 3 }
-            var upstream: HTTPClientResponseBox?
+            var upstream: HTTPClientResponse?
             var lastError: (any Error)?
             for attempt in 1...attempts where upstream == nil {
                 let baseURL: String
@@ -221,9 +221,9 @@ public struct SwapResponder: HTTPResponder {
             }
             guard let upstream else { throw lastError ?? OpenAIError.badRequest("no response") }
             let counters = core.requests
-            let status = Int(upstream.response.status.code)
+            let status = Int(upstream.status.code)
             return ProxyForwarder.response(
-                from: upstream.response,
+                from: upstream,
                 finished: { completed in
                     counters.record(model: modelID, status: completed ? status : 502)
                     await scheduler.release(lease)
@@ -260,10 +260,4 @@ public struct SwapResponder: HTTPResponder {
         }
         return try await proxyLocal(request, context: context, plan: plan, model: model, path: target.path, body: body)
     }
-}
-
-/// Wraps AsyncHTTPClient's response so the throwing helper above has one return type.
-struct HTTPClientResponseBox: Sendable {
-    let response: HTTPClientResponseType
-    init(_ response: HTTPClientResponseType) { self.response = response }
 }

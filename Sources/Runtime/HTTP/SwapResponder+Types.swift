@@ -1,4 +1,0 @@
-import AsyncHTTPClient
-
-/// AsyncHTTPClient's response type, named once.
-typealias HTTPClientResponseType = HTTPClientResponse
