@@ -50,6 +50,19 @@ let package = Package(
             dependencies: [
                 "ConfigLang",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            // swap-lint runs in pre-commit hooks and editors, where process start is a large
+            // part of a check: with the Swift runtime linked statically it starts in ~5 ms
+            // instead of ~13 ms spent loading and binding the shared Swift libraries. The
+            // extra libraries are the ones Foundation's static archives need, listed because
+            // SwiftPM does not pass the toolchain's static autolink list for them.
+            linkerSettings: [
+                .unsafeFlags(
+                    [
+                        "-static-stdlib", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections",
+                        "-Xlinker", "-lCoreFoundation", "-Xlinker", "-l_FoundationICU", "-Xlinker",
+                        "-lswiftSynchronization", "-Xlinker", "-lstdc++",
+                    ], .when(platforms: [.linux]))
             ]
         ),
         .executableTarget(

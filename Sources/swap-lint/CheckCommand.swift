@@ -1,6 +1,16 @@
 import ArgumentParser
 import ConfigLang
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `swap-lint check FILE…`: every diagnostic of each config.
 struct CheckCommand: ParsableCommand {
@@ -41,12 +51,14 @@ struct CheckCommand: ParsableCommand {
         if configDirectory != nil { configs = [files] }
         var all: [Diagnostic] = []
         var sources: [String: SourceFile] = [:]
+        var compiled: [PlanBuilder.Result] = []
         let environment = ProcessInfo.processInfo.environment
         for paths in configs {
             let config = try ConfigInput.load(files: paths, directory: configDirectory)
             sources.merge(ConfigInput.byName(config)) { first, _ in first }
-            let result = PlanBuilder.compile(config, environment: environment)
+            let result = PlanBuilder.compile(config, environment: environment, fingerprints: false)
             all += result.diagnostics
+            compiled.append(result)
             if checkPaths, let plan = result.plan {
                 all += PathCheck.check(plan, config: result.config, environment: environment)
             }
@@ -58,11 +70,12 @@ struct CheckCommand: ParsableCommand {
             case .auto: isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"] == nil
             }
         let output = DiagnosticRenderer.render(all, format: format, sources: sources, color: useColor)
-        FileHandle.standardOutput.write(Data(output.utf8))
+        Console.output(output)
         let threshold = strict ? min(failLevel, .warning) : failLevel
-        if all.contains(where: { $0.severity >= threshold }) {
-            throw ExitCode(1)
-        }
+        let failed = all.contains(where: { $0.severity >= threshold })
+        // Exits while the compiled configs are still alive: the process drops them at
+        // once instead of freeing a large config object by object (a few ms).
+        withExtendedLifetime(compiled) { Console.exit(failed ? 1 : 0) }
     }
 }
 

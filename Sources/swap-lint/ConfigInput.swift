@@ -1,6 +1,10 @@
 import ArgumentParser
 import ConfigLang
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reads config files from disk for the commands (exit 3 when one cannot be read).
 enum ConfigInput {
@@ -9,7 +13,7 @@ enum ConfigInput {
         var paths = files
         if let directory {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-                FileHandle.standardError.write(Data("swap-lint: cannot read directory \(directory)\n".utf8))
+                Console.error("swap-lint: cannot read directory \(directory)\n")
                 throw ExitCode(3)
             }
             paths += names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
@@ -18,8 +22,7 @@ enum ConfigInput {
         }
         return try paths.map { path in
             guard let data = FileManager.default.contents(atPath: path) else {
-                FileHandle.standardError.write(
-                    Data("swap-lint: cannot read \(path): no such file or not readable\n".utf8))
+                Console.error("swap-lint: cannot read \(path): no such file or not readable\n")
                 throw ExitCode(3)
             }
             return SourceFile(name: path, bytes: [UInt8](data))

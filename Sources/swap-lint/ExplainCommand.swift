@@ -1,6 +1,10 @@
 import ArgumentParser
 import ConfigLang
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `swap-lint explain CODE`: what a diagnostic code means.
 struct ExplainCommand: ParsableCommand {
@@ -71,6 +75,6 @@ struct ExplainCommand: ParsableCommand {
     }
 
     private static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Console.error(message + "\n")
     }
 }

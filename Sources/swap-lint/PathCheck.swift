@@ -1,5 +1,9 @@
 import ConfigLang
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `--check-paths`: the program each model's `cmd` runs exists and is executable.
 /// This is the only check that looks at the file system, so it lives in the CLI.

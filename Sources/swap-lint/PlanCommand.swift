@@ -1,6 +1,10 @@
 import ArgumentParser
 import ConfigLang
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `swap-lint plan FILE`: the compiled plan, every effective value with provenance.
 struct PlanCommand: ParsableCommand {
@@ -23,11 +27,11 @@ struct PlanCommand: ParsableCommand {
         guard let plan = result.plan else {
             let text = DiagnosticRenderer.render(
                 result.diagnostics, format: .human, sources: ConfigInput.byName(sources), color: false)
-            FileHandle.standardError.write(Data(text.utf8))
+            Console.error(text)
             throw ExitCode(1)
         }
         if let model, plan.models[model] == nil {
-            FileHandle.standardError.write(Data("swap-lint: no model `\(model)` in \(file)\n".utf8))
+            Console.error("swap-lint: no model `\(model)` in \(file)\n")
             throw ExitCode(1)
         }
         print(PlanRenderer.render(plan, model: model, format: format), terminator: "")
@@ -54,7 +58,7 @@ struct DiffCommand: ParsableCommand {
             guard let plan = result.plan else {
                 let text = DiagnosticRenderer.render(
                     result.diagnostics, format: .human, sources: ConfigInput.byName(sources), color: false)
-                FileHandle.standardError.write(Data(text.utf8))
+                Console.error(text)
                 throw ExitCode(1)
             }
             plans.append(plan)

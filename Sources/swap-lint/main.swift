@@ -1,6 +1,10 @@
 import ArgumentParser
 import ConfigLang
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -35,7 +39,7 @@ func runSwapLint() -> Never {
             exit(0)
         }
         let message = SwapLint.fullMessage(for: error)
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Console.error(message + "\n")
         exit(code == .validationFailure ? 2 : 3)
     }
 }

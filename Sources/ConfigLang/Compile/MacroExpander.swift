@@ -16,7 +16,7 @@ struct MacroExpander {
     /// Where this scope's expansion is for, used as a related span in messages.
     let context: (span: Span, label: String)?
     var diagnostics: [Diagnostic] = []
-    /// The spans of scalars ``expandNode(_:path:)`` changed, so their types can be checked again.
+    /// The spans of scalars ``expandNode(_:)`` changed, so their types can be checked again.
     var expandedSpans: Set<Span> = []
     private var cache: [String: String] = [:]
 
@@ -30,20 +30,47 @@ struct MacroExpander {
         self.context = context
     }
 
+    /// Where a node sits in a model, as far as expansion cares.
+    private enum Place {
+        case root, cmd, cmdStop, filters, setParamsByID, other
+
+        func child(_ key: String) -> Place {
+            switch self {
+            case .root:
+                switch key {
+                case "cmd": return .cmd
+                case "cmdStop": return .cmdStop
+                case "filters": return .filters
+                default: return .other
+                }
+            case .filters: return key == "setParamsByID" ? .setParamsByID : .other
+            default: return .other
+            }
+        }
+    }
+
     /// Expands every scalar of a model's node (macro definitions themselves are
     /// skipped). A scalar that is exactly one `${name}` of a plain macro stays plain,
     /// so the macro's type (number, boolean) carries over. `cmd` and `cmdStop` lose
     /// their `#` comment lines first, as llama-swap does.
-    mutating func expandNode(_ node: YAMLNode, path: [String] = []) -> YAMLNode {
-        var copy = node
+    mutating func expandNode(_ node: YAMLNode) -> YAMLNode {
+        expanded(node, at: .root) ?? node
+    }
+
+    /// The node with its scalars expanded, or nil when nothing in it changes (the
+    /// common case, which then costs no copy).
+    private mutating func expanded(_ node: YAMLNode, at place: Place) -> YAMLNode? {
         switch node.kind {
-        case .scalar(var text, let style):
-            if path == ["cmd"] || path == ["cmdStop"] { text = ShellWords.stripCommentLines(text) }
+        case .scalar(let written, let style):
+            var text = written
+            if place == .cmd || place == .cmdStop { text = ShellWords.stripCommentLines(text) }
             guard text.containsBytes("${") else {
+                if place != .cmd && place != .cmdStop || text == written { return nil }
+                var copy = node
                 copy.kind = .scalar(text, style)
                 return copy
             }
-            let expanded = expand(text, at: node, allowPID: path == ["cmdStop"])
+            let expanded = expand(text, at: node, allowPID: place == .cmdStop)
             expandedSpans.insert(node.span)
             var newStyle = style
             let references = MacroReference.scan(text)
@@ -52,25 +79,42 @@ struct MacroExpander {
             {
                 newStyle = definition.value.style == .plain ? .plain : .doubleQuoted
             }
+            var copy = node
             copy.kind = .scalar(expanded, newStyle)
+            return copy
         case .sequence(let items):
-            copy.kind = .sequence(items.map { expandNode($0, path: path + ["[]"]) })
-        case .mapping(let entries):
-            var result: [YAMLEntry] = []
-            for entry in entries {
-                if path.isEmpty, entry.name == "macros" {
-                    result.append(entry)
-                    continue
-                }
-                var key = entry.key
-                if path == ["filters", "setParamsByID"], entry.name.containsBytes("${") {
-                    key.kind = .scalar(expand(entry.name, at: entry.key), entry.key.style ?? .plain)
-                }
-                result.append(YAMLEntry(key: key, value: expandNode(entry.value, path: path + [entry.name])))
+            var result: [YAMLNode]?
+            for index in items.indices {
+                guard let changed = expanded(items[index], at: .other) else { continue }
+                if result == nil { result = items }
+                result![index] = changed
             }
+            guard let result else { return nil }
+            var copy = node
+            copy.kind = .sequence(result)
+            return copy
+        case .mapping(let entries):
+            var result: [YAMLEntry]?
+            for index in entries.indices {
+                let entry = entries[index]
+                let name = entry.name
+                if place == .root, name == "macros" { continue }
+                var key: YAMLNode?
+                if place == .setParamsByID, name.containsBytes("${") {
+                    var expandedKey = entry.key
+                    expandedKey.kind = .scalar(expand(name, at: entry.key), entry.key.style ?? .plain)
+                    key = expandedKey
+                }
+                let value = expanded(entry.value, at: place.child(name))
+                if key == nil && value == nil { continue }
+                if result == nil { result = entries }
+                result![index] = YAMLEntry(key: key ?? entry.key, value: value ?? entry.value)
+            }
+            guard let result else { return nil }
+            var copy = node
             copy.kind = .mapping(result)
+            return copy
         }
-        return copy
     }
 
     /// Expands a scalar written at `node` (`allowPID` only for `cmdStop`).
@@ -80,11 +124,7 @@ struct MacroExpander {
     }
 
     private mutating func expand(_ text: String, span: Span, allowPID: Bool, stack: inout [String]) -> String {
-        var occurrences: [String: Int] = [:]
-        return MacroReference.substitute(text) { reference in
-            let literal = "${\(reference.name)}"
-            let occurrence = occurrences[literal, default: 0]
-            occurrences[literal] = occurrence + 1
+        MacroReference.substitute(text) { reference in
             let name = reference.name
             switch name {
             case "PORT":
@@ -96,7 +136,7 @@ struct MacroExpander {
                     report(
                         Diagnostic(
                             .pidOutsideCmdStop, "`${PID}` can only be used in `cmdStop`",
-                            at: locate(literal, span, occurrence),
+                            at: locate(reference, in: text, span),
                             help: "`${PID}` is the backend's process ID, known only when stopping it"))
                 }
                 return nil
@@ -114,7 +154,7 @@ struct MacroExpander {
                 }
                 report(
                     Diagnostic(
-                        .unknownMacro, "unknown macro `\(name)`", at: locate(literal, span, occurrence),
+                        .unknownMacro, "unknown macro `\(name)`", at: locate(reference, in: text, span),
                         related: context.map { [RelatedSpan($0.span, $0.label)] } ?? [], help: help))
                 return nil
             }
@@ -134,6 +174,16 @@ struct MacroExpander {
 
     private func locate(_ literal: String, _ span: Span, _ occurrence: Int) -> Span {
         sources[span.file]?.locate(literal, within: span, occurrence: occurrence) ?? span
+    }
+
+    /// Where `reference` (one of `text`'s) is written: the same literal's occurrence
+    /// count before it picks the right one when a scalar repeats it. Only called when
+    /// reporting, so the common path keeps no counts.
+    private func locate(_ reference: MacroReference, in text: String, _ span: Span) -> Span {
+        let literal = "${\(reference.name)}"
+        let occurrence = MacroReference.scan(text).prefix { $0.range.lowerBound < reference.range.lowerBound }
+            .filter { $0.name == reference.name }.count
+        return locate(literal, span, occurrence)
     }
 
     private mutating func reportCycle(_ found: [String]) {

@@ -8,7 +8,11 @@ public struct MacroReference: Sendable, Hashable {
     /// All references in `text`, in order. Names are what llama-swap allows in a
     /// macro (`[A-Za-z0-9_-]`) plus the `env.` prefix.
     public static func scan(_ text: String) -> [MacroReference] {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { scan($0) }
+    }
+
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> [MacroReference] {
         var result: [MacroReference] = []
         var index = 0
         while index + 2 < bytes.count {
@@ -19,7 +23,7 @@ public struct MacroReference: Sendable, Hashable {
             var end = index + 2
             while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
             if end < bytes.count, bytes[end] == UInt8(ascii: "}"), end > index + 2 {
-                let name = String(decoding: bytes[(index + 2)..<end], as: UTF8.self)
+                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 2)..<end]), as: UTF8.self)
                 result.append(MacroReference(name: name, range: index..<(end + 1)))
                 index = end + 1
             } else {
@@ -40,22 +44,24 @@ public struct MacroReference: Sendable, Hashable {
 
     /// Replaces each reference with `replacement(reference)` (nil keeps it as written).
     public static func substitute(_ text: String, _ replacement: (MacroReference) -> String?) -> String {
-        let references = scan(text)
-        guard !references.isEmpty else { return text }
-        let bytes = Array(text.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var cursor = 0
-        for reference in references {
-            output += bytes[cursor..<reference.range.lowerBound]
-            if let value = replacement(reference) {
-                output += Array(value.utf8)
-            } else {
-                output += bytes[reference.range]
+        var copy = text
+        return copy.withUTF8 { bytes in
+            let references = scan(bytes)
+            guard !references.isEmpty else { return text }
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + 64)
+            var cursor = 0
+            for reference in references {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<reference.range.lowerBound]))
+                if let value = replacement(reference) {
+                    output.append(contentsOf: value.utf8)
+                } else {
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[reference.range]))
+                }
+                cursor = reference.range.upperBound
             }
-            cursor = reference.range.upperBound
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor...]))
+            return String(decoding: output, as: UTF8.self)
         }
-        output += bytes[cursor...]
-        return String(decoding: output, as: UTF8.self)
     }
 }

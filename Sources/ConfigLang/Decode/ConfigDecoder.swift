@@ -124,8 +124,8 @@ public enum ConfigDecoder {
                 var span = node.span
                 if node.span.start.line == node.span.end.line {
                     let start = node.span.start.column + quote + column + leading
-                    span = Span(
-                        file: span.file, start: SourceLocation(line: span.start.line, column: start),
+                    span = span.with(
+                        start: SourceLocation(line: span.start.line, column: start),
                         end: SourceLocation(line: span.start.line, column: start + name.unicodeScalars.count))
                 }
                 result.append(Located(name, at: span))

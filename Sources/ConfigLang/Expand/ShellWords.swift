@@ -44,14 +44,34 @@ public enum ShellWords {
     /// Other lines are kept byte for byte, joined by `\n`; a trailing newline stays.
     public static func stripCommentLines(_ text: String) -> String {
         guard text.utf8.contains(UInt8(ascii: "#")) else { return text }
-        var kept: [Substring] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let firstVisible = line.first { $0 != " " && $0 != "\t" && $0 != "\r" }
-            if firstVisible != "#" {
-                kept.append(line)
+        var copy = text
+        return copy.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count)
+            var removed = false
+            var first = true
+            var lineStart = 0
+            while lineStart <= bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                var visible = lineStart
+                while visible < lineEnd,
+                    bytes[visible] == UInt8(ascii: " ") || bytes[visible] == UInt8(ascii: "\t")
+                        || bytes[visible] == UInt8(ascii: "\r")
+                {
+                    visible += 1
+                }
+                if visible < lineEnd, bytes[visible] == UInt8(ascii: "#") {
+                    removed = true
+                } else {
+                    if !first { output.append(UInt8(ascii: "\n")) }
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]))
+                    first = false
+                }
+                lineStart = lineEnd + 1
             }
+            return removed ? String(decoding: output, as: UTF8.self) : text
         }
-        return kept.joined(separator: "\n")
     }
 
     /// The words of `text`.

@@ -87,12 +87,22 @@ struct FNV1a {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     mutating func add(_ bytes: [UInt8]) {
-        for byte in bytes { add(byte) }
+        bytes.withUnsafeBufferPointer { add($0) }
     }
 
     mutating func add(_ text: String) {
-        for byte in text.utf8 { add(byte) }
+        var text = text
+        text.withUTF8 { add($0) }
         add(UInt8(0xFF))
+    }
+
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var value = self.value
+        for byte in bytes {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01B3
+        }
+        self.value = value
     }
 
     mutating func add(_ number: Int) {

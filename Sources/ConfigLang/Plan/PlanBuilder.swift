@@ -12,13 +12,17 @@ public enum PlanBuilder {
         public var config: Config?
     }
 
-    /// Compiles `files` all the way to a plan.
-    public static func compile(_ files: [SourceFile], environment: [String: String]) -> Result {
+    /// Compiles `files` all the way to a plan. With `fingerprints: false` (for a check
+    /// that only wants diagnostics) the models' fingerprints are left empty.
+    public static func compile(_ files: [SourceFile], environment: [String: String], fingerprints: Bool = true)
+        -> Result
+    {
         let checked = ConfigChecker.check(files, environment: environment)
         guard let config = checked.config else {
             return Result(plan: nil, diagnostics: checked.diagnostics, config: nil)
         }
         var builder = Builder(config: config, expanded: checked.expandedModels, sources: checked.sources)
+        builder.fingerprints = fingerprints
         let plan = builder.build(sourceHash: sourceHash(files))
         let diagnostics = (checked.diagnostics + builder.diagnostics).sortedByPosition()
         return Result(plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics, config: config)
@@ -38,6 +42,7 @@ public enum PlanBuilder {
         let config: Config
         let expanded: [String: YAMLNode]
         let sources: [String: SourceFile]
+        var fingerprints = true
         var diagnostics: [Diagnostic] = []
 
         init(config: Config, expanded: [String: YAMLNode], sources: [String: SourceFile]) {
@@ -153,8 +158,10 @@ public enum PlanBuilder {
                 metadata: node["metadata"].flatMap { $0.isNull ? nil : JSONValue(yaml: $0) },
                 locks: folding.locks, locksByRequestedID: byID, lockProvenance: provenance,
                 group: group?.name.value ?? GroupPlan.defaultName, processFingerprint: "", liveFingerprint: "")
-            plan.processFingerprint = Fingerprint.process(plan)
-            plan.liveFingerprint = Fingerprint.live(plan)
+            if fingerprints {
+                plan.processFingerprint = Fingerprint.process(plan)
+                plan.liveFingerprint = Fingerprint.live(plan)
+            }
             return plan
         }
 

@@ -136,7 +136,7 @@ public struct SchemaValidator: Sendable {
     private func headSpan(_ node: YAMLNode) -> Span {
         let span = node.reference ?? node.span
         if span.start.line == span.end.line { return span }
-        return Span(file: span.file, start: span.start, end: span.start)
+        return span.with(start: span.start, end: span.start)
     }
 
     private mutating func validateScalar(_ node: YAMLNode, _ type: SchemaType) {

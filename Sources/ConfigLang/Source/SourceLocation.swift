@@ -20,20 +20,31 @@ public struct SourceLocation: Sendable, Hashable, Comparable, Codable {
 /// A half-open range of a named file: `start` is the first character, `end` the
 /// position just after the last one.
 ///
+/// The file name is interned (see ``FileNames``), so a span holds no reference-counted
+/// storage: copying the syntax tree's nodes copies spans as plain bytes.
+///
 /// ```swift
 /// let span = Span(file: "config.yaml", start: .init(line: 3, column: 5), end: .init(line: 3, column: 9))
 /// ```
 public struct Span: Sendable, Hashable, Codable, Comparable {
-    /// The file's name as diagnostics print it.
-    public var file: String
+    /// The interned file name.
+    let fileID: FileNames.ID
     /// First character.
     public var start: SourceLocation
     /// Just past the last character.
     public var end: SourceLocation
 
+    /// The file's name as diagnostics print it.
+    public var file: String { FileNames.name(of: fileID) }
+
     /// Creates a span.
     public init(file: String, start: SourceLocation, end: SourceLocation) {
-        self.file = file
+        self.init(fileID: FileNames.id(for: file), start: start, end: end)
+    }
+
+    /// Creates a span in an already interned file.
+    init(fileID: FileNames.ID, start: SourceLocation, end: SourceLocation) {
+        self.fileID = fileID
         self.start = start
         self.end = max(start, end)
     }
@@ -51,11 +62,38 @@ public struct Span: Sendable, Hashable, Codable, Comparable {
 
     /// The smallest span covering both (same file assumed).
     public func union(_ other: Span) -> Span {
-        Span(file: file, start: min(start, other.start), end: max(end, other.end))
+        Span(fileID: fileID, start: min(start, other.start), end: max(end, other.end))
     }
 
-    /// Orders by position.
+    /// The same file, other positions.
+    func with(start: SourceLocation, end: SourceLocation) -> Span {
+        Span(fileID: fileID, start: start, end: end)
+    }
+
+    /// Orders by file name, then position.
     public static func < (lhs: Span, rhs: Span) -> Bool {
-        (lhs.file, lhs.start, lhs.end) < (rhs.file, rhs.start, rhs.end)
+        if lhs.fileID != rhs.fileID { return lhs.file < rhs.file }
+        return (lhs.start, lhs.end) < (rhs.start, rhs.end)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case file, start, end
+    }
+
+    /// Decodes `{"file", "start", "end"}`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            file: try container.decode(String.self, forKey: .file),
+            start: try container.decode(SourceLocation.self, forKey: .start),
+            end: try container.decode(SourceLocation.self, forKey: .end))
+    }
+
+    /// Encodes `{"file", "start", "end"}`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(start, forKey: .start)
+        try container.encode(end, forKey: .end)
     }
 }

@@ -82,17 +82,21 @@ private struct ComposerState {
     }
 
     let file: String
+    let fileID: FileNames.ID
     var stack: [Frame] = []
     var anchors: [String: YAMLNode] = [:]
     var root: YAMLNode?
     var documents = 0
     var diagnostics: [Diagnostic] = []
 
-    init(file: String) { self.file = file }
+    init(file: String) {
+        self.file = file
+        self.fileID = FileNames.id(for: file)
+    }
 
     func span(_ start: yaml_mark_t, _ end: yaml_mark_t) -> Span {
         Span(
-            file: file,
+            fileID: fileID,
             start: SourceLocation(line: Int(start.line) + 1, column: Int(start.column) + 1),
             end: SourceLocation(line: Int(end.line) + 1, column: Int(end.column) + 1))
     }
@@ -184,9 +188,9 @@ private struct ComposerState {
     /// collections end at their closing bracket).
     func closing(_ start: Span, _ last: Span, _ endEvent: Span) -> Span {
         if endEvent.start.line == last.end.line || endEvent.end < last.end {
-            return Span(file: file, start: start.start, end: max(last.end, endEvent.end))
+            return start.with(start: start.start, end: max(last.end, endEvent.end))
         }
-        return Span(file: file, start: start.start, end: last.end)
+        return start.with(start: start.start, end: last.end)
     }
 
     static func resolveTag(_ tag: String) -> String {

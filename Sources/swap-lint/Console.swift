@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Writes text to the standard streams without Foundation's `FileHandle`: standard
+/// output goes through `print` (so it stays ordered with other printed text), standard
+/// error straight to file descriptor 2, unbuffered as stderr is.
+enum Console {
+    /// Writes `text` to standard output as is.
+    static func output(_ text: String) {
+        print(text, terminator: "")
+    }
+
+    /// Writes `text` to standard error as is.
+    static func error(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+
+    /// Ends the process with `code` (standard output is flushed, nothing is freed).
+    static func exit(_ code: Int32) -> Never {
+        #if canImport(Glibc)
+            Glibc.exit(code)
+        #else
+            Darwin.exit(code)
+        #endif
+    }
+}
