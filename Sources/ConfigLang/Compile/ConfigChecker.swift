@@ -62,12 +62,8 @@ public enum ConfigChecker {
                 }
                 diagnostics += macros.diagnostics
                 expandedModels = macros.expandedModels
-                var typed = SchemaValidator(onlyScalarsAt: macros.expandedSpans)
-                for (id, node) in expandedModels {
-                    typed.validate(node, as: .object(ConfigSchema.model), path: "models.\(id)")
-                }
                 let known = Set(diagnostics.map { [$0.code.rawValue, "\($0.span)"] })
-                for diagnostic in typed.diagnostics
+                for diagnostic in macros.typedDiagnostics
                 where [.typeMismatch, .outOfRange, .invalidValue, .invalidDuration].contains(diagnostic.code)
                     && !known.contains([diagnostic.code.rawValue, "\(diagnostic.span)"])
                 {

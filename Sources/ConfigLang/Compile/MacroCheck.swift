@@ -9,8 +9,9 @@ struct MacroCheck {
     var diagnostics: [Diagnostic] = []
     /// Each model's node with macros expanded (`${PORT}` still in place), by model ID.
     var expandedModels: [String: YAMLNode] = [:]
-    /// Spans of scalars that held macros, whose types are checked after expansion.
-    var expandedSpans: Set<Span> = []
+    /// What checking those scalars' types after expansion found (every kind the
+    /// schema reports; the caller keeps the value-level ones it did not already have).
+    var typedDiagnostics: [Diagnostic] = []
 
     init(config: Config, sources: [String: SourceFile]) {
         self.config = config
@@ -45,19 +46,34 @@ struct MacroCheck {
         }
         diagnostics += globalExpander.diagnostics
 
-        for model in config.models {
+        let models = config.models
+        let sources = sources
+        let groups = groupOf
+        let outcomes = ParallelMap.map(models.count) { index in
+            let model = models[index]
             var scope = global
-            if let group = groupOf[model.id.value] {
+            if let group = groups[model.id.value] {
                 scope.merge(Self.scope(group.macros)) { $1 }
             }
             scope.merge(Self.scope(model.macros)) { $1 }
             var expander = MacroExpander(
                 scope: scope, modelID: model.id.value, sources: sources,
                 context: (model.id.span, "while expanding model `\(model.id.value)`"))
-            expandedModels[model.id.value] = expander.expandNode(model.node)
-            expandedSpans.formUnion(expander.expandedSpans)
+            let node = expander.expandNode(model.node)
+            // Values that held macros get their types checked now that they are known.
+            var typed = SchemaValidator(onlyScalarsAt: expander.expandedSpans)
+            if !expander.expandedSpans.isEmpty {
+                typed.validate(node, as: .object(ConfigSchema.model), path: "models.\(model.id.value)")
+            }
+            return (
+                node: node, diagnostics: expander.diagnostics, typed: typed.diagnostics
+            )
+        }
+        for (model, outcome) in zip(models, outcomes) {
+            expandedModels[model.id.value] = outcome.node
+            typedDiagnostics += outcome.typed
             // A problem inside a shared macro is reported once, not once per model using it.
-            for diagnostic in expander.diagnostics
+            for diagnostic in outcome.diagnostics
             where !diagnostics.contains(where: { $0.code == diagnostic.code && $0.span == diagnostic.span }) {
                 diagnostics.append(diagnostic)
             }

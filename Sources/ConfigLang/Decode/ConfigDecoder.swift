@@ -115,22 +115,39 @@ public enum ConfigDecoder {
     /// scalar sits on one line.
     static func splitList(_ text: String, node: YAMLNode) -> [Located<String>] {
         let quote = node.style == .plain ? 0 : 1
+        let oneLine = node.span.start.line == node.span.end.line
+        let bytes = Array(text.utf8)
+        /// Columns count Unicode scalars: every byte that does not continue one.
+        func scalars(_ range: Range<Int>) -> Int {
+            var count = 0
+            for index in range where bytes[index] & 0xC0 != 0x80 { count += 1 }
+            return count
+        }
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        func isSpace(_ byte: UInt8) -> Bool { isBlank(byte) || byte == 0x0A || byte == 0x0D }
         var result: [Located<String>] = []
         var column = 0
-        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let leading = part.prefix { $0 == " " || $0 == "\t" }.count
-            let name = part.trimmingWhitespace()
-            if !name.isEmpty {
+        var partStart = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ",") {
+            var low = partStart
+            while low < index, isSpace(bytes[low]) { low += 1 }
+            var high = index
+            while high > low, isSpace(bytes[high - 1]) { high -= 1 }
+            if low < high {
+                let name = String(decoding: bytes[low..<high], as: UTF8.self)
                 var span = node.span
-                if node.span.start.line == node.span.end.line {
-                    let start = node.span.start.column + quote + column + leading
+                if oneLine {
+                    var leading = partStart
+                    while leading < index, isBlank(bytes[leading]) { leading += 1 }
+                    let start = node.span.start.column + quote + column + scalars(partStart..<leading)
                     span = span.with(
                         start: SourceLocation(line: span.start.line, column: start),
-                        end: SourceLocation(line: span.start.line, column: start + name.unicodeScalars.count))
+                        end: SourceLocation(line: span.start.line, column: start + scalars(low..<high)))
                 }
                 result.append(Located(name, at: span))
             }
-            column += part.unicodeScalars.count + 1
+            column += scalars(partStart..<index) + 1
+            partStart = index + 1
         }
         return result
     }
@@ -153,9 +170,19 @@ public enum ConfigDecoder {
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and newlines.
     func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = lastIndex(where: { !isSpace($0) })!
-        return String(self[first...last])
+        let bytes = utf8
+        var first: UTF8View.Index?
+        var end = bytes.startIndex
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let here = index
+            let byte = bytes[index]
+            index = bytes.index(after: index)
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { continue }
+            if first == nil { first = here }
+            end = index
+        }
+        guard let first else { return "" }
+        return String(self[first..<end])
     }
 }

@@ -56,23 +56,47 @@ public enum PlanBuilder {
             for group in config.groups {
                 for member in group.members where groupOf[member.value] == nil { groupOf[member.value] = group }
             }
+            let groupOfModel = groupOf
+            // Ports go to sorted model IDs in turn, so they are assigned before the
+            // models are built side by side.
             var nextPort = config.startPort
-            var models: [String: ModelPlan] = [:]
-            var names: [String: String] = [:]
-            for model in config.models.sorted(by: { $0.id.value < $1.id.value }) {
+            var jobs: [(model: ModelConfig, node: YAMLNode, port: PortSlot?)] = []
+            let models = config.models
+            for index in models.indices.sorted(by: { models[$0].id.value < models[$1].id.value }) {
+                let model = models[index]
                 guard let node = expanded[model.id.value] else { continue }
-                let plan = modelPlan(model, node: node, group: groupOf[model.id.value], nextPort: &nextPort)
-                models[model.id.value] = plan
-                names[model.id.value] = model.id.value
+                var port: PortSlot?
+                if (node["cmd"]?.scalar ?? "").containsBytes("${PORT}") {
+                    port = PortSlot(offline: nextPort)
+                    nextPort += 1
+                }
+                jobs.append((model, node, port))
+            }
+            let builder = self
+            let allJobs = jobs
+            let built = ParallelMap.map(allJobs.count) { index in
+                var worker = builder
+                worker.diagnostics = []
+                let job = allJobs[index]
+                let plan = worker.modelPlan(
+                    job.model, node: job.node, group: groupOfModel[job.model.id.value], port: job.port)
+                return (plan: plan, diagnostics: worker.diagnostics)
+            }
+            var plans: [String: ModelPlan] = [:]
+            var names: [String: String] = [:]
+            for (job, result) in zip(allJobs, built) {
+                plans[job.model.id.value] = result.plan
+                names[job.model.id.value] = job.model.id.value
+                diagnostics += result.diagnostics
             }
             for model in config.models {
-                guard let plan = models[model.id.value] else { continue }
+                guard let plan = plans[model.id.value] else { continue }
                 for alias in plan.aliases + plan.locksByRequestedID.keys.sorted() where names[alias] == nil {
                     names[alias] = model.id.value
                 }
             }
             return Plan(
-                sourceHash: sourceHash, settings: settings(), models: models, routing: routing(names: names),
+                sourceHash: sourceHash, settings: settings(), models: plans, routing: routing(names: names),
                 names: names, peers: peers(), selectors: selectors(), profiles: profiles(),
                 preload: config.preload.compactMap { names[$0.value] })
         }
@@ -85,7 +109,7 @@ public enum PlanBuilder {
                 logLevel: config.logLevel, logToStdout: config.logToStdout, drainTimeout: config.drainTimeout)
         }
 
-        mutating func modelPlan(_ model: ModelConfig, node: YAMLNode, group: GroupConfig?, nextPort: inout Int)
+        mutating func modelPlan(_ model: ModelConfig, node: YAMLNode, group: GroupConfig?, port: PortSlot?)
             -> ModelPlan
         {
             let cmdText = node["cmd"]?.scalar ?? ""
@@ -93,12 +117,7 @@ public enum PlanBuilder {
             let stop = node["cmdStop"]?.scalar.flatMap { text in
                 text.trimmingWhitespace().isEmpty ? nil : words(text, at: node["cmdStop"]!.span)
             }
-            let usesPort = cmdText.containsBytes("${PORT}")
-            var port: PortSlot?
-            if usesPort {
-                port = PortSlot(offline: nextPort)
-                nextPort += 1
-            }
+            let usesPort = port != nil
             let proxyNode = node["proxy"]
             let proxy = proxyNode?.scalar.flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:${PORT}"
             if let proxyNode, !URLCheck.isHTTPURL(proxy) {

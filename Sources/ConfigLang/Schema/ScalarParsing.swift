@@ -15,7 +15,7 @@ public enum ScalarParsing {
             negative = body.first == "-"
             body = body.dropFirst()
         }
-        let digits = body.replacingOccurrences(of: "_", with: "")
+        let digits = body.utf8.contains(UInt8(ascii: "_")) ? body.replacingOccurrences(of: "_", with: "") : String(body)
         guard !digits.isEmpty else { return nil }
         let value: Int?
         if digits.hasPrefix("0x") {
@@ -43,9 +43,18 @@ public enum ScalarParsing {
         case ".nan", ".NaN", ".NAN": return .nan
         default: break
         }
-        let allowed = text.allSatisfy { $0.isASCIIDigit || "+-.eE_".contains($0) }
-        guard allowed, text.contains(where: \.isASCIIDigit) else { return nil }
-        return Double(text.replacingOccurrences(of: "_", with: ""))
+        var digits = false
+        var underscores = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits = true
+            case UInt8(ascii: "_"): underscores = true
+            case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): break
+            default: return nil
+            }
+        }
+        guard digits else { return nil }
+        return Double(underscores ? text.replacingOccurrences(of: "_", with: "") : text)
     }
 
     /// A boolean: `true`/`false` in the three spellings YAML 1.2 allows. Never `yes` or `on`.

@@ -82,12 +82,22 @@ public struct YAMLNode: Sendable, Hashable {
 
     /// The value for `key` in a mapping (the entry's value node), or nil.
     public subscript(key: String) -> YAMLNode? {
-        entry(key)?.value
+        guard case .mapping(let entries) = kind, let index = Self.index(of: key, in: entries) else { return nil }
+        return entries[index].value
     }
 
     /// The entry for `key` in a mapping, or nil.
     public func entry(_ key: String) -> YAMLEntry? {
-        entries?.first { $0.key.scalar == key }
+        guard case .mapping(let entries) = kind, let index = Self.index(of: key, in: entries) else { return nil }
+        return entries[index]
+    }
+
+    /// Where `key` is among `entries`, compared in place (no entry is copied).
+    private static func index(of key: String, in entries: [YAMLEntry]) -> Int? {
+        for index in entries.indices {
+            if case .scalar(let text, _) = entries[index].key.kind, text == key { return index }
+        }
+        return nil
     }
 
     /// A short word for the node's kind, for messages ("a mapping").
