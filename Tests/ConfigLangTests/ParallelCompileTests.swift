@@ -82,4 +82,23 @@ struct ParallelCompileTests {
         #expect("x".trimmingWhitespace() == "x")
         #expect("ü ".trimmingWhitespace() == "ü")
     }
+
+    @Test("parsing on another thread composes the same tree and diagnostics as inline")
+    func pipelinedComposeMatchesInline() {
+        let large = Self.largeConfig(count: 700)
+        #expect(large.utf8.count > YAMLComposer.pipelineThreshold)
+        let broken = large + "  late:\n    cmd: [unclosed\n"
+        let duplicated = large + "  m001:\n    cmd: again\n"
+        for text in [large, broken, duplicated] {
+            let source = SourceFile(name: "large.yaml", text: text)
+            let inline = YAMLComposer.compose(source, pipelined: false)
+            let pipelined = YAMLComposer.compose(source, pipelined: true)
+            #expect(inline.root == pipelined.root)
+            #expect(inline.diagnostics == pipelined.diagnostics)
+        }
+        let brokenResult = YAMLComposer.compose(SourceFile(name: "large.yaml", text: broken), pipelined: true)
+        #expect(brokenResult.diagnostics.map(\.code) == [.yamlSyntax])
+        let duplicateResult = YAMLComposer.compose(SourceFile(name: "large.yaml", text: duplicated), pipelined: true)
+        #expect(duplicateResult.diagnostics.map(\.code) == [.duplicateKey])
+    }
 }

@@ -57,6 +57,7 @@ public enum PlanBuilder {
                 for member in group.members where groupOf[member.value] == nil { groupOf[member.value] = group }
             }
             let groupOfModel = groupOf
+            let bases = baseFoldings()
             // Ports go to sorted model IDs in turn, so they are assigned before the
             // models are built side by side.
             var nextPort = config.startPort
@@ -78,8 +79,10 @@ public enum PlanBuilder {
                 var worker = builder
                 worker.diagnostics = []
                 let job = allJobs[index]
+                let group = groupOfModel[job.model.id.value]
                 let plan = worker.modelPlan(
-                    job.model, node: job.node, group: groupOfModel[job.model.id.value], port: job.port)
+                    job.model, node: job.node, group: group, port: job.port,
+                    base: group.flatMap { bases.groups[$0.name.value] } ?? bases.global)
                 return (plan: plan, diagnostics: worker.diagnostics)
             }
             var plans: [String: ModelPlan] = [:]
@@ -101,6 +104,26 @@ public enum PlanBuilder {
                 preload: config.preload.compactMap { names[$0.value] })
         }
 
+        /// The global locks, and the global plus each group's by group name. Their own
+        /// problems are reported here, once.
+        mutating func baseFoldings() -> (global: LockFolding, groups: [String: LockFolding]) {
+            var global = LockFolding()
+            if let filters = config.filters { global.add(.init(label: "global", filters: filters)) }
+            diagnostics += global.diagnostics
+            global.diagnostics = []
+            var result: [String: LockFolding] = [:]
+            for group in config.groups where result[group.name.value] == nil {
+                var folding = global
+                if let filters = group.filters {
+                    folding.add(.init(label: "group `\(group.name.value)`", filters: filters))
+                    diagnostics += folding.diagnostics
+                    folding.diagnostics = []
+                }
+                result[group.name.value] = folding
+            }
+            return (global, result)
+        }
+
         func settings() -> PlanSettings {
             PlanSettings(
                 healthCheckTimeout: max(15, config.healthCheckTimeout?.value ?? 120), globalTTL: config.globalTTL,
@@ -109,9 +132,10 @@ public enum PlanBuilder {
                 logLevel: config.logLevel, logToStdout: config.logToStdout, drainTimeout: config.drainTimeout)
         }
 
-        mutating func modelPlan(_ model: ModelConfig, node: YAMLNode, group: GroupConfig?, port: PortSlot?)
-            -> ModelPlan
-        {
+        /// `base` holds the global and group levels, folded once for every model they cover.
+        mutating func modelPlan(
+            _ model: ModelConfig, node: YAMLNode, group: GroupConfig?, port: PortSlot?, base: LockFolding
+        ) -> ModelPlan {
             let cmdText = node["cmd"]?.scalar ?? ""
             let argv = words(cmdText, at: node["cmd"]?.span ?? model.id.span)
             let stop = node["cmdStop"]?.scalar.flatMap { text in
@@ -142,11 +166,7 @@ public enum PlanBuilder {
             let limit = node["concurrencyLimit"]?.intValue ?? 0
             let env = node["env"]?.locatedStrings.map(\.value) ?? []
 
-            var folding = LockFolding()
-            if let filters = config.filters { folding.add(.init(label: "global", filters: filters)) }
-            if let group, let filters = group.filters {
-                folding.add(.init(label: "group `\(group.name.value)`", filters: filters))
-            }
+            var folding = base
             let modelFilters = node["filters"].flatMap(ConfigDecoder.filters)
             if let modelFilters { folding.add(.init(label: "model `\(model.id.value)`", filters: modelFilters)) }
             var byID: [String: ParameterLocks] = [:]

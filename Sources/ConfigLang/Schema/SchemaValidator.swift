@@ -51,6 +51,19 @@ public struct SchemaValidator: Sendable {
             validateObject(node, object)
         case .map(let valueType):
             guard let entries = node.entries else { return mismatch(node, type) }
+            if entries.count >= ParallelMap.threshold {
+                // A large map (the models of a big config): its values are checked side
+                // by side, their findings kept in entry order.
+                let base = self
+                let found = ParallelMap.map(entries.count) { index in
+                    var worker = SchemaValidator(onlyScalarsAt: base.onlyScalarsAt)
+                    worker.segments = base.segments + [entries[index].name]
+                    worker.check(entries[index].value, as: valueType)
+                    return worker.diagnostics
+                }
+                for diagnostics in found { self.diagnostics += diagnostics }
+                return
+            }
             for entry in entries {
                 segments.append(entry.name)
                 check(entry.value, as: valueType)

@@ -1,4 +1,5 @@
 import CLibYAML
+import Dispatch
 
 /// Builds the ``YAMLNode`` tree of one file from libyaml's event stream.
 ///
@@ -15,34 +16,71 @@ public enum YAMLComposer {
         public var diagnostics: [Diagnostic]
     }
 
+    /// Files at least this large are parsed on another thread while this one composes.
+    static let pipelineThreshold = 64 * 1024
+
     /// Composes the first document of `source`.
     public static func compose(_ source: SourceFile) -> Result {
+        compose(source, pipelined: source.bytes.count >= pipelineThreshold && ParallelMap.cores > 1)
+    }
+
+    /// Composes `source`, parsing on another thread when `pipelined`.
+    static func compose(_ source: SourceFile, pipelined: Bool) -> Result {
         var state = ComposerState(file: source.name)
+        if pipelined {
+            // libyaml's tokenising and this composing take about as long as each other
+            // on a large file, so they run side by side, handing events over in batches.
+            let channel = BatchChannel<YAMLEvent>()
+            DispatchQueue.global().async {
+                var batch: [YAMLEvent] = []
+                batch.reserveCapacity(1024)
+                parse(source) { event in
+                    batch.append(event)
+                    if batch.count == 1024 {
+                        channel.send(batch)
+                        batch = []
+                        batch.reserveCapacity(1024)
+                    }
+                }
+                channel.send(batch)
+                channel.finish()
+            }
+            while let batch = channel.receive() {
+                for event in batch { state.handle(event) }
+            }
+        } else {
+            parse(source) { state.handle($0) }
+        }
+        return Result(root: state.root, diagnostics: state.diagnostics)
+    }
+
+    /// Runs libyaml over `source`, passing on each event; a parse failure is the last one.
+    private static func parse(_ source: SourceFile, _ emit: (YAMLEvent) -> Void) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            return Result(
-                root: nil,
-                diagnostics: [Diagnostic(.yamlSyntax, "libyaml could not be initialised", at: .file(source.name))])
+            emit(
+                YAMLEvent(
+                    .parseError(
+                        Diagnostic(.yamlSyntax, "libyaml could not be initialised", at: .file(source.name)))))
+            return
         }
         defer { yaml_parser_delete(&parser) }
         yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-
         source.bytes.withUnsafeBufferPointer { buffer in
             let base = buffer.baseAddress ?? UnsafePointer<UInt8>(bitPattern: 1)!
             yaml_parser_set_input_string(&parser, base, buffer.count)
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else {
-                    state.diagnostics.append(parseError(parser, file: source.name))
-                    break
+                    emit(YAMLEvent(.parseError(parseError(parser, file: source.name))))
+                    return
                 }
-                let done = event.type == YAML_STREAM_END_EVENT
-                state.handle(event)
+                let copied = YAMLEvent(event)
                 yaml_event_delete(&event)
-                if done { break }
+                emit(copied)
+                if case .streamEnd = copied.kind { return }
             }
         }
-        return Result(root: state.root, diagnostics: state.diagnostics)
     }
 
     private static func parseError(_ parser: yaml_parser_t, file: String) -> Diagnostic {
@@ -94,53 +132,30 @@ private struct ComposerState {
         self.fileID = FileNames.id(for: file)
     }
 
-    func span(_ start: yaml_mark_t, _ end: yaml_mark_t) -> Span {
+    func span(_ event: YAMLEvent) -> Span {
         Span(
             fileID: fileID,
-            start: SourceLocation(line: Int(start.line) + 1, column: Int(start.column) + 1),
-            end: SourceLocation(line: Int(end.line) + 1, column: Int(end.column) + 1))
+            start: SourceLocation(line: Int(event.startLine) + 1, column: Int(event.startColumn) + 1),
+            end: SourceLocation(line: Int(event.endLine) + 1, column: Int(event.endColumn) + 1))
     }
 
-    static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
-        guard let pointer else { return nil }
-        return String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
-    }
-
-    mutating func handle(_ event: yaml_event_t) {
-        switch event.type {
-        case YAML_DOCUMENT_START_EVENT:
+    mutating func handle(_ event: YAMLEvent) {
+        switch event.kind {
+        case .documentStart:
             documents += 1
             if documents == 2 {
                 diagnostics.append(
                     Diagnostic(
                         .multipleDocuments, "the file holds more than one YAML document; only the first is read",
-                        at: span(event.start_mark, event.end_mark),
-                        help: "remove the `---` and everything after it, or split the file"))
+                        at: span(event), help: "remove the `---` and everything after it, or split the file"))
             }
-        case YAML_SCALAR_EVENT:
-            let scalar = event.data.scalar
-            let text: String
-            if let value = scalar.value {
-                let buffer = UnsafeBufferPointer(start: value, count: Int(scalar.length))
-                text = String(decoding: buffer, as: UTF8.self)
-            } else {
-                text = ""
-            }
-            let style: ScalarStyle =
-                switch scalar.style {
-                case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
-                case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
-                case YAML_LITERAL_SCALAR_STYLE: .literal
-                case YAML_FOLDED_SCALAR_STYLE: .folded
-                default: .plain
-                }
-            let tag = Self.string(scalar.tag).map(Self.resolveTag)
-            let node = YAMLNode(.scalar(text, style), span: span(event.start_mark, event.end_mark), tag: tag)
-            if let anchor = Self.string(scalar.anchor) { anchors[anchor] = node }
+        case .scalar(let text, let style):
+            let node = YAMLNode(.scalar(text, style), span: span(event), tag: event.tag)
+            if let anchor = event.anchor { anchors[anchor] = node }
             add(node)
-        case YAML_ALIAS_EVENT:
-            let site = span(event.start_mark, event.end_mark)
-            let name = Self.string(event.data.alias.anchor) ?? ""
+        case .alias:
+            let site = span(event)
+            let name = event.anchor ?? ""
             if let target = anchors[name] {
                 add(target.referenced(from: site))
             } else {
@@ -148,23 +163,14 @@ private struct ComposerState {
                     Diagnostic(
                         .undefinedAlias, "alias `*\(name)` refers to no anchor", at: site,
                         help: "define `&\(name)` on a node above this alias"))
-                add(YAMLNode(.scalar("", .plain), span: site))
             }
-        case YAML_SEQUENCE_START_EVENT:
-            let start = event.data.sequence_start
-            stack.append(
-                Frame(
-                    isMapping: false, start: span(event.start_mark, event.end_mark),
-                    tag: Self.string(start.tag).map(Self.resolveTag), anchor: Self.string(start.anchor)))
-        case YAML_MAPPING_START_EVENT:
-            let start = event.data.mapping_start
-            stack.append(
-                Frame(
-                    isMapping: true, start: span(event.start_mark, event.end_mark),
-                    tag: Self.string(start.tag).map(Self.resolveTag), anchor: Self.string(start.anchor)))
-        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+        case .sequenceStart:
+            stack.append(Frame(isMapping: false, start: span(event), tag: event.tag, anchor: event.anchor))
+        case .mappingStart:
+            stack.append(Frame(isMapping: true, start: span(event), tag: event.tag, anchor: event.anchor))
+        case .collectionEnd:
             guard let frame = stack.popLast() else { return }
-            let endSpan = span(event.start_mark, event.end_mark)
+            let endSpan = span(event)
             let node: YAMLNode
             if frame.isMapping {
                 let last = frame.entries.last.map { $0.value.reference ?? $0.value.span }
@@ -179,7 +185,9 @@ private struct ComposerState {
             }
             if let anchor = frame.anchor { anchors[anchor] = node }
             add(node)
-        default:
+        case .parseError(let diagnostic):
+            diagnostics.append(diagnostic)
+        case .streamEnd, .other:
             break
         }
     }
@@ -191,11 +199,6 @@ private struct ComposerState {
             return start.with(start: start.start, end: max(last.end, endEvent.end))
         }
         return start.with(start: start.start, end: last.end)
-    }
-
-    static func resolveTag(_ tag: String) -> String {
-        if tag.hasPrefix("!!") { return "tag:yaml.org,2002:" + tag.dropFirst(2) }
-        return tag
     }
 
     mutating func add(_ node: YAMLNode) {
