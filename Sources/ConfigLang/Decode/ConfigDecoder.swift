@@ -4,9 +4,8 @@ public enum ConfigDecoder {
     public static func decode(_ root: YAMLNode) -> Config {
         var config = Config(root: root)
         config.macros = macros(root["macros"])
-        for (id, node) in root["models"]?.locatedEntries ?? [] {
-            config.models.append(model(id: id, node: node))
-        }
+        let models = root["models"]?.locatedEntries ?? []
+        config.models = ParallelMap.map(models.count) { model(id: models[$0].key, node: models[$0].value) }
         config.filters = root["filters"].flatMap(filters)
         config.preload = root.at("hooks", "on_startup", "preload")?.locatedStrings ?? []
 

@@ -100,6 +100,7 @@ extension Character {
 
 extension StringProtocol {
     func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty, containsBytes(target) else { return String(self) }
         var result = ""
         var rest = Substring(self)
         while let range = rest.range(of: target) {

@@ -13,7 +13,7 @@ struct YAMLEvent: Sendable {
         case collectionEnd
         case streamEnd
         /// libyaml stopped: the problem it reported, and nothing follows.
-        case parseError(Diagnostic)
+        indirect case parseError(Diagnostic)
         case other
     }
 
