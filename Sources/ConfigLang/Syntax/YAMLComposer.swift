@@ -30,38 +30,47 @@ public enum YAMLComposer {
         if pipelined {
             // libyaml's tokenising and this composing take about as long as each other
             // on a large file, so they run side by side, handing events over in batches.
-            let channel = BatchChannel<YAMLEvent>()
+            let channel = BatchChannel<YAMLEventBatch>()
             DispatchQueue.global().async {
-                var batch: [YAMLEvent] = []
-                batch.reserveCapacity(1024)
-                parse(source) { event in
-                    batch.append(event)
-                    if batch.count == 1024 {
-                        channel.send(batch)
-                        batch = []
-                        batch.reserveCapacity(1024)
+                var batch = YAMLEventBatch()
+                parse(source, into: &batch) { batch in
+                    if batch.events.count >= 1024 {
+                        channel.send([batch])
+                        batch = YAMLEventBatch()
                     }
                 }
-                channel.send(batch)
+                channel.send([batch])
                 channel.finish()
             }
-            while let batch = channel.receive() {
-                for event in batch { state.handle(event) }
+            while let batches = channel.receive() {
+                for batch in batches {
+                    for event in batch.events { state.handle(event, in: batch) }
+                }
             }
         } else {
-            parse(source) { state.handle($0) }
+            var batch = YAMLEventBatch()
+            parse(source, into: &batch) { batch in
+                for event in batch.events { state.handle(event, in: batch) }
+                batch.events.removeAll(keepingCapacity: true)
+                batch.bytes.removeAll(keepingCapacity: true)
+            }
         }
         return Result(root: state.root, diagnostics: state.diagnostics)
     }
 
-    /// Runs libyaml over `source`, passing on each event; a parse failure is the last one.
-    private static func parse(_ source: SourceFile, _ emit: (YAMLEvent) -> Void) {
+    /// Runs libyaml over `source`, adding each event to `batch` and calling `flush`
+    /// after each (which may hand the batch on and start a new one); a parse failure
+    /// is the last event.
+    private static func parse(
+        _ source: SourceFile, into batch: inout YAMLEventBatch, flush: (inout YAMLEventBatch) -> Void
+    ) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            emit(
+            batch.events.append(
                 YAMLEvent(
                     .parseError(
                         Diagnostic(.yamlSyntax, "libyaml could not be initialised", at: .file(source.name)))))
+            flush(&batch)
             return
         }
         defer { yaml_parser_delete(&parser) }
@@ -72,12 +81,14 @@ public enum YAMLComposer {
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else {
-                    emit(YAMLEvent(.parseError(parseError(parser, file: source.name))))
+                    batch.events.append(YAMLEvent(.parseError(parseError(parser, file: source.name))))
+                    flush(&batch)
                     return
                 }
-                let copied = YAMLEvent(event)
+                let copied = YAMLEvent(event, bytes: &batch.bytes)
                 yaml_event_delete(&event)
-                emit(copied)
+                batch.events.append(copied)
+                flush(&batch)
                 if case .streamEnd = copied.kind { return }
             }
         }
@@ -139,7 +150,7 @@ private struct ComposerState {
             end: SourceLocation(line: Int(event.endLine) + 1, column: Int(event.endColumn) + 1))
     }
 
-    mutating func handle(_ event: YAMLEvent) {
+    mutating func handle(_ event: YAMLEvent, in batch: YAMLEventBatch) {
         switch event.kind {
         case .documentStart:
             documents += 1
@@ -149,8 +160,8 @@ private struct ComposerState {
                         .multipleDocuments, "the file holds more than one YAML document; only the first is read",
                         at: span(event), help: "remove the `---` and everything after it, or split the file"))
             }
-        case .scalar(let text, let style):
-            let node = YAMLNode(.scalar(text, style), span: span(event), tag: event.tag)
+        case .scalar(let range, let style):
+            let node = YAMLNode(.scalar(batch.text(range), style), span: span(event), tag: event.tag)
             if let anchor = event.anchor { anchors[anchor] = node }
             add(node)
         case .alias:

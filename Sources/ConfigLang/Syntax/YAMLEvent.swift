@@ -1,12 +1,26 @@
 import CLibYAML
 
+/// Events with the scalar bytes they refer to, handed from the parsing thread to the
+/// composing one. Scalars are kept as bytes so turning them into strings (which
+/// validates UTF-8) happens on the composing side, balancing the two threads.
+struct YAMLEventBatch: Sendable {
+    var events: [YAMLEvent] = []
+    var bytes: [UInt8] = []
+
+    /// The scalar text of `range`.
+    func text(_ range: Range<Int>) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+    }
+}
+
 /// One libyaml event, copied out of libyaml's buffers: what the composer needs of it,
 /// as a value that can cross to the thread that composes.
 struct YAMLEvent: Sendable {
     /// What happened.
     enum Kind: Sendable {
         case documentStart
-        case scalar(String, ScalarStyle)
+        /// A scalar: where its bytes are in the batch, and its style.
+        case scalar(Range<Int>, ScalarStyle)
         case alias
         case sequenceStart
         case mappingStart
@@ -37,8 +51,8 @@ struct YAMLEvent: Sendable {
         endColumn = 0
     }
 
-    /// Copies `event`.
-    init(_ event: yaml_event_t) {
+    /// Copies `event`, appending a scalar's bytes to `bytes`.
+    init(_ event: yaml_event_t, bytes: inout [UInt8]) {
         tag = nil
         anchor = nil
         startLine = Int32(truncatingIfNeeded: event.start_mark.line)
@@ -50,9 +64,9 @@ struct YAMLEvent: Sendable {
             kind = .documentStart
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
-            var text = ""
+            let start = bytes.count
             if let value = scalar.value {
-                text = String(decoding: UnsafeBufferPointer(start: value, count: Int(scalar.length)), as: UTF8.self)
+                bytes.append(contentsOf: UnsafeBufferPointer(start: value, count: Int(scalar.length)))
             }
             let style: ScalarStyle =
                 switch scalar.style {
@@ -62,7 +76,7 @@ struct YAMLEvent: Sendable {
                 case YAML_FOLDED_SCALAR_STYLE: .folded
                 default: .plain
                 }
-            kind = .scalar(text, style)
+            kind = .scalar(start..<bytes.count, style)
             tag = Self.string(scalar.tag).map(Self.resolveTag)
             anchor = Self.string(scalar.anchor)
         case YAML_ALIAS_EVENT:
