@@ -34,7 +34,9 @@ struct PlanCommand: ParsableCommand {
             Console.error("swap-lint: no model `\(model)` in \(file)\n")
             throw ExitCode(1)
         }
-        print(PlanRenderer.render(plan, model: model, format: format), terminator: "")
+        Console.output(PlanRenderer.render(plan, model: model, format: format))
+        // Exits with the compiled plan still alive: the process drops it at once.
+        withExtendedLifetime(result) { Console.exit(0) }
     }
 }
 

@@ -73,11 +73,14 @@ struct MacroExpander {
             let expanded = expand(text, at: node, allowPID: place == .cmdStop)
             expandedSpans.insert(node.span)
             var newStyle = style
-            let references = MacroReference.scan(text)
-            if references.count == 1, references[0].range == 0..<text.utf8.count,
-                let definition = scope[references[0].name]
-            {
-                newStyle = definition.value.style == .plain ? .plain : .doubleQuoted
+            // Only a scalar that starts with `${` and ends with `}` can be one whole reference.
+            if text.utf8.first == UInt8(ascii: "$"), text.utf8.last == UInt8(ascii: "}") {
+                let references = MacroReference.scan(text)
+                if references.count == 1, references[0].range == 0..<text.utf8.count,
+                    let definition = scope[references[0].name]
+                {
+                    newStyle = definition.value.style == .plain ? .plain : .doubleQuoted
+                }
             }
             var copy = node
             copy.kind = .scalar(expanded, newStyle)

@@ -20,15 +20,20 @@ public struct SchemaValidator: Sendable {
 
     /// The path of the value being checked, as segments (`models`, `m1`, `ttl`, `[0]`);
     /// joined into text only when a message needs it.
-    private var segments: [String] = []
+    private var segments: [Segment] = []
+
+    /// One step of the path: a key, or a list position (kept as a number until printed).
+    private enum Segment: Sendable {
+        case key(String)
+        case index(Int)
+    }
 
     private var path: String {
         var text = ""
         for segment in segments {
-            if segment.hasPrefix("[") || text.isEmpty {
-                text += segment
-            } else {
-                text += "." + segment
+            switch segment {
+            case .index(let index): text += "[\(index)]"
+            case .key(let key): text += text.isEmpty ? key : "." + key
             }
         }
         return text
@@ -37,7 +42,7 @@ public struct SchemaValidator: Sendable {
     /// Validates `node` as the value at `path` (dotted, for messages).
     public mutating func validate(_ node: YAMLNode, as type: SchemaType, path: String) {
         let saved = segments
-        segments = path.isEmpty ? [] : [path]
+        segments = path.isEmpty ? [] : [.key(path)]
         check(node, as: type)
         segments = saved
     }
@@ -57,7 +62,7 @@ public struct SchemaValidator: Sendable {
                 let base = self
                 let found = ParallelMap.map(entries.count) { index in
                     var worker = SchemaValidator(onlyScalarsAt: base.onlyScalarsAt)
-                    worker.segments = base.segments + [entries[index].name]
+                    worker.segments = base.segments + [.key(entries[index].name)]
                     worker.check(entries[index].value, as: valueType)
                     return worker.diagnostics
                 }
@@ -65,14 +70,14 @@ public struct SchemaValidator: Sendable {
                 return
             }
             for entry in entries {
-                segments.append(entry.name)
+                segments.append(.key(entry.name))
                 check(entry.value, as: valueType)
                 segments.removeLast()
             }
         case .list(let itemType):
             guard let items = node.items else { return mismatch(node, type) }
             for (index, item) in items.enumerated() {
-                segments.append("[\(index)]")
+                segments.append(.index(index))
                 check(item, as: itemType)
                 segments.removeLast()
             }
@@ -131,7 +136,7 @@ public struct SchemaValidator: Sendable {
                         "`\(path.isEmpty ? entry.name : path + "." + entry.name)` is accepted for compatibility; has no effect yet",
                         at: entry.key.span, help: "swap reads this key but does not act on it in this version"))
             }
-            segments.append(entry.name)
+            segments.append(.key(entry.name))
             check(entry.value, as: field.type)
             segments.removeLast()
         }
