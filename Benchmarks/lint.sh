@@ -102,3 +102,18 @@ plan_p50 = summary(plan_times)[1]
 print(f"ratio plan / swap-lint --version (p50): {plan_p50 / version_p50:.3f}")
 print(f"plan minus process start (p50): {plan_p50 - version_p50:.1f} ms")
 PY
+
+# Instruction counts: unlike wall time they do not move with the machine's load, so
+# they compare runs on a shared machine. Summed over all threads (the compiler's
+# per-model stages and the YAML pipeline use every core), so they do not show the
+# parallel speed-up that wall time does. Only when valgrind is installed.
+if command -v valgrind >/dev/null 2>&1; then
+    echo "== instructions (valgrind --tool=callgrind, all threads)"
+    for command in check plan; do
+        count=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$lint" "$command" "$config" 2>&1 >/dev/null \
+            | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+        printf 'instructions %-6s %s\n' "$command" "$count"
+    done
+else
+    echo "(valgrind is not installed: skipping instruction counts)"
+fi
