@@ -19,25 +19,32 @@ public enum PlanRenderer {
 
     /// The plan (or one model of it) as text; an unknown `model` renders as `null`.
     public static func render(_ plan: Plan, model: String? = nil, format: Format) -> String {
-        let node: DisplayNode
-        if let model {
-            node = plan.models[model].map(DisplayNode.init) ?? .null
-        } else {
-            node = DisplayNode(plan)
-        }
-        var buffer = TextBuffer(capacity: 1024 + 2048 * plan.models.count)
+        let tree = tree(plan, model: model)
+        let buffer = TextBuffer(capacity: 32 * tree.tokens.count)
         switch format {
         case .json:
-            node.writeJSON(into: &buffer)
+            tree.writeJSON(into: buffer)
             buffer.append(byte: UInt8(ascii: "\n"))
         case .yaml:
-            node.writeYAML(into: &buffer)
+            tree.writeYAML(into: buffer)
         }
         return buffer.text
     }
 
     /// The plan as a JSON value with resolved argv/proxy and redacted keys.
     public static func display(_ plan: Plan) -> JSONValue {
-        DisplayNode(plan).jsonValue
+        tree(plan, model: nil).jsonValue
+    }
+
+    /// The display tree of the plan, or of one model (`null` when there is no such model).
+    static func tree(_ plan: Plan, model: String?) -> DisplayTree {
+        guard let model else {
+            var tree = DisplayTree(capacity: 256 + 160 * plan.models.count + 2 * plan.names.count)
+            tree.add(plan)
+            return tree
+        }
+        var tree = DisplayTree(capacity: 256)
+        if let found = plan.models[model] { tree.add(found) } else { tree.add(.null) }
+        return tree
     }
 }

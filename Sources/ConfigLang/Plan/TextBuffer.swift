@@ -4,81 +4,107 @@
 /// the same string escapes (`\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, other control
 /// characters as lowercase `\u00XX`, everything else as is), `String(Int)` digits and
 /// the shortest round-trip double, `null` when not finite.
-struct TextBuffer {
-    /// The bytes written so far.
-    private(set) var bytes: [UInt8] = []
+///
+/// A class over raw memory rather than an `[UInt8]`: appends are plain copies with no
+/// uniqueness check. One buffer belongs to one writer; it is not `Sendable`.
+final class TextBuffer {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
 
     /// Creates an empty buffer with room for `capacity` bytes.
-    init(capacity: Int = 0) {
-        bytes.reserveCapacity(capacity)
+    init(capacity: Int = 256) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
     }
 
-    /// The bytes as a string.
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    deinit {
+        base.deallocate()
+    }
+
+    /// The bytes written so far, as a string.
+    var text: String {
+        String(unsafeUninitializedCapacity: count) { target in
+            target.baseAddress!.update(from: base, count: count)
+            return count
+        }
+    }
 
     /// Appends ASCII text.
-    mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    func append(_ text: StaticString) {
+        append(text.utf8Start, count: text.utf8CodeUnitCount)
     }
 
     /// Appends one byte.
-    mutating func append(byte: UInt8) {
-        bytes.append(byte)
+    func append(byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
     }
 
     /// Appends text as it is.
-    mutating func append(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+    func append(contentsOf text: String) {
+        var text = text
+        text.withUTF8 { append($0.baseAddress, count: $0.count) }
     }
 
     /// Appends `count` spaces.
-    mutating func appendSpaces(_ count: Int) {
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count))
+    func appendSpaces(_ spaces: Int) {
+        reserve(spaces)
+        (base + count).initialize(repeating: UInt8(ascii: " "), count: spaces)
+        count += spaces
     }
 
-    /// Appends a scalar (not an array or object) as JSON.
-    mutating func appendScalar(_ node: DisplayNode) {
-        switch node {
+    /// Appends a scalar token (not a key, bracket or brace) as JSON.
+    func appendScalar(_ token: DisplayTree.Token) {
+        switch token {
         case .null: append("null")
         case .bool(let flag): flag ? append("true") : append("false")
         case .integer(let integer): appendInteger(integer)
-        case .double(let number): number.isFinite ? append("\(number)") : append("null")
+        case .double(let number): number.isFinite ? append(contentsOf: "\(number)") : append("null")
         case .string(let text): appendQuoted(text)
-        case .array, .object: preconditionFailure("appendScalar takes scalars only")
+        case .key, .beginObject, .endObject, .beginArray, .endArray:
+            preconditionFailure("appendScalar takes scalars only")
         }
     }
 
     /// Appends the decimal digits of `value`, as `String(value)` spells it.
-    mutating func appendInteger(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+    func appendInteger(_ value: Int) {
+        reserve(20)
+        if value < 0 {
+            base[count] = UInt8(ascii: "-")
+            count += 1
+        }
         var magnitude = value.magnitude
-        let start = bytes.count
+        let start = count
         repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            base[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            count += 1
             magnitude /= 10
         } while magnitude > 0
-        bytes[start...].reverse()
+        var digits = UnsafeMutableBufferPointer(start: base + start, count: count - start)
+        digits.reverse()
     }
 
     /// Appends `text` as a quoted JSON string.
-    mutating func appendQuoted(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
+    func appendQuoted(_ text: String) {
+        append(byte: UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
             var start = 0
             for index in utf8.indices {
                 let byte = utf8[index]
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                append(utf8.baseAddress! + start, count: index - start)
                 appendEscape(byte)
                 start = index + 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            append(utf8.baseAddress.map { $0 + start }, count: utf8.count - start)
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(byte: UInt8(ascii: "\""))
     }
 
-    private mutating func appendEscape(_ byte: UInt8) {
+    private func appendEscape(_ byte: UInt8) {
         switch byte {
         case UInt8(ascii: "\""): append("\\\"")
         case UInt8(ascii: "\\"): append("\\\\")
@@ -90,10 +116,25 @@ struct TextBuffer {
         default:
             let hex: StaticString = "0123456789abcdef"
             append("\\u00")
-            hex.withUTF8Buffer { digits in
-                bytes.append(digits[Int(byte >> 4)])
-                bytes.append(digits[Int(byte & 0xF)])
-            }
+            append(byte: hex.utf8Start[Int(byte >> 4)])
+            append(byte: hex.utf8Start[Int(byte & 0xF)])
         }
+    }
+
+    private func append(_ source: UnsafePointer<UInt8>?, count length: Int) {
+        guard let source, length > 0 else { return }
+        reserve(length)
+        (base + count).update(from: source, count: length)
+        count += length
+    }
+
+    private func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        let newCapacity = max(capacity * 2, count + extra)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
     }
 }
