@@ -5,7 +5,8 @@ extension DisplayTree {
         var depth = 0
         var opened = false  // the innermost container has no member yet
         var afterKey = false
-        for token in tokens {
+        for index in tokens.indices {
+            let token = tokens[index]
             switch token {
             case .endObject, .endArray:
                 depth -= 1

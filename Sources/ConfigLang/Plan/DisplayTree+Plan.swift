@@ -220,10 +220,14 @@ extension DisplayTree {
     /// `text` with every `${PORT}` replaced by `port`, as ``ModelPlan/argv(port:)`` does,
     /// without scanning by `Character` when the text is ASCII.
     static func resolving(_ text: String, _ port: String?) -> String {
-        guard let port, text.utf8.contains(UInt8(ascii: "$")) else { return text }
+        guard let port else { return text }
+        var text = text
+        let (dollar, ascii) = text.withUTF8 { utf8 in (utf8.contains(UInt8(ascii: "$")), utf8.allSatisfy { $0 < 0x80 })
+        }
+        guard dollar else { return text }
+        guard ascii else { return text.replacingOccurrences(of: "${PORT}", with: port) }
         let placeholder = Array("${PORT}".utf8)
         let bytes = Array(text.utf8)
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.replacingOccurrences(of: "${PORT}", with: port) }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0

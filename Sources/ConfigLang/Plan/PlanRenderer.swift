@@ -39,7 +39,7 @@ public enum PlanRenderer {
     /// The display tree of the plan, or of one model (`null` when there is no such model).
     static func tree(_ plan: Plan, model: String?) -> DisplayTree {
         guard let model else {
-            var tree = DisplayTree(capacity: 256 + 160 * plan.models.count + 2 * plan.names.count)
+            var tree = DisplayTree(capacity: 256 + 256 * plan.models.count + 2 * plan.names.count)
             tree.add(plan)
             return tree
         }
