@@ -11,7 +11,7 @@ enum RichPlan {
         strip: ["logit_bias", "top_p"],
         defaults: [
             "temperature": .double(0.7), "top_k": .integer(40), "max": .double(4096), "neg": .double(-0.0),
-            "huge": .double(1e20), "tiny": .double(5e-324), "n": .null,
+            "huge": .double(1e20), "tiny": .double(.leastNonzeroMagnitude), "n": .null,
         ],
         set: [
             "stream_options": .object(["include_usage": .bool(true), "b": .array([.integer(1), .string("x\ty")])]),
