@@ -44,8 +44,11 @@ final class TextBuffer {
 
     /// Appends text as it is.
     func append(contentsOf text: String) {
-        var text = text
-        text.withUTF8 { append($0.baseAddress, count: $0.count) }
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { append($0.baseAddress, count: $0.count) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { append($0.baseAddress, count: $0.count) }
+        }
     }
 
     /// Appends `count` spaces.
@@ -89,19 +92,24 @@ final class TextBuffer {
     /// Appends `text` as a quoted JSON string.
     func appendQuoted(_ text: String) {
         append(byte: UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            var start = 0
-            for index in utf8.indices {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                append(utf8.baseAddress! + start, count: index - start)
-                appendEscape(byte)
-                start = index + 1
-            }
-            append(utf8.baseAddress.map { $0 + start }, count: utf8.count - start)
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { appendEscaped($0) }
         }
         append(byte: UInt8(ascii: "\""))
+    }
+
+    private func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        for index in utf8.indices {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            append(utf8.baseAddress! + start, count: index - start)
+            appendEscape(byte)
+            start = index + 1
+        }
+        append(utf8.baseAddress.map { $0 + start }, count: utf8.count - start)
     }
 
     private func appendEscape(_ byte: UInt8) {
