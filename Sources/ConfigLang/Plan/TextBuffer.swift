@@ -1,0 +1,148 @@
+/// A growing UTF-8 buffer that the plan's JSON and YAML writers append to.
+///
+/// Scalars are written exactly as ``JSONValue/serialized(sortedKeys:)`` writes them:
+/// the same string escapes (`\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, other control
+/// characters as lowercase `\u00XX`, everything else as is), `String(Int)` digits and
+/// the shortest round-trip double, `null` when not finite.
+///
+/// A class over raw memory rather than an `[UInt8]`: appends are plain copies with no
+/// uniqueness check. One buffer belongs to one writer; it is not `Sendable`.
+final class TextBuffer {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    /// Creates an empty buffer with room for `capacity` bytes.
+    init(capacity: Int = 256) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deallocate()
+    }
+
+    /// The bytes written so far, as a string.
+    var text: String {
+        String(unsafeUninitializedCapacity: count) { target in
+            target.baseAddress!.update(from: base, count: count)
+            return count
+        }
+    }
+
+    /// Appends ASCII text.
+    func append(_ text: StaticString) {
+        append(text.utf8Start, count: text.utf8CodeUnitCount)
+    }
+
+    /// Appends one byte.
+    func append(byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    /// Appends text as it is.
+    func append(contentsOf text: String) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { append($0.baseAddress, count: $0.count) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { append($0.baseAddress, count: $0.count) }
+        }
+    }
+
+    /// Appends `count` spaces.
+    func appendSpaces(_ spaces: Int) {
+        reserve(spaces)
+        (base + count).initialize(repeating: UInt8(ascii: " "), count: spaces)
+        count += spaces
+    }
+
+    /// Appends a scalar token (not a key, bracket or brace) as JSON.
+    func appendScalar(_ token: DisplayTree.Token) {
+        switch token {
+        case .null: append("null")
+        case .bool(let flag): flag ? append("true") : append("false")
+        case .integer(let integer): appendInteger(integer)
+        case .double(let number): number.isFinite ? append(contentsOf: "\(number)") : append("null")
+        case .string(let text): appendQuoted(text)
+        case .key, .beginObject, .endObject, .beginArray, .endArray:
+            preconditionFailure("appendScalar takes scalars only")
+        }
+    }
+
+    /// Appends the decimal digits of `value`, as `String(value)` spells it.
+    func appendInteger(_ value: Int) {
+        reserve(20)
+        if value < 0 {
+            base[count] = UInt8(ascii: "-")
+            count += 1
+        }
+        var magnitude = value.magnitude
+        let start = count
+        repeat {
+            base[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            count += 1
+            magnitude /= 10
+        } while magnitude > 0
+        var digits = UnsafeMutableBufferPointer(start: base + start, count: count - start)
+        digits.reverse()
+    }
+
+    /// Appends `text` as a quoted JSON string.
+    func appendQuoted(_ text: String) {
+        append(byte: UInt8(ascii: "\""))
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { appendEscaped($0) }
+        }
+        append(byte: UInt8(ascii: "\""))
+    }
+
+    private func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        for index in utf8.indices {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            append(utf8.baseAddress! + start, count: index - start)
+            appendEscape(byte)
+            start = index + 1
+        }
+        append(utf8.baseAddress.map { $0 + start }, count: utf8.count - start)
+    }
+
+    private func appendEscape(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): append("\\\"")
+        case UInt8(ascii: "\\"): append("\\\\")
+        case UInt8(ascii: "\n"): append("\\n")
+        case UInt8(ascii: "\r"): append("\\r")
+        case UInt8(ascii: "\t"): append("\\t")
+        case 0x08: append("\\b")
+        case 0x0C: append("\\f")
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            append("\\u00")
+            append(byte: hex.utf8Start[Int(byte >> 4)])
+            append(byte: hex.utf8Start[Int(byte & 0xF)])
+        }
+    }
+
+    private func append(_ source: UnsafePointer<UInt8>?, count length: Int) {
+        guard let source, length > 0 else { return }
+        reserve(length)
+        (base + count).update(from: source, count: length)
+        count += length
+    }
+
+    private func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        let newCapacity = max(capacity * 2, count + extra)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+}
