@@ -13,16 +13,25 @@ enum Console {
         print(text, terminator: "")
     }
 
+    /// Writes UTF-8 `bytes` to standard output as they are (after anything printed).
+    static func output(bytes: [UInt8]) {
+        fflush(nil)
+        bytes.withUnsafeBufferPointer { writeAll($0, to: STDOUT_FILENO) }
+    }
+
     /// Writes `text` to standard error as is.
     static func error(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
+        text.withUTF8 { writeAll($0, to: STDERR_FILENO) }
+    }
+
+    private static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { return }
+            offset += written
         }
     }
 

@@ -34,7 +34,7 @@ struct PlanCommand: ParsableCommand {
             Console.error("swap-lint: no model `\(model)` in \(file)\n")
             throw ExitCode(1)
         }
-        Console.output(PlanRenderer.render(plan, model: model, format: format))
+        Console.output(bytes: PlanRenderer.renderUTF8(plan, model: model, format: format))
         // Exits with the compiled plan still alive: the process drops it at once.
         withExtendedLifetime(result) { Console.exit(0) }
     }

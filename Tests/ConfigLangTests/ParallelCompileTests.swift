@@ -101,4 +101,18 @@ struct ParallelCompileTests {
         let duplicateResult = YAMLComposer.compose(SourceFile(name: "large.yaml", text: duplicated), pipelined: true)
         #expect(duplicateResult.diagnostics.map(\.code) == [.duplicateKey])
     }
+
+    @Test("a large plan, its models written on several cores, prints as the reference renderer does")
+    func largePlanRendersLikeReference() throws {
+        let yaml = Self.largeConfig(count: 150).replacingOccurrences(of: " ${missing}", with: "")
+            .replacingOccurrences(of: "life: soon", with: "life: 130")
+        let plan = try #require(
+            PlanBuilder.compile([SourceFile(name: "large.yaml", text: yaml)], environment: [:]).plan)
+        #expect(plan.models.count >= ParallelMap.threshold)
+        for format in PlanRenderer.Format.allCases {
+            let text = PlanRenderer.render(plan, format: format)
+            #expect(text == (try ReferencePlanRenderer.render(plan, format: format)))
+            #expect(PlanRenderer.renderUTF8(plan, format: format) == Array(text.utf8))
+        }
+    }
 }

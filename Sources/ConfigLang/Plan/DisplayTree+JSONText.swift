@@ -1,10 +1,13 @@
 extension DisplayTree {
     /// Writes the tree as pretty JSON: two-space indentation, `"key": value`, empty
     /// containers as `[]` and `{}`, no trailing newline.
-    func writeJSON(into buffer: TextBuffer) {
-        var depth = 0
+    ///
+    /// - Parameter depth: the nesting the value is written at, when it is a member
+    ///   value another writer places after its key (`0` for a whole document).
+    func writeJSON(into buffer: TextBuffer, depth startDepth: Int = 0) {
+        var depth = startDepth
         var opened = false  // the innermost container has no member yet
-        var afterKey = false
+        var afterKey = startDepth > 0
         for index in tokens.indices {
             let token = tokens[index]
             switch token {

@@ -10,11 +10,16 @@ extension DisplayTree {
     /// What an API key prints as.
     static let redacted = "<redacted>"
 
-    /// Appends the whole plan.
-    mutating func add(_ plan: Plan) {
+    /// Appends the whole plan; with `renderedModels` (each model's text by ID, already
+    /// written in the output format) the models are not added token by token.
+    mutating func add(_ plan: Plan, renderedModels: [String: [UInt8]]? = nil) {
         add(.beginObject)
         member("models")
-        add(plan.models) { $0.add($1) }
+        if let renderedModels {
+            add(renderedModels) { $0.add(.rendered($1)) }
+        } else {
+            add(plan.models) { $0.add($1) }
+        }
         member("names")
         add(plan.names) { $0.add(.string($1)) }
         member("peers")

@@ -5,11 +5,14 @@ extension DisplayTree {
     /// sequence item starts on the `- ` line. Scalars are written as JSON (strings
     /// always quoted), empty containers as `[]` and `{}`. A key is quoted unless it is
     /// letters, digits and `_-./` not starting with a digit.
-    func writeYAML(into buffer: TextBuffer) {
+    ///
+    /// - Parameter indent: the level a non-empty mapping is written at when another
+    ///   writer places it under its key (`0` for a whole document).
+    func writeYAML(into buffer: TextBuffer, indent: Int = 0) {
         guard !tokens.isEmpty else { return }
         tokens.withUnsafeBufferPointer { tokens in
             var index = 0
-            Self.writeYAML(tokens, at: &index, indent: 0, onDashLine: false, into: buffer)
+            Self.writeYAML(tokens, at: &index, indent: indent, onDashLine: false, into: buffer)
         }
     }
 
@@ -47,6 +50,11 @@ extension DisplayTree {
                 if isPlainYAMLKey(key) { buffer.append(contentsOf: key) } else { buffer.appendQuoted(key) }
                 index += 1
                 switch (tokens[index], tokens[index + 1]) {
+                case (.rendered(let bytes), _):
+                    // A non-empty mapping written at `indent + 1` by another writer.
+                    buffer.append(":\n")
+                    buffer.append(bytes: bytes)
+                    index += 1
                 case (.beginArray, let next) where next != .endArray:
                     buffer.append(":\n")
                     writeYAML(tokens, at: &index, indent: indent, onDashLine: false, into: buffer)

@@ -28,6 +28,9 @@ struct DisplayTree: Sendable {
         case double(Double)
         /// A string.
         case string(String)
+        /// A value already written in the output format (a model rendered on another
+        /// core); only in trees built for writing, never for ``jsonValue``.
+        case rendered([UInt8])
     }
 
     /// The tokens in output order.
@@ -117,6 +120,7 @@ struct DisplayTree: Sendable {
         case .double(let number): return .double(number)
         case .string(let text): return .string(text)
         case .key, .endObject, .endArray: preconditionFailure("unbalanced display tree at token \(index - 1)")
+        case .rendered: preconditionFailure("a rendered token has no JSON value")
         }
     }
 }

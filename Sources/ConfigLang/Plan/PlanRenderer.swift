@@ -19,16 +19,39 @@ public enum PlanRenderer {
 
     /// The plan (or one model of it) as text; an unknown `model` renders as `null`.
     public static func render(_ plan: Plan, model: String? = nil, format: Format) -> String {
-        let tree = tree(plan, model: model)
+        String(decoding: renderUTF8(plan, model: model, format: format), as: UTF8.self)
+    }
+
+    /// The same text as ``render(_:model:format:)``, as UTF-8 bytes (no string to build).
+    public static func renderUTF8(_ plan: Plan, model: String? = nil, format: Format) -> [UInt8] {
+        var tree: DisplayTree
+        if model == nil, plan.models.count >= ParallelMap.threshold {
+            // Each model's text is written on its own core; the document then places it.
+            let ids = Array(plan.models.keys)
+            let texts = ParallelMap.map(ids.count) { index in
+                var modelTree = DisplayTree(capacity: 256)
+                modelTree.add(plan.models[ids[index]]!)
+                return write(modelTree, format: format, nested: true)
+            }
+            tree = DisplayTree(capacity: 256 + 2 * plan.models.count + 2 * plan.names.count)
+            tree.add(plan, renderedModels: Dictionary(uniqueKeysWithValues: zip(ids, texts)))
+        } else {
+            tree = Self.tree(plan, model: model)
+        }
+        return write(tree, format: format, nested: false)
+    }
+
+    /// Writes `tree` as the whole document, or (`nested`) as a model under `models`.
+    private static func write(_ tree: DisplayTree, format: Format, nested: Bool) -> [UInt8] {
         let buffer = TextBuffer(capacity: 32 * tree.tokens.count)
         switch format {
         case .json:
-            tree.writeJSON(into: buffer)
-            buffer.append(byte: UInt8(ascii: "\n"))
+            tree.writeJSON(into: buffer, depth: nested ? 2 : 0)
+            if !nested { buffer.append(byte: UInt8(ascii: "\n")) }
         case .yaml:
-            tree.writeYAML(into: buffer)
+            tree.writeYAML(into: buffer, indent: nested ? 2 : 0)
         }
-        return buffer.text
+        return buffer.bytes
     }
 
     /// The plan as a JSON value with resolved argv/proxy and redacted keys.

@@ -30,6 +30,16 @@ final class TextBuffer {
         }
     }
 
+    /// The bytes written so far.
+    var bytes: [UInt8] {
+        Array(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// Appends bytes as they are.
+    func append(bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0.baseAddress, count: $0.count) }
+    }
+
     /// Appends ASCII text.
     func append(_ text: StaticString) {
         append(text.utf8Start, count: text.utf8CodeUnitCount)
@@ -66,6 +76,7 @@ final class TextBuffer {
         case .integer(let integer): appendInteger(integer)
         case .double(let number): number.isFinite ? append(contentsOf: "\(number)") : append("null")
         case .string(let text): appendQuoted(text)
+        case .rendered(let bytes): append(bytes: bytes)
         case .key, .beginObject, .endObject, .beginArray, .endArray:
             preconditionFailure("appendScalar takes scalars only")
         }
