@@ -28,49 +28,59 @@ public enum YAMLComposer {
     static func compose(_ source: SourceFile, pipelined: Bool) -> Result {
         var state = ComposerState(file: source.name)
         if pipelined {
-            // libyaml's tokenising and this composing take about as long as each other
-            // on a large file, so they run side by side, handing events over in batches.
-            let channel = BatchChannel<YAMLEventBatch>()
+            // On a large file libyaml's tokenising and this composing take about as long
+            // as each other, so they run side by side: the parsing thread only parses and
+            // hands raw events over in batches; this thread copies, frees and composes.
+            let channel = BatchChannel<RawEventBatch>()
             DispatchQueue.global().async {
-                var batch = YAMLEventBatch()
-                parse(source, into: &batch) { batch in
-                    if batch.events.count >= 1024 {
-                        channel.send([batch])
-                        batch = YAMLEventBatch()
-                    }
-                }
+                var batch = RawEventBatch()
+                batch.events.reserveCapacity(1024)
+                parse(
+                    source,
+                    event: { event in
+                        batch.events.append(event)
+                        if batch.events.count == 1024 {
+                            channel.send([batch])
+                            batch = RawEventBatch()
+                            batch.events.reserveCapacity(1024)
+                        }
+                    },
+                    failure: { batch.failure = $0 })
                 channel.send([batch])
                 channel.finish()
             }
             while let batches = channel.receive() {
                 for batch in batches {
-                    for event in batch.events { state.handle(event, in: batch) }
+                    for var raw in batch.events {
+                        let event = YAMLEvent(raw)
+                        yaml_event_delete(&raw)
+                        state.handle(event)
+                    }
+                    if let failure = batch.failure { state.handle(YAMLEvent(.parseError(failure))) }
                 }
             }
         } else {
-            var batch = YAMLEventBatch()
-            parse(source, into: &batch) { batch in
-                for event in batch.events { state.handle(event, in: batch) }
-                batch.events.removeAll(keepingCapacity: true)
-                batch.bytes.removeAll(keepingCapacity: true)
-            }
+            parse(
+                source,
+                event: { raw in
+                    var raw = raw
+                    let event = YAMLEvent(raw)
+                    yaml_event_delete(&raw)
+                    state.handle(event)
+                },
+                failure: { state.handle(YAMLEvent(.parseError($0))) })
         }
         return Result(root: state.root, diagnostics: state.diagnostics)
     }
 
-    /// Runs libyaml over `source`, adding each event to `batch` and calling `flush`
-    /// after each (which may hand the batch on and start a new one); a parse failure
-    /// is the last event.
+    /// Runs libyaml over `source`, giving each event to `event` (which then owns it
+    /// and must free it), or the problem to `failure` when libyaml stops.
     private static func parse(
-        _ source: SourceFile, into batch: inout YAMLEventBatch, flush: (inout YAMLEventBatch) -> Void
+        _ source: SourceFile, event emit: (yaml_event_t) -> Void, failure: (Diagnostic) -> Void
     ) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            batch.events.append(
-                YAMLEvent(
-                    .parseError(
-                        Diagnostic(.yamlSyntax, "libyaml could not be initialised", at: .file(source.name)))))
-            flush(&batch)
+            failure(Diagnostic(.yamlSyntax, "libyaml could not be initialised", at: .file(source.name)))
             return
         }
         defer { yaml_parser_delete(&parser) }
@@ -81,15 +91,12 @@ public enum YAMLComposer {
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else {
-                    batch.events.append(YAMLEvent(.parseError(parseError(parser, file: source.name))))
-                    flush(&batch)
+                    failure(parseError(parser, file: source.name))
                     return
                 }
-                let copied = YAMLEvent(event, bytes: &batch.bytes)
-                yaml_event_delete(&event)
-                batch.events.append(copied)
-                flush(&batch)
-                if case .streamEnd = copied.kind { return }
+                let done = event.type == YAML_STREAM_END_EVENT
+                emit(event)
+                if done { return }
             }
         }
     }
@@ -150,7 +157,7 @@ private struct ComposerState {
             end: SourceLocation(line: Int(event.endLine) + 1, column: Int(event.endColumn) + 1))
     }
 
-    mutating func handle(_ event: YAMLEvent, in batch: YAMLEventBatch) {
+    mutating func handle(_ event: YAMLEvent) {
         switch event.kind {
         case .documentStart:
             documents += 1
@@ -160,8 +167,8 @@ private struct ComposerState {
                         .multipleDocuments, "the file holds more than one YAML document; only the first is read",
                         at: span(event), help: "remove the `---` and everything after it, or split the file"))
             }
-        case .scalar(let range, let style):
-            let node = YAMLNode(.scalar(batch.text(range), style), span: span(event), tag: event.tag)
+        case .scalar(let text, let style):
+            let node = YAMLNode(.scalar(text, style), span: span(event), tag: event.tag)
             if let anchor = event.anchor { anchors[anchor] = node }
             add(node)
         case .alias:

@@ -1,16 +1,14 @@
 import CLibYAML
 
-/// Events with the scalar bytes they refer to, handed from the parsing thread to the
-/// composing one. Scalars are kept as bytes so turning them into strings (which
-/// validates UTF-8) happens on the composing side, balancing the two threads.
-struct YAMLEventBatch: Sendable {
-    var events: [YAMLEvent] = []
-    var bytes: [UInt8] = []
-
-    /// The scalar text of `range`.
-    func text(_ range: Range<Int>) -> String {
-        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
-    }
+/// libyaml events as the parser produced them, on their way to the composing thread,
+/// which converts them to ``YAMLEvent`` and frees them; a parse failure ends the stream.
+struct RawEventBatch: @unchecked Sendable {
+    // Safe to send: the parsing thread appends events and then hands the batch over
+    // (``BatchChannel``) without touching it again. From then on the composing thread
+    // alone owns the events and the C strings inside them, and frees each one with
+    // `yaml_event_delete` after copying what it needs.
+    var events: [yaml_event_t] = []
+    var failure: Diagnostic?
 }
 
 /// One libyaml event, copied out of libyaml's buffers: what the composer needs of it,
@@ -19,8 +17,8 @@ struct YAMLEvent: Sendable {
     /// What happened.
     enum Kind: Sendable {
         case documentStart
-        /// A scalar: where its bytes are in the batch, and its style.
-        case scalar(Range<Int>, ScalarStyle)
+        /// A scalar: its text and style.
+        case scalar(String, ScalarStyle)
         case alias
         case sequenceStart
         case mappingStart
@@ -51,8 +49,8 @@ struct YAMLEvent: Sendable {
         endColumn = 0
     }
 
-    /// Copies `event`, appending a scalar's bytes to `bytes`.
-    init(_ event: yaml_event_t, bytes: inout [UInt8]) {
+    /// Copies `event` (which stays the caller's to free).
+    init(_ event: yaml_event_t) {
         tag = nil
         anchor = nil
         startLine = Int32(truncatingIfNeeded: event.start_mark.line)
@@ -64,9 +62,9 @@ struct YAMLEvent: Sendable {
             kind = .documentStart
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
-            let start = bytes.count
+            var text = ""
             if let value = scalar.value {
-                bytes.append(contentsOf: UnsafeBufferPointer(start: value, count: Int(scalar.length)))
+                text = String(decoding: UnsafeBufferPointer(start: value, count: Int(scalar.length)), as: UTF8.self)
             }
             let style: ScalarStyle =
                 switch scalar.style {
@@ -76,7 +74,7 @@ struct YAMLEvent: Sendable {
                 case YAML_FOLDED_SCALAR_STYLE: .folded
                 default: .plain
                 }
-            kind = .scalar(start..<bytes.count, style)
+            kind = .scalar(text, style)
             tag = Self.string(scalar.tag).map(Self.resolveTag)
             anchor = Self.string(scalar.anchor)
         case YAML_ALIAS_EVENT:
