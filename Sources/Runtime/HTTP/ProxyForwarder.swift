@@ -11,10 +11,14 @@ import NIOHTTP1
 public struct ProxyForwarder: Sendable {
     /// The shared client (one connection pool per backend host and port).
     public let client: HTTPClient
+    /// Clients bound to single event loops, used for requests that name their loop.
+    public let loopClients: EventLoopClients?
 
-    /// Creates a forwarder.
-    public init(client: HTTPClient) {
+    /// Creates a forwarder. With `loopClients`, a request forwarded `on` one of their
+    /// event loops goes through that loop's client instead of `client`.
+    public init(client: HTTPClient, loopClients: EventLoopClients? = nil) {
         self.client = client
+        self.loopClients = loopClients
     }
 
     /// What to send upstream.
@@ -35,10 +39,11 @@ public struct ProxyForwarder: Sendable {
 
     /// Sends the request and returns the upstream response (status, headers, streaming body).
     /// `stripCredentials` drops the client's `Authorization`/`x-api-key` (swap's own keys);
-    /// `inject` adds headers (a peer's API key).
+    /// `inject` adds headers (a peer's API key). `eventLoop` is the loop of the client's
+    /// connection: the upstream connection is then taken from that loop's client.
     public func forward(
         method: HTTPRequest.Method, baseURL: String, path: String, query: String?, headers: HTTPFields, body: Body,
-        stripCredentials: Bool, inject: [(String, String)] = []
+        stripCredentials: Bool, inject: [(String, String)] = [], on eventLoop: (any EventLoop)? = nil
     ) async throws -> HTTPClientResponse {
         var url = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         url += path
@@ -60,6 +65,7 @@ public struct ProxyForwarder: Sendable {
         case .none:
             break
         }
+        let client = eventLoop.flatMap { loopClients?.client(for: $0) } ?? self.client
         return try await client.execute(request, timeout: .hours(24))
     }
 

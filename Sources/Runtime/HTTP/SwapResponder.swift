@@ -141,7 +141,8 @@ public struct SwapResponder: HTTPResponder {
             }
             let upstreamBody = rewrite(body, locks: ParameterLocks(), useModelName: model == name ? nil : model)
             let response = try await forward(
-                request, baseURL: peer.proxy, path: path, body: upstreamBody, plan: plan, inject: inject)
+                request, context: context, baseURL: peer.proxy, path: path, body: upstreamBody, plan: plan,
+                inject: inject)
             return ProxyForwarder.response(from: response, finished: { _ in })
         case .local(let modelID, let requestedID)?:
             guard let model = plan.models[modelID] else { throw OpenAIError.unknownModel(name) }
@@ -166,14 +167,14 @@ public struct SwapResponder: HTTPResponder {
     }
 
     private func forward(
-        _ request: Request, baseURL: String, path: String, body: ProxyForwarder.Body, plan: Plan,
+        _ request: Request, context: Context, baseURL: String, path: String, body: ProxyForwarder.Body, plan: Plan,
         inject: [(String, String)] = []
     ) async throws -> HTTPClientResponse {
         do {
             return try await core.forwarder.forward(
                 method: request.method, baseURL: baseURL, path: path, query: request.uri.query,
                 headers: request.headers, body: body, stripCredentials: !plan.settings.apiKeys.isEmpty,
-                inject: inject)
+                inject: inject, on: context.channel.eventLoop)
         } catch {
             throw OpenAIError(
                 .badGateway, "The backend at \(baseURL) did not answer: \(error).", type: "server_error",
@@ -212,7 +213,8 @@ public struct SwapResponder: HTTPResponder {
                 }
                 do {
                     upstream = try await context.untilClientDisconnects {
-                        try await forward(request, baseURL: baseURL, path: path, body: body, plan: plan)
+                        try await forward(
+                            request, context: context, baseURL: baseURL, path: path, body: body, plan: plan)
                     }
                 } catch let error as OpenAIError where error.code == "backend_failed" && attempt < attempts {
                     lastError = error

@@ -30,10 +30,11 @@ public final class SwapCore: Sendable {
     /// Finished requests per model and status, for `/metrics`.
     public let requests = RequestCounters()
 
-    /// Creates the core over a compiled plan.
+    /// Creates the core over a compiled plan. `client` serves health checks and any
+    /// request not forwarded through `loopClients` (see ``EventLoopClients``).
     public init(
-        plan: Plan, source: ConfigSource, client: HTTPClient, launcher: String?, logger: Logger,
-        maxBodyBytes: Int = 32 << 20
+        plan: Plan, source: ConfigSource, client: HTTPClient, loopClients: EventLoopClients? = nil,
+        launcher: String?, logger: Logger, maxBodyBytes: Int = 32 << 20
     ) {
         let now = ISO8601DateFormatter().string(from: Date())
         current = Mutex(plan)
@@ -46,7 +47,7 @@ public final class SwapCore: Sendable {
         logs = LogHub()
         pool = BackendPool(plan: plan, logs: logs, client: client, launcher: launcher)
         scheduler = ModelScheduler(plan: plan, backends: pool)
-        forwarder = ProxyForwarder(client: client)
+        forwarder = ProxyForwarder(client: client, loopClients: loopClients)
         self.logger = logger
         self.maxBodyBytes = maxBodyBytes
     }
