@@ -1,4 +1,4 @@
-@testable import ConfigLang
+import ConfigLang
 import Testing
 
 @testable import Runtime
@@ -135,7 +135,7 @@ struct JSONModelScannerTests {
 
     /// A scan answer must match the parser's; a body without escapes that parses as
     /// an object must not be left to the parser.
-    static func expectAgreement(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectAgreement(_ bytes: [UInt8], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let result = JSONModelScanner.scan(bytes)
         let parsed = try? JSONValue(parsing: bytes)
         switch (result, parsed) {

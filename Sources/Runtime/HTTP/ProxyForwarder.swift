@@ -71,27 +71,66 @@ public struct ProxyForwarder: Sendable {
 
     /// A Hummingbird response that streams `upstream` to the client. `finished` runs once
     /// when the body ends, fails or the client goes away (it releases the request's lease).
+    ///
+    /// A response with a `Content-Length` (not an event stream) waits for its first body
+    /// chunk before the head goes out. When that chunk is the whole body, as it is for a
+    /// small JSON answer, head, body and end reach the client in one write instead of
+    /// three, and `finished` runs as soon as the upstream response has ended. Otherwise
+    /// the body streams chunk by chunk from there. Throws when the upstream fails before
+    /// its first chunk (after calling `finished(false)`).
     public static func response(
         from upstream: HTTPClientResponse, finished: @escaping @Sendable (Bool) async -> Void,
         onChunk: (@Sendable (ByteBuffer) -> Void)? = nil
-    ) -> Response {
+    ) async throws -> Response {
         var headers = HTTPFields()
-        for header in upstream.headers where !hopByHop.contains(header.name.lowercased()) {
+        var contentType: String?
+        var contentLengthField: String?
+        for header in upstream.headers {
+            let name = header.name.lowercased()
+            if name == "content-type" {
+                contentType = contentType ?? header.value
+            } else if name == "content-length" {
+                contentLengthField = contentLengthField ?? header.value
+            }
+            if hopByHop.contains(name) { continue }
             if let fieldName = HTTPField.Name(header.name) {
                 headers.append(HTTPField(name: fieldName, value: header.value))
             }
         }
-        let isEventStream =
-            upstream.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") ?? false
+        let isEventStream = contentType?.lowercased().hasPrefix("text/event-stream") ?? false
         if isEventStream {
             headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
             headers[.cacheControl] = "no-cache"
         }
-        let contentLength = isEventStream ? nil : upstream.headers.first(name: "content-length").flatMap { Int($0) }
+        let status = HTTPResponse.Status(code: Int(upstream.status.code))
+        let contentLength = isEventStream ? nil : contentLengthField.flatMap { Int($0) }
+        var iterator = upstream.body.makeAsyncIterator()
+        var pending: [ByteBuffer] = []
+        if let contentLength, contentLength > 0 {
+            do {
+                if let first = try await iterator.next() {
+                    pending.append(first)
+                    if first.readableBytes == contentLength {
+                        // The end follows the last byte at once.
+                        if let more = try await iterator.next() {
+                            pending.append(more)
+                        } else {
+                            onChunk?(first)
+                            await finished(true)
+                            return Response(status: status, headers: headers, body: .init(byteBuffer: first))
+                        }
+                    }
+                }
+            } catch {
+                await finished(false)
+                throw error
+            }
+        }
+        let rest = BodyIterator(iterator, pending: pending)
         let body = ResponseBody(contentLength: contentLength) { writer in
             var completed = false
             do {
-                for try await chunk in upstream.body {
+                while let chunk = try await rest.next() {
                     onChunk?(chunk)
                     try await writer.write(chunk)
                 }
@@ -111,6 +150,27 @@ public struct ProxyForwarder: Sendable {
                 throw error
             }
         }
-        return Response(status: .init(code: Int(upstream.status.code)), headers: headers, body: body)
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    /// The rest of an upstream body, after the chunks ``response(from:finished:onChunk:)``
+    /// read ahead, handed from the request handler to the response body writer.
+    ///
+    /// `@unchecked Sendable` is safe because it is used by one task at a time: the
+    /// handler reads ahead and then returns the response, and only after that does
+    /// Hummingbird run the body writer that reads the rest.
+    private final class BodyIterator: @unchecked Sendable {
+        private var iterator: HTTPClientResponse.Body.AsyncIterator
+        private var pending: [ByteBuffer]
+
+        init(_ iterator: HTTPClientResponse.Body.AsyncIterator, pending: [ByteBuffer]) {
+            self.iterator = iterator
+            self.pending = pending
+        }
+
+        func next() async throws -> ByteBuffer? {
+            if !pending.isEmpty { return pending.removeFirst() }
+            return try await iterator.next()
+        }
     }
 }
