@@ -85,9 +85,12 @@ public struct SwapServer: Sendable {
         if options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1" {
             logger.notice("listening on \(options.host), which is not loopback: other machines can reach this server")
         }
-        let clientConfiguration = HTTPClient.Configuration(
+        var clientConfiguration = HTTPClient.Configuration(
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64),
             decompression: .disabled)
+        // swap exports no traces; without a tracer the client skips building a span and
+        // its attributes for every request.
+        clientConfiguration.tracing.tracer = nil
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         // The server's connections live on the singleton group too: one client per loop
         // keeps each proxied request on its connection's thread.
