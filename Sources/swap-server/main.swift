@@ -3,7 +3,6 @@ import Foundation
 import Runtime
 
 ProcessLauncher.runIfRequested()
-ConcurrencyExecutor.useEventLoops()
 
 /// Rewrites llama-swap's single-dash flags (`-config`, `-listen`, …) to ours, so an
 /// existing systemd unit or container command runs unchanged.
