@@ -3,26 +3,42 @@ import ConfigLang
 /// Reads the `model` of a buffered JSON request body and rewrites the body with the
 /// model's parameter locks and `useModelName` applied.
 ///
-/// A body that needs no change is forwarded byte for byte; a changed one is
+/// A body that needs no change is forwarded byte for byte and is never fully parsed:
+/// ``JSONModelScanner`` validates it and finds `model` in one pass. A changed one is
 /// re-serialised (compact, sorted keys).
 public struct ModelRequestBody: Sendable {
-    /// The parsed body.
-    public let json: JSONValue
+    /// The `model` the client asked for, if it sent one as a string.
+    public let model: String?
+    /// The body as received.
+    private let bytes: [UInt8]
+    /// The parsed body, when the scanner could not answer alone.
+    private let parsed: JSONValue?
 
-    /// Parses `bytes`; throws a 400 error when they are not a JSON object.
+    /// Checks `bytes`; throws a 400 error when they are not a JSON object.
     public init(bytes: [UInt8]) throws(OpenAIError) {
+        self.bytes = bytes
+        if case .object(let model) = JSONModelScanner.scan(bytes) {
+            self.model = model
+            parsed = nil
+            return
+        }
+        let json: JSONValue
         do {
             json = try JSONValue(parsing: bytes)
         } catch {
             throw OpenAIError.badRequest("The request body is not valid JSON: \(error.message) (byte \(error.offset)).")
         }
-        guard case .object = json else { throw OpenAIError.badRequest("The request body must be a JSON object.") }
+        guard case .object(let members) = json else {
+            throw OpenAIError.badRequest("The request body must be a JSON object.")
+        }
+        if case .string(let name)? = members["model"] { model = name } else { model = nil }
+        parsed = json
     }
 
-    /// The `model` the client asked for, if it sent one as a string.
-    public var model: String? {
-        if case .object(let members) = json, case .string(let name)? = members["model"] { return name }
-        return nil
+    /// The parsed body (parsed on demand when the scan was enough to route it).
+    public var json: JSONValue {
+        // The scanner accepted the bytes, so the parser accepts them too.
+        parsed ?? (try? JSONValue(parsing: bytes)) ?? .object([:])
     }
 
     /// True when the client asked for a streamed answer.

@@ -11,10 +11,14 @@ import NIOHTTP1
 public struct ProxyForwarder: Sendable {
     /// The shared client (one connection pool per backend host and port).
     public let client: HTTPClient
+    /// Clients bound to single event loops, used for requests that name their loop.
+    public let loopClients: EventLoopClients?
 
-    /// Creates a forwarder.
-    public init(client: HTTPClient) {
+    /// Creates a forwarder. With `loopClients`, a request forwarded `on` one of their
+    /// event loops goes through that loop's client instead of `client`.
+    public init(client: HTTPClient, loopClients: EventLoopClients? = nil) {
         self.client = client
+        self.loopClients = loopClients
     }
 
     /// What to send upstream.
@@ -35,10 +39,11 @@ public struct ProxyForwarder: Sendable {
 
     /// Sends the request and returns the upstream response (status, headers, streaming body).
     /// `stripCredentials` drops the client's `Authorization`/`x-api-key` (swap's own keys);
-    /// `inject` adds headers (a peer's API key).
+    /// `inject` adds headers (a peer's API key). `eventLoop` is the loop of the client's
+    /// connection: the upstream connection is then taken from that loop's client.
     public func forward(
         method: HTTPRequest.Method, baseURL: String, path: String, query: String?, headers: HTTPFields, body: Body,
-        stripCredentials: Bool, inject: [(String, String)] = []
+        stripCredentials: Bool, inject: [(String, String)] = [], on eventLoop: (any EventLoop)? = nil
     ) async throws -> HTTPClientResponse {
         var url = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         url += path
@@ -60,32 +65,72 @@ public struct ProxyForwarder: Sendable {
         case .none:
             break
         }
+        let client = eventLoop.flatMap { loopClients?.client(for: $0) } ?? self.client
         return try await client.execute(request, timeout: .hours(24))
     }
 
     /// A Hummingbird response that streams `upstream` to the client. `finished` runs once
     /// when the body ends, fails or the client goes away (it releases the request's lease).
+    ///
+    /// A response with a `Content-Length` (not an event stream) waits for its first body
+    /// chunk before the head goes out. When that chunk is the whole body, as it is for a
+    /// small JSON answer, head, body and end reach the client in one write instead of
+    /// three, and `finished` runs as soon as the upstream response has ended. Otherwise
+    /// the body streams chunk by chunk from there. Throws when the upstream fails before
+    /// its first chunk (after calling `finished(false)`).
     public static func response(
         from upstream: HTTPClientResponse, finished: @escaping @Sendable (Bool) async -> Void,
         onChunk: (@Sendable (ByteBuffer) -> Void)? = nil
-    ) -> Response {
+    ) async throws -> Response {
         var headers = HTTPFields()
-        for header in upstream.headers where !hopByHop.contains(header.name.lowercased()) {
+        var contentType: String?
+        var contentLengthField: String?
+        for header in upstream.headers {
+            let name = header.name.lowercased()
+            if name == "content-type" {
+                contentType = contentType ?? header.value
+            } else if name == "content-length" {
+                contentLengthField = contentLengthField ?? header.value
+            }
+            if hopByHop.contains(name) { continue }
             if let fieldName = HTTPField.Name(header.name) {
                 headers.append(HTTPField(name: fieldName, value: header.value))
             }
         }
-        let isEventStream =
-            upstream.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") ?? false
+        let isEventStream = contentType?.lowercased().hasPrefix("text/event-stream") ?? false
         if isEventStream {
             headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
             headers[.cacheControl] = "no-cache"
         }
-        let contentLength = isEventStream ? nil : upstream.headers.first(name: "content-length").flatMap { Int($0) }
+        let status = HTTPResponse.Status(code: Int(upstream.status.code))
+        let contentLength = isEventStream ? nil : contentLengthField.flatMap { Int($0) }
+        var iterator = upstream.body.makeAsyncIterator()
+        var pending: [ByteBuffer] = []
+        if let contentLength, contentLength > 0 {
+            do {
+                if let first = try await iterator.next() {
+                    pending.append(first)
+                    if first.readableBytes == contentLength {
+                        // The end follows the last byte at once.
+                        if let more = try await iterator.next() {
+                            pending.append(more)
+                        } else {
+                            onChunk?(first)
+                            await finished(true)
+                            return Response(status: status, headers: headers, body: .init(byteBuffer: first))
+                        }
+                    }
+                }
+            } catch {
+                await finished(false)
+                throw error
+            }
+        }
+        let rest = BodyIterator(iterator, pending: pending)
         let body = ResponseBody(contentLength: contentLength) { writer in
             var completed = false
             do {
-                for try await chunk in upstream.body {
+                while let chunk = try await rest.next() {
                     onChunk?(chunk)
                     try await writer.write(chunk)
                 }
@@ -105,6 +150,27 @@ public struct ProxyForwarder: Sendable {
                 throw error
             }
         }
-        return Response(status: .init(code: Int(upstream.status.code)), headers: headers, body: body)
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    /// The rest of an upstream body, after the chunks ``response(from:finished:onChunk:)``
+    /// read ahead, handed from the request handler to the response body writer.
+    ///
+    /// `@unchecked Sendable` is safe because it is used by one task at a time: the
+    /// handler reads ahead and then returns the response, and only after that does
+    /// Hummingbird run the body writer that reads the rest.
+    private final class BodyIterator: @unchecked Sendable {
+        private var iterator: HTTPClientResponse.Body.AsyncIterator
+        private var pending: [ByteBuffer]
+
+        init(_ iterator: HTTPClientResponse.Body.AsyncIterator, pending: [ByteBuffer]) {
+            self.iterator = iterator
+            self.pending = pending
+        }
+
+        func next() async throws -> ByteBuffer? {
+            if !pending.isEmpty { return pending.removeFirst() }
+            return try await iterator.next()
+        }
     }
 }

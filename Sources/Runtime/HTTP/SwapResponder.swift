@@ -35,8 +35,8 @@ public struct SwapResponder: HTTPResponder {
     public func respond(to request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
         if path == "/health" { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "OK"))) }
-        let plan = core.plan
-        guard APIKeyCheck(keys: plan.settings.apiKeys).allows(request.headers) else {
+        let (plan, keyCheck) = core.planAndKeyCheck
+        guard keyCheck.allows(request.headers) else {
             return OpenAIError(
                 .unauthorized, "Missing or wrong API key: send `Authorization: Bearer KEY` or `x-api-key: KEY`.",
                 type: "authentication_error", code: "invalid_api_key"
@@ -141,8 +141,9 @@ public struct SwapResponder: HTTPResponder {
             }
             let upstreamBody = rewrite(body, locks: ParameterLocks(), useModelName: model == name ? nil : model)
             let response = try await forward(
-                request, baseURL: peer.proxy, path: path, body: upstreamBody, plan: plan, inject: inject)
-            return ProxyForwarder.response(from: response, finished: { _ in })
+                request, context: context, baseURL: peer.proxy, path: path, body: upstreamBody, plan: plan,
+                inject: inject)
+            return try await relay(response, from: peer.proxy, finished: { _ in })
         case .local(let modelID, let requestedID)?:
             guard let model = plan.models[modelID] else { throw OpenAIError.unknownModel(name) }
             let locks = model.locksByRequestedID[requestedID] ?? model.locks
@@ -166,14 +167,14 @@ public struct SwapResponder: HTTPResponder {
     }
 
     private func forward(
-        _ request: Request, baseURL: String, path: String, body: ProxyForwarder.Body, plan: Plan,
+        _ request: Request, context: Context, baseURL: String, path: String, body: ProxyForwarder.Body, plan: Plan,
         inject: [(String, String)] = []
     ) async throws -> HTTPClientResponse {
         do {
             return try await core.forwarder.forward(
                 method: request.method, baseURL: baseURL, path: path, query: request.uri.query,
                 headers: request.headers, body: body, stripCredentials: !plan.settings.apiKeys.isEmpty,
-                inject: inject)
+                inject: inject, on: context.channel.eventLoop)
         } catch {
             throw OpenAIError(
                 .badGateway, "The backend at \(baseURL) did not answer: \(error).", type: "server_error",
@@ -182,15 +183,25 @@ public struct SwapResponder: HTTPResponder {
     }
 
     /// Admits the request through the scheduler (starting or swapping models as
-    /// needed), forwards it, and releases the admission when the response ends.
+    /// needed), forwards it, and releases the admission when the response ends. All of
+    /// it is cancelled when the client goes away: a queued request is withdrawn, an
+    /// upstream request cancelled.
     private func proxyLocal(
+        _ request: Request, context: Context, plan: Plan, model: ModelPlan, path: String, body: ProxyForwarder.Body
+    ) async throws -> Response {
+        try await context.untilClientDisconnects {
+            try await admitAndForward(request, context: context, plan: plan, model: model, path: path, body: body)
+        }
+    }
+
+    private func admitAndForward(
         _ request: Request, context: Context, plan: Plan, model: ModelPlan, path: String, body: ProxyForwarder.Body
     ) async throws -> Response {
         let lease: SchedulerLease
         let scheduler = core.scheduler
         let modelID = model.id
         do {
-            lease = try await context.untilClientDisconnects { try await scheduler.acquire(model: modelID) }
+            lease = try await scheduler.acquire(model: modelID)
         } catch let error as SchedulerError {
             throw error.openAIError(model: model.id)
         }
@@ -199,9 +210,8 @@ public struct SwapResponder: HTTPResponder {
             // asynchronously); a buffered request is then retried after the pool has
             // seen the exit and started it again. A streamed body cannot be replayed.
             let attempts = if case .stream = body { 1 } else { 3 }
-            var upstream: HTTPClientResponse?
-            var lastError: (any Error)?
-            for attempt in 1...attempts where upstream == nil {
+            var attempt = 1
+            while true {
                 let baseURL: String
                 do {
                     baseURL = try await core.pool.readyURL(of: model.id)
@@ -210,27 +220,41 @@ public struct SwapResponder: HTTPResponder {
                         .serviceUnavailable, "Model `\(model.id)` could not be started: \(error)", type: "server_error",
                         code: "backend_failed", retryAfter: 1)
                 }
+                let upstream: HTTPClientResponse
                 do {
-                    upstream = try await context.untilClientDisconnects {
-                        try await forward(request, baseURL: baseURL, path: path, body: body, plan: plan)
-                    }
+                    upstream = try await forward(
+                        request, context: context, baseURL: baseURL, path: path, body: body, plan: plan)
                 } catch let error as OpenAIError where error.code == "backend_failed" && attempt < attempts {
-                    lastError = error
                     try await Task.sleep(for: .milliseconds(50 * attempt))
+                    attempt += 1
+                    continue
                 }
+                let counters = core.requests
+                let status = Int(upstream.status.code)
+                return try await relay(
+                    upstream, from: baseURL,
+                    finished: { completed in
+                        counters.record(model: modelID, status: completed ? status : 502)
+                        await scheduler.release(lease)
+                    })
             }
-            guard let upstream else { throw lastError ?? OpenAIError.badRequest("no response") }
-            let counters = core.requests
-            let status = Int(upstream.status.code)
-            return ProxyForwarder.response(
-                from: upstream,
-                finished: { completed in
-                    counters.record(model: modelID, status: completed ? status : 502)
-                    await scheduler.release(lease)
-                })
         } catch {
             await scheduler.release(lease)
             throw error
+        }
+    }
+
+    /// The client's response for `upstream`; a backend that fails before its first body
+    /// chunk is a 502.
+    private func relay(
+        _ upstream: HTTPClientResponse, from baseURL: String, finished: @escaping @Sendable (Bool) async -> Void
+    ) async throws -> Response {
+        do {
+            return try await ProxyForwarder.response(from: upstream, finished: finished)
+        } catch {
+            throw OpenAIError(
+                .badGateway, "The backend at \(baseURL) failed before sending its answer: \(error).",
+                type: "server_error", code: "backend_failed")
         }
     }
 

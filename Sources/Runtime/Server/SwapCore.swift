@@ -7,8 +7,8 @@ import Synchronization
 /// Everything a request needs, shared by the HTTP responder and the reload pipeline:
 /// the current plan, the backends, the scheduler, the logs and the HTTP client.
 public final class SwapCore: Sendable {
-    /// The plan new requests are admitted under.
-    private let current: Mutex<Plan>
+    /// The plan new requests are admitted under, with its API key check built once.
+    private let current: Mutex<(plan: Plan, keyCheck: APIKeyCheck)>
     /// The result of the last config load attempt.
     private let statusBox: Mutex<ConfigStatus>
     /// The active profile (none at start and after a reload).
@@ -30,13 +30,14 @@ public final class SwapCore: Sendable {
     /// Finished requests per model and status, for `/metrics`.
     public let requests = RequestCounters()
 
-    /// Creates the core over a compiled plan.
+    /// Creates the core over a compiled plan. `client` serves health checks and any
+    /// request not forwarded through `loopClients` (see ``EventLoopClients``).
     public init(
-        plan: Plan, source: ConfigSource, client: HTTPClient, launcher: String?, logger: Logger,
-        maxBodyBytes: Int = 32 << 20
+        plan: Plan, source: ConfigSource, client: HTTPClient, loopClients: EventLoopClients? = nil,
+        launcher: String?, logger: Logger, maxBodyBytes: Int = 32 << 20
     ) {
         let now = ISO8601DateFormatter().string(from: Date())
-        current = Mutex(plan)
+        current = Mutex((plan, APIKeyCheck(keys: plan.settings.apiKeys)))
         statusBox = Mutex(
             ConfigStatus(
                 planHash: plan.sourceHash, loadedAt: now,
@@ -46,13 +47,16 @@ public final class SwapCore: Sendable {
         logs = LogHub()
         pool = BackendPool(plan: plan, logs: logs, client: client, launcher: launcher)
         scheduler = ModelScheduler(plan: plan, backends: pool)
-        forwarder = ProxyForwarder(client: client)
+        forwarder = ProxyForwarder(client: client, loopClients: loopClients)
         self.logger = logger
         self.maxBodyBytes = maxBodyBytes
     }
 
     /// The plan new requests bind to.
-    public var plan: Plan { current.withLock { $0 } }
+    public var plan: Plan { current.withLock { $0.plan } }
+
+    /// The plan new requests bind to and the check of its `apiKeys`, read together.
+    public var planAndKeyCheck: (plan: Plan, keyCheck: APIKeyCheck) { current.withLock { $0 } }
 
     /// The last load attempt's result.
     public var status: ConfigStatus { statusBox.withLock { $0 } }
@@ -76,7 +80,10 @@ public final class SwapCore: Sendable {
                 status.loadedAt = attempt.at
             }
         }
-        if let newPlan { current.withLock { $0 = newPlan } }
+        if let newPlan {
+            let keyCheck = APIKeyCheck(keys: newPlan.settings.apiKeys)
+            current.withLock { $0 = (newPlan, keyCheck) }
+        }
     }
 
     /// Writes a line to the proxy log (and stdout when configured).

@@ -85,12 +85,20 @@ public struct SwapServer: Sendable {
         if options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1" {
             logger.notice("listening on \(options.host), which is not loopback: other machines can reach this server")
         }
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(
-                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64),
-                decompression: .disabled))
-        let core = SwapCore(plan: plan, source: source, client: client, launcher: options.launcher, logger: logger)
+        var clientConfiguration = HTTPClient.Configuration(
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64),
+            decompression: .disabled)
+        // swap exports no traces; without a tracer the client skips building a span and
+        // its attributes for every request.
+        clientConfiguration.tracing.tracer = nil
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        // The server's connections live on the singleton group too: one client per loop
+        // keeps each proxied request on its connection's thread.
+        let loopClients = EventLoopClients(
+            group: MultiThreadedEventLoopGroup.singleton, configuration: clientConfiguration)
+        let core = SwapCore(
+            plan: plan, source: source, client: client, loopClients: loopClients, launcher: options.launcher,
+            logger: logger)
         let app = Application(
             responder: SwapResponder(core: core),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
@@ -115,6 +123,7 @@ public struct SwapServer: Sendable {
             logger.error("server stopped: \(error)")
         }
         await core.pool.stopAll()
+        await loopClients.shutdown()
         try? await client.shutdown()
     }
 }
