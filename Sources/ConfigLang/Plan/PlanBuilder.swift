@@ -63,15 +63,16 @@ public enum PlanBuilder {
             var nextPort = config.startPort
             var jobs: [(model: ModelConfig, node: YAMLNode, port: PortSlot?)] = []
             let models = config.models
-            for index in models.indices.sorted(by: { models[$0].id.value < models[$1].id.value }) {
-                let model = models[index]
-                guard let node = expanded[model.id.value] else { continue }
+            let ids = models.map(\.id.value)
+            jobs.reserveCapacity(models.count)
+            for index in ids.indices.sorted(by: { ids[$0] < ids[$1] }) {
+                guard let node = expanded[ids[index]] else { continue }
                 var port: PortSlot?
                 if (node["cmd"]?.scalar ?? "").containsBytes("${PORT}") {
                     port = PortSlot(offline: nextPort)
                     nextPort += 1
                 }
-                jobs.append((model, node, port))
+                jobs.append((models[index], node, port))
             }
             let builder = self
             let allJobs = jobs
@@ -85,17 +86,22 @@ public enum PlanBuilder {
                     base: group.flatMap { bases.groups[$0.name.value] } ?? bases.global)
                 return (plan: plan, diagnostics: worker.diagnostics)
             }
-            var plans: [String: ModelPlan] = [:]
-            var names: [String: String] = [:]
-            for (job, result) in zip(allJobs, built) {
-                plans[job.model.id.value] = result.plan
-                names[job.model.id.value] = job.model.id.value
-                diagnostics += result.diagnostics
+            var plans = [String: ModelPlan](minimumCapacity: built.count)
+            var names = [String: String](minimumCapacity: 3 * built.count)
+            var slot = [String: Int](minimumCapacity: built.count)
+            for index in built.indices {
+                let id = allJobs[index].model.id.value
+                plans[id] = built[index].plan
+                names[id] = id
+                slot[id] = index
+                diagnostics += built[index].diagnostics
             }
-            for model in config.models {
-                guard let plan = plans[model.id.value] else { continue }
-                for alias in plan.aliases + plan.locksByRequestedID.keys.sorted() where names[alias] == nil {
-                    names[alias] = model.id.value
+            // Aliases claim names in source order; a model's own ID always wins.
+            for id in ids {
+                guard let index = slot[id] else { continue }
+                for alias in built[index].plan.aliases where names[alias] == nil { names[alias] = id }
+                for alias in built[index].plan.locksByRequestedID.keys.sorted() where names[alias] == nil {
+                    names[alias] = id
                 }
             }
             return Plan(
