@@ -12,6 +12,8 @@ struct Stats {
 
     var p50: Double { percentile(0.5) }
     var p99: Double { percentile(0.99) }
+    var lowest: Double { sorted.first ?? .nan }
+    var highest: Double { sorted.last ?? .nan }
 }
 
 extension Duration {
