@@ -91,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConfigLangTests",
-            dependencies: ["ConfigLang"],
+            dependencies: ["ConfigLang", "SwapTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .target(

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ConfigLang
+import SwapTestSupport
 
 /// Random byte mutations of real configs never crash the compiler: every run ends in
 /// diagnostics or a result.
@@ -11,18 +12,6 @@ import Testing
         if: TestPaths.corpusExists || TestPaths.isCI,
         "skipping: corpus not found at \(TestPaths.corpus.path) (set SWAP_CORPUS_DIR; on CI this fails)"))
 struct MutationPropertyTests {
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed from its seed.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Bytes that tend to matter to YAML and to our macro syntax.
     static let interesting: [UInt8] = Array(":-[]{}#&*!|>'\"%@`,?\n\t ${}\\<".utf8) + [0x00, 0xC3, 0xFF, 0xE2]
 

@@ -1,4 +1,5 @@
 import ConfigLang
+import SwapTestSupport
 import Testing
 
 @testable import Runtime
@@ -110,7 +111,7 @@ struct JSONModelScannerTests {
             #"{"stream":true,"model":"a/b","n":-1.5e3,"stop":["\n",null,false],"x":{"model":"no"}}"#,
             "{\"model\":\"é\",\"k\":[[{}],[]],\"v\":0}",
         ]
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(state: 42)
         let alphabet = Array(#"{}[]":,\ 0123456789-+.eEtrufalsn"#.utf8) + [0x00, 0x0A, 0x80, 0xC3, 0xFF]
         var checked = 0
         for seed in seeds {
@@ -149,21 +150,6 @@ struct JSONModelScannerTests {
             #expect(bytes.contains(UInt8(ascii: "\\")), "\(bytes)", sourceLocation: sourceLocation)
         case (.unsure, _):
             break
-        }
-    }
-
-    /// A tiny deterministic generator (SplitMix64), so a failing mutation can be replayed.
-    struct SplitMix {
-        var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }
