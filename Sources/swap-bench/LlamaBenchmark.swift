@@ -44,9 +44,8 @@ enum LlamaBenchmark {
                 swap: true
                 members: [small, large]
             """
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let out = SendableBox<[String]>([])
-        do {
+        try await HTTPClient.withClient { client in
             try await ServerHarness.withServer(config: config) { swap in
                 let url = swap.base + "/v1/chat/completions"
                 var through: [Double] = []
@@ -88,11 +87,7 @@ enum LlamaBenchmark {
                 )
                 out.value = lines
             }
-        } catch {
-            try? await client.shutdown()
-            throw error
         }
-        try? await client.shutdown()
         report += out.value
     }
 

@@ -78,12 +78,11 @@ enum ProxyBenchmark {
     }
 
     static func run(report: inout [String]) async throws {
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(
-                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
         let lines = SendableBox<[String]>([])
-        do {
+        try await HTTPClient.withClient(
+            configuration: .init(
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64))
+        ) { client in
             try await ServerHarness.withServer(config: config) { server in
                 let proxied = server.base + "/v1/chat/completions"
                 _ = try await timeOne(client, proxied)
@@ -122,11 +121,7 @@ enum ProxyBenchmark {
                 out.append(try await coldStart(client, server: server))
                 lines.value = out
             }
-        } catch {
-            try? await client.shutdown()
-            throw error
         }
-        try? await client.shutdown()
         report += lines.value
     }
 

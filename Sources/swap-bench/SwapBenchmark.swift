@@ -47,9 +47,8 @@ enum SwapBenchmark {
     }
 
     static func run(report: inout [String]) async throws {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let out = SendableBox<[String]>([])
-        do {
+        try await HTTPClient.withClient { client in
             try await ServerHarness.withServer(config: config) { server in
                 let url = server.base + "/v1/chat/completions"
                 _ = try await post(client, url, model: "a")
@@ -88,11 +87,7 @@ enum SwapBenchmark {
                 }
                 out.value = lines
             }
-        } catch {
-            try? await client.shutdown()
-            throw error
         }
-        try? await client.shutdown()
         report += out.value
     }
 }

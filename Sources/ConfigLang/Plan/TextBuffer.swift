@@ -22,14 +22,6 @@ final class TextBuffer {
         base.deallocate()
     }
 
-    /// The bytes written so far, as a string.
-    var text: String {
-        String(unsafeUninitializedCapacity: count) { target in
-            target.baseAddress!.update(from: base, count: count)
-            return count
-        }
-    }
-
     /// The bytes written so far.
     var bytes: [UInt8] {
         Array(UnsafeBufferPointer(start: base, count: count))

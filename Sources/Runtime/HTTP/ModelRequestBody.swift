@@ -35,23 +35,13 @@ public struct ModelRequestBody: Sendable {
         parsed = json
     }
 
-    /// The parsed body (parsed on demand when the scan was enough to route it).
-    public var json: JSONValue {
-        // The scanner accepted the bytes, so the parser accepts them too.
-        parsed ?? (try? JSONValue(parsing: bytes)) ?? .object([:])
-    }
-
-    /// True when the client asked for a streamed answer.
-    public var isStreaming: Bool {
-        if case .object(let members) = json, case .bool(true)? = members["stream"] { return true }
-        return false
-    }
-
-    /// The bytes to send upstream: `original` when nothing changes, else the body with
-    /// `locks` applied and `model` replaced by `useModelName` when given.
-    public func rewritten(original: [UInt8], locks: ParameterLocks, useModelName: String?) -> [UInt8] {
-        guard !locks.isEmpty || useModelName != nil else { return original }
-        var body = locks.apply(to: json)
+    /// The bytes to send upstream: the body as received when nothing changes, else
+    /// with `locks` applied and `model` replaced by `useModelName` when given.
+    public func rewritten(locks: ParameterLocks, useModelName: String?) -> [UInt8] {
+        guard !locks.isEmpty || useModelName != nil else { return bytes }
+        // Parsed only now, when the body changes; the scanner's acceptance means the
+        // parser accepts it too.
+        var body = locks.apply(to: parsed ?? (try? JSONValue(parsing: bytes)) ?? .object([:]))
         if let useModelName, case .object(var members) = body {
             members["model"] = .string(useModelName)
             body = .object(members)

@@ -99,7 +99,7 @@ public struct SwapResponder: HTTPResponder {
             throw OpenAIError.badRequest("The request names no model: set `model` in the JSON body.")
         }
         return try await dispatch(
-            request, context: context, plan: plan, name: name, path: request.uri.path, body: .json(json, bytes))
+            request, context: context, plan: plan, name: name, path: request.uri.path, body: .json(json))
     }
 
     private func queryModel(_ request: Request) -> String? {
@@ -116,7 +116,7 @@ public struct SwapResponder: HTTPResponder {
 
     /// A request body as swap holds it before forwarding.
     enum HeldBody: Sendable {
-        case json(ModelRequestBody, [UInt8])
+        case json(ModelRequestBody)
         case multipart(MultipartForm, [UInt8])
         case raw([UInt8])
         case stream(RequestBody)
@@ -155,8 +155,8 @@ public struct SwapResponder: HTTPResponder {
 
     private func rewrite(_ body: HeldBody, locks: ParameterLocks, useModelName: String?) -> ProxyForwarder.Body {
         switch body {
-        case .json(let json, let bytes):
-            return .bytes(json.rewritten(original: bytes, locks: locks, useModelName: useModelName))
+        case .json(let json):
+            return .bytes(json.rewritten(locks: locks, useModelName: useModelName))
         case .multipart(let form, let bytes):
             return .bytes(useModelName.map { form.replacingModel(in: bytes, with: $0) } ?? bytes)
         case .raw(let bytes):
@@ -275,7 +275,7 @@ public struct SwapResponder: HTTPResponder {
             if bytes.isEmpty {
                 body = .none
             } else if let json = try? ModelRequestBody(bytes: bytes) {
-                body = .bytes(json.rewritten(original: bytes, locks: locks, useModelName: nil))
+                body = .bytes(json.rewritten(locks: locks, useModelName: nil))
             } else {
                 body = .bytes(bytes)
             }
