@@ -108,22 +108,12 @@ enum LlamaClient {
 
     /// True while `pid` is a live process (a zombie waiting to be reaped counts as gone).
     static func processExists(_ pid: Int) -> Bool {
-        guard pid > 0, kill(pid_t(pid), 0) == 0 else { return false }
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
-        return state != "Z" && state != "X"
+        Polling.isAlive(pid)
     }
 
     /// Polls `condition` every 100 ms for at most `seconds`.
     static func eventually(seconds: Double = 20, _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
+        try await Polling.eventually(within: .milliseconds(Int(seconds * 1000)), every: .milliseconds(100), condition)
     }
 }
 

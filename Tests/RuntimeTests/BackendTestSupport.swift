@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import ConfigLang
 import Foundation
 import Runtime
+import SwapTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -119,24 +120,14 @@ enum BackendTestSupport {
 
     /// True while `pid` exists and is not a zombie.
     static func isAlive(_ pid: Int32) -> Bool {
-        guard kill(pid, 0) == 0 else { return false }
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
-        return state != "Z" && state != "X"
+        Polling.isAlive(Int(pid))
     }
 
     /// Polls `condition` every 10 ms until it holds or `timeout` passes.
     static func eventually(
         within timeout: Duration = .seconds(5), _ condition: () async throws -> Bool
     ) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return try await condition()
+        try await Polling.eventually(within: timeout, every: .milliseconds(10), condition)
     }
 
     /// True once the hub holds a line from `source` containing `text`.
