@@ -56,7 +56,7 @@ struct CheckCommand: ParsableCommand {
         for paths in configs {
             let config = try ConfigInput.load(files: paths, directory: configDirectory)
             sources.merge(ConfigInput.byName(config)) { first, _ in first }
-            let result = PlanBuilder.compile(config, environment: environment, fingerprints: false)
+            let result = PlanBuilder.compile(config, environment: environment, for: .diagnostics)
             all += result.diagnostics
             compiled.append(result)
             if checkPaths, let plan = result.plan {

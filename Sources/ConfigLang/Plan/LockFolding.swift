@@ -14,10 +14,17 @@ struct LockFolding {
         case set(JSONValue)
     }
 
+    /// False when only the diagnostics are wanted: set and default values are then
+    /// not converted to JSON (they are held as `null`).
+    let keepsValues: Bool
     private(set) var values: [String: (lock: ValueLock, origin: LockOrigin)] = [:]
     private(set) var clamps: [String: (range: ClampRange, origin: LockOrigin)] = [:]
     private(set) var finals: [String: LockOrigin] = [:]
     var diagnostics: [Diagnostic] = []
+
+    init(keepsValues: Bool = true) {
+        self.keepsValues = keepsValues
+    }
 
     /// Adds a level on top of what is folded so far.
     mutating func add(_ level: Level) {
@@ -37,13 +44,13 @@ struct LockFolding {
         }
         for (key, value) in filters.defaultParams where admit(key, kind: "default", level: level.label) {
             values[key.value] = (
-                .defaulted(JSONValue(yaml: value)), LockOrigin(kind: "default", level: level.label, span: key.span)
+                .defaulted(json(value)), LockOrigin(kind: "default", level: level.label, span: key.span)
             )
         }
         for (key, value) in filters.setParams
         where stripped[key.value] == nil && admit(key, kind: "set", level: level.label) {
             values[key.value] = (
-                .set(JSONValue(yaml: value)), LockOrigin(kind: "set", level: level.label, span: key.span)
+                .set(json(value)), LockOrigin(kind: "set", level: level.label, span: key.span)
             )
         }
         for (key, value) in filters.clampParams where admit(key, kind: "clamp", level: level.label) {
@@ -61,10 +68,14 @@ struct LockFolding {
         for (name, value) in params.locatedEntries where admit(name, kind: "set", level: "setParamsByID `\(key.value)`")
         {
             values[name.value] = (
-                .set(JSONValue(yaml: value)),
+                .set(json(value)),
                 LockOrigin(kind: "set", level: "setParamsByID `\(key.value)`", span: name.span)
             )
         }
+    }
+
+    private func json(_ node: YAMLNode) -> JSONValue {
+        keepsValues ? JSONValue(yaml: node) : .null
     }
 
     /// The effective locks.

@@ -12,9 +12,18 @@ public enum PlanBuilder {
         public var config: Config?
     }
 
-    /// Compiles `files` all the way to a plan. With `fingerprints: false` (for a check
-    /// that only wants diagnostics) the models' fingerprints are left empty.
-    public static func compile(_ files: [SourceFile], environment: [String: String], fingerprints: Bool = true)
+    /// What a compile is for.
+    public enum Purpose: Sendable {
+        /// The whole plan, as the server and `swap-lint plan` use it.
+        case plan
+        /// Only the diagnostics (`swap-lint check`): the plan's models carry their
+        /// argv, ports and routing, but no locks, lock provenance, metadata or
+        /// fingerprints. The diagnostics are the same as for `.plan`.
+        case diagnostics
+    }
+
+    /// Compiles `files` all the way to a plan.
+    public static func compile(_ files: [SourceFile], environment: [String: String], for purpose: Purpose = .plan)
         -> Result
     {
         let checked = ConfigChecker.check(files, environment: environment)
@@ -22,7 +31,7 @@ public enum PlanBuilder {
             return Result(plan: nil, diagnostics: checked.diagnostics, config: nil)
         }
         var builder = Builder(config: config, expanded: checked.expandedModels, sources: checked.sources)
-        builder.fingerprints = fingerprints
+        builder.complete = purpose == .plan
         let plan = builder.build(sourceHash: sourceHash(files))
         let diagnostics = (checked.diagnostics + builder.diagnostics).sortedByPosition()
         return Result(plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics, config: config)
@@ -42,7 +51,9 @@ public enum PlanBuilder {
         let config: Config
         let expanded: [String: YAMLNode]
         let sources: [String: SourceFile]
-        var fingerprints = true
+        /// False when only diagnostics are wanted: locks, provenance, metadata and
+        /// fingerprints, which no check reads, are then not built.
+        var complete = true
         var diagnostics: [Diagnostic] = []
 
         init(config: Config, expanded: [String: YAMLNode], sources: [String: SourceFile]) {
@@ -113,7 +124,7 @@ public enum PlanBuilder {
         /// The global locks, and the global plus each group's by group name. Their own
         /// problems are reported here, once.
         mutating func baseFoldings() -> (global: LockFolding, groups: [String: LockFolding]) {
-            var global = LockFolding()
+            var global = LockFolding(keepsValues: complete)
             if let filters = config.filters { global.add(.init(label: "global", filters: filters)) }
             diagnostics += global.diagnostics
             global.diagnostics = []
@@ -176,7 +187,6 @@ public enum PlanBuilder {
             let modelFilters = node["filters"].flatMap(ConfigDecoder.filters)
             if let modelFilters { folding.add(.init(label: "model `\(model.id.value)`", filters: modelFilters)) }
             var byID: [String: ParameterLocks] = [:]
-            var provenance = folding.provenance
             for (key, params) in modelFilters?.setParamsByID ?? [] {
                 var specific = folding
                 specific.diagnostics = []
@@ -184,8 +194,7 @@ public enum PlanBuilder {
                 diagnostics += specific.diagnostics
                 if key.value == model.id.value {
                     folding = specific
-                    provenance = folding.provenance
-                } else {
+                } else if complete {
                     byID[key.value] = specific.locks
                 }
             }
@@ -200,10 +209,11 @@ public enum PlanBuilder {
                 useModelName: node["useModelName"]?.scalar.flatMap { $0.isEmpty ? nil : $0 },
                 name: node["name"]?.scalar, description: node["description"]?.scalar,
                 unlisted: node["unlisted"]?.boolValue ?? false,
-                metadata: node["metadata"].flatMap { $0.isNull ? nil : JSONValue(yaml: $0) },
-                locks: folding.locks, locksByRequestedID: byID, lockProvenance: provenance,
+                metadata: complete ? node["metadata"].flatMap { $0.isNull ? nil : JSONValue(yaml: $0) } : nil,
+                locks: complete ? folding.locks : ParameterLocks(), locksByRequestedID: byID,
+                lockProvenance: complete ? folding.provenance : [:],
                 group: group?.name.value ?? GroupPlan.defaultName, processFingerprint: "", liveFingerprint: "")
-            if fingerprints {
+            if complete {
                 plan.processFingerprint = Fingerprint.process(plan)
                 plan.liveFingerprint = Fingerprint.live(plan)
             }
