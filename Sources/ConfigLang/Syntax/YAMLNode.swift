@@ -28,21 +28,77 @@ public struct YAMLNode: Sendable, Hashable {
         case mapping([YAMLEntry])
     }
 
+    /// The node's fields, shared between copies until one of them changes.
+    ///
+    /// The tree is copied a great deal (stages hand nodes and entries around by
+    /// value), so a node is one reference: copying it is a retain, not a copy of
+    /// its fields, and an array of entries stays small.
+    private final class Storage: @unchecked Sendable {
+        // Safe to share across threads: a storage is only changed through the
+        // setters below, and only while exactly one node refers to it.
+        var kind: Kind
+        var span: Span
+        var tag: String?
+        var reference: Span?
+
+        init(kind: Kind, span: Span, tag: String?, reference: Span?) {
+            self.kind = kind
+            self.span = span
+            self.tag = tag
+            self.reference = reference
+        }
+    }
+
+    private var storage: Storage
+
+    /// The storage, copied first if another node shares it.
+    private var uniqueStorage: Storage {
+        mutating get {
+            if !isKnownUniquelyReferenced(&storage) {
+                storage = Storage(kind: storage.kind, span: storage.span, tag: storage.tag, reference: storage.reference)
+            }
+            return storage
+        }
+    }
+
     /// The node's content.
-    public var kind: Kind
+    public var kind: Kind {
+        get { storage.kind }
+        set { uniqueStorage.kind = newValue }
+    }
     /// Where the node is written.
-    public var span: Span
+    public var span: Span {
+        get { storage.span }
+        set { uniqueStorage.span = newValue }
+    }
     /// The explicit tag (`!!str` becomes `tag:yaml.org,2002:str`), if any.
-    public var tag: String?
+    public var tag: String? {
+        get { storage.tag }
+        set { uniqueStorage.tag = newValue }
+    }
     /// Where an alias or merge key brought this node in, if it came through one.
-    public var reference: Span?
+    public var reference: Span? {
+        get { storage.reference }
+        set { uniqueStorage.reference = newValue }
+    }
 
     /// Creates a node.
     public init(_ kind: Kind, span: Span, tag: String? = nil, reference: Span? = nil) {
-        self.kind = kind
-        self.span = span
-        self.tag = tag
-        self.reference = reference
+        storage = Storage(kind: kind, span: span, tag: tag, reference: reference)
+    }
+
+    /// Equal content, span, tag and reference.
+    public static func == (lhs: YAMLNode, rhs: YAMLNode) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        return lhs.kind == rhs.kind && lhs.span == rhs.span && lhs.tag == rhs.tag && lhs.reference == rhs.reference
+    }
+
+    /// Hashes what ``==`` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(span)
+        hasher.combine(tag)
+        hasher.combine(reference)
     }
 
     /// The scalar's text, or nil for collections.
