@@ -61,7 +61,8 @@ struct MacroCheck {
                 context: (model.id.span, "while expanding model `\(model.id.value)`"))
             let node = expander.expandNode(model.node)
             // Values that held macros get their types checked now that they are known.
-            var typed = SchemaValidator(onlyScalarsAt: expander.expandedSpans)
+            var typed = SchemaValidator(
+                onlyScalarsAt: expander.expandedSpans, onlyCollectionsAt: expander.expandedCollections)
             if !expander.expandedSpans.isEmpty {
                 typed.validate(node, as: .object(ConfigSchema.model), path: "models.\(model.id.value)")
             }

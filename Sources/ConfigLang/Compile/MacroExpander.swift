@@ -18,6 +18,8 @@ struct MacroExpander {
     var diagnostics: [Diagnostic] = []
     /// The spans of scalars ``expandNode(_:)`` changed, so their types can be checked again.
     var expandedSpans: Set<Span> = []
+    /// The spans of the lists and mappings that hold those scalars.
+    var expandedCollections: Set<Span> = []
     private var cache: [String: String] = [:]
 
     init(
@@ -93,6 +95,7 @@ struct MacroExpander {
                 result![index] = changed
             }
             guard let result else { return nil }
+            expandedCollections.insert(node.span)
             var copy = node
             copy.kind = .sequence(result)
             return copy
@@ -114,6 +117,7 @@ struct MacroExpander {
                 result![index] = YAMLEntry(key: key ?? entry.key, value: value ?? entry.value)
             }
             guard let result else { return nil }
+            expandedCollections.insert(node.span)
             var copy = node
             copy.kind = .mapping(result)
             return copy

@@ -26,6 +26,7 @@ struct ReferenceCheck {
     }
 
     private mutating func collectNames() {
+        localNames.reserveCapacity(config.models.count + config.models.reduce(0) { $0 + $1.aliases.count })
         for model in config.models {
             localNames[model.id.value] = (model.id.value, model.id.span)
         }

@@ -13,9 +13,14 @@ public struct SchemaValidator: Sendable {
     /// macros were expanded, which must check exactly the values that held macros.
     public var onlyScalarsAt: Set<Span>?
 
+    /// With ``onlyScalarsAt``: the spans of the lists and mappings that hold those
+    /// scalars; any other collection is skipped without being walked.
+    public var onlyCollectionsAt: Set<Span>?
+
     /// Creates a validator.
-    public init(onlyScalarsAt: Set<Span>? = nil) {
+    public init(onlyScalarsAt: Set<Span>? = nil, onlyCollectionsAt: Set<Span>? = nil) {
         self.onlyScalarsAt = onlyScalarsAt
+        self.onlyCollectionsAt = onlyCollectionsAt
     }
 
     /// The path of the value being checked, as segments (`models`, `m1`, `ttl`, `[0]`);
@@ -49,6 +54,7 @@ public struct SchemaValidator: Sendable {
 
     private mutating func check(_ node: YAMLNode, as type: SchemaType) {
         if node.isNull { return }
+        if let collections = onlyCollectionsAt, node.scalar == nil, !collections.contains(node.span) { return }
         switch type {
         case .any:
             return
@@ -61,7 +67,7 @@ public struct SchemaValidator: Sendable {
                 // by side, their findings kept in entry order.
                 let base = self
                 let found = ParallelMap.map(entries.count) { index in
-                    var worker = SchemaValidator(onlyScalarsAt: base.onlyScalarsAt)
+                    var worker = SchemaValidator(onlyScalarsAt: base.onlyScalarsAt, onlyCollectionsAt: base.onlyCollectionsAt)
                     worker.segments = base.segments + [.key(entries[index].name)]
                     worker.check(entries[index].value, as: valueType)
                     return worker.diagnostics
@@ -83,7 +89,7 @@ public struct SchemaValidator: Sendable {
             }
         case .oneOf(let options):
             for option in options {
-                var trial = SchemaValidator(onlyScalarsAt: onlyScalarsAt)
+                var trial = SchemaValidator(onlyScalarsAt: onlyScalarsAt, onlyCollectionsAt: onlyCollectionsAt)
                 trial.segments = segments
                 trial.check(node, as: option)
                 if !trial.diagnostics.hasErrors {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The text of one config file, with the line table diagnostics need.
 ///
 /// `name` is what diagnostics print (usually the path as the user gave it).
@@ -19,8 +25,15 @@ public struct SourceFile: Sendable, Hashable {
         self.bytes = bytes
         self.text = String(decoding: bytes, as: UTF8.self)
         var starts = [0]
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(index + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var index = 0
+            while index < buffer.count,
+                let hit = memchr(base + index, Int32(UInt8(ascii: "\n")), buffer.count - index)
+            {
+                index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+                starts.append(index)
+            }
         }
         self.lineStarts = starts
     }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension StringProtocol {
     /// True when the UTF-8 bytes of `needle` occur in the string. A plain byte scan:
     /// the compiler calls this on every scalar, where Foundation's `contains` is slow.
@@ -16,15 +22,16 @@ extension StringProtocol {
     )
         -> Bool
     {
-        guard haystack.count >= pattern.count else { return false }
+        guard haystack.count >= pattern.count, let base = haystack.baseAddress else { return false }
         var index = 0
         let last = haystack.count - pattern.count
         while index <= last {
-            if haystack[index] == first {
-                var matched = 1
-                while matched < pattern.count, haystack[index + matched] == pattern[matched] { matched += 1 }
-                if matched == pattern.count { return true }
-            }
+            // memchr finds candidates many bytes at a time; a config file is scanned whole.
+            guard let hit = memchr(base + index, Int32(first), last - index + 1) else { return false }
+            index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            var matched = 1
+            while matched < pattern.count, haystack[index + matched] == pattern[matched] { matched += 1 }
+            if matched == pattern.count { return true }
             index += 1
         }
         return false
