@@ -67,7 +67,8 @@ public struct SchemaValidator: Sendable {
                 // by side, their findings kept in entry order.
                 let base = self
                 let found = ParallelMap.map(entries.count) { index in
-                    var worker = SchemaValidator(onlyScalarsAt: base.onlyScalarsAt, onlyCollectionsAt: base.onlyCollectionsAt)
+                    var worker = SchemaValidator(
+                        onlyScalarsAt: base.onlyScalarsAt, onlyCollectionsAt: base.onlyCollectionsAt)
                     worker.segments = base.segments + [.key(entries[index].name)]
                     worker.check(entries[index].value, as: valueType)
                     return worker.diagnostics
