@@ -101,14 +101,25 @@ extension Character {
 extension StringProtocol {
     func replacingOccurrences(of target: String, with replacement: String) -> String {
         guard !target.isEmpty, containsBytes(target) else { return String(self) }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
+        // Byte by byte: a UTF-8 match of a whole valid string always starts and ends on
+        // character boundaries, so the result is valid UTF-8 again.
+        let bytes = Array(utf8)
+        let pattern = Array(target.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + replacement.utf8.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == pattern[0], index + pattern.count <= bytes.count,
+                bytes[index..<(index + pattern.count)].elementsEqual(pattern)
+            {
+                output.append(contentsOf: replacement.utf8)
+                index += pattern.count
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
         }
-        return result + rest
+        return String(decoding: output, as: UTF8.self)
     }
 
     func range(of target: String) -> Range<Index>? {
