@@ -84,6 +84,12 @@ public enum ShellWords {
     ///   a line continuation and is removed.
     /// - Adjacent quoted and unquoted parts join into one word.
     public static func split(_ text: String) throws(ShellWordsError) -> [String] {
+        if let words = splitUnquoted(text) { return words }
+        return try splitQuoted(text)
+    }
+
+    /// The words of `text` by the full rules (quotes and backslashes included).
+    static func splitQuoted(_ text: String) throws(ShellWordsError) -> [String] {
         let bytes = Array(text.utf8)
         var words: [String] = []
         var word: [UInt8] = []
@@ -169,6 +175,36 @@ public enum ShellWords {
         }
         finishWord()
         return words
+    }
+}
+
+extension ShellWords {
+    /// The words of a command with no quote and no backslash (most commands), split
+    /// at blanks without copying byte by byte; nil when the text has either.
+    static func splitUnquoted(_ text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String]? in
+            var words: [String] = []
+            var start = -1
+            for index in 0..<bytes.count {
+                switch bytes[index] {
+                case .singleQuote, .doubleQuote, .backslash:
+                    return nil
+                case .space, .tab, .newline:
+                    if start >= 0 {
+                        words.append(
+                            String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                        start = -1
+                    }
+                default:
+                    if start < 0 { start = index }
+                }
+            }
+            if start >= 0 {
+                words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+            }
+            return words
+        }
     }
 }
 

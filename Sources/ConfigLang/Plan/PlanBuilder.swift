@@ -10,6 +10,10 @@ public enum PlanBuilder {
         public var diagnostics: [Diagnostic]
         /// The typed config the plan was built from, when the YAML parsed.
         public var config: Config?
+        /// Each model's node with its macros expanded, by model ID (what the model
+        /// plans were built from). Kept here too so that a caller that exits right
+        /// after compiling frees nothing of the compile on the way out.
+        public var expandedModels: [String: YAMLNode] = [:]
     }
 
     /// What a compile is for.
@@ -34,7 +38,9 @@ public enum PlanBuilder {
         builder.complete = purpose == .plan
         let plan = builder.build(sourceHash: sourceHash(files))
         let diagnostics = (checked.diagnostics + builder.diagnostics).sortedByPosition()
-        return Result(plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics, config: config)
+        return Result(
+            plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics, config: config,
+            expandedModels: checked.expandedModels)
     }
 
     /// The hash of a config's bytes, as ``Plan/sourceHash`` holds it (hex FNV-1a 64).
