@@ -22,13 +22,24 @@ public enum ConfigChecker {
     /// Checks `files` as one config (the first is the main file; the rest are merged
     /// in order, as `--config-dir` files are).
     public static func check(_ files: [SourceFile], environment: [String: String]) -> Result {
+        check(files, environment: environment, checkModelsAhead: true)
+    }
+
+    /// `checkModelsAhead: false` leaves every model's schema check and decoding to the
+    /// stages after parsing (for tests that compare the two ways).
+    static func check(_ files: [SourceFile], environment: [String: String], checkModelsAhead: Bool) -> Result {
         var diagnostics: [Diagnostic] = []
         var roots: [YAMLNode] = []
         var sources: [String: SourceFile] = [:]
         var parsed = true
+        // While libyaml parses a large file, the composing thread checks and decodes
+        // each model as soon as it is complete (ModelPrecheck).
+        var precheck = ModelPrecheck()
         for file in files {
             sources[file.name] = file
-            let composed = YAMLComposer.compose(file)
+            let composed =
+                checkModelsAhead
+                ? YAMLComposer.compose(file, section: "models") { precheck.add($0) } : YAMLComposer.compose(file)
             diagnostics += composed.diagnostics
             if composed.diagnostics.contains(where: { $0.code == .yamlSyntax }) { parsed = false }
             if let root = composed.root, !root.isNull {
@@ -48,10 +59,11 @@ public enum ConfigChecker {
             }
 
             var validator = SchemaValidator()
+            validator.precheck = precheck
             validator.validate(root, as: .object(ConfigSchema.root), path: "")
             diagnostics += validator.diagnostics
             if root.entries != nil {
-                let decoded = ConfigDecoder.decode(root)
+                let decoded = ConfigDecoder.decode(root, precheck: precheck)
                 var macros = MacroCheck(config: decoded, sources: sources)
                 macros.run()
                 // A list or mapping as a macro value is reported as SL407, not also as a type mismatch.

@@ -24,9 +24,23 @@ public enum YAMLComposer {
         compose(source, pipelined: source.bytes.count >= pipelineThreshold && ParallelMap.cores > 1)
     }
 
+    /// Composes `source` and hands each entry of the mapping under the top-level key
+    /// `section` to `onEntry` as soon as that entry is complete, while the rest of the
+    /// file is still being parsed. The entries are handed over as written: before
+    /// `<<` merges and duplicate keys of that mapping are resolved.
+    static func compose(
+        _ source: SourceFile, section: String, onEntry: (YAMLEntry) -> Void
+    ) -> Result {
+        compose(
+            source, pipelined: source.bytes.count >= pipelineThreshold && ParallelMap.cores > 1,
+            section: section, onEntry: onEntry)
+    }
+
     /// Composes `source`, parsing on another thread when `pipelined`.
-    static func compose(_ source: SourceFile, pipelined: Bool) -> Result {
-        var state = ComposerState(file: source.name)
+    static func compose(
+        _ source: SourceFile, pipelined: Bool, section: String? = nil, onEntry: (YAMLEntry) -> Void = { _ in }
+    ) -> Result {
+        var state = ComposerState(file: source.name, section: section)
         if pipelined {
             // On a large file libyaml's tokenising and this composing take about as long
             // as each other, so they run side by side: the parsing thread only parses and
@@ -54,9 +68,9 @@ public enum YAMLComposer {
                     for var raw in batch.events {
                         let event = YAMLEvent(raw)
                         yaml_event_delete(&raw)
-                        state.handle(event)
+                        state.handle(event, onEntry)
                     }
-                    if let failure = batch.failure { state.handle(YAMLEvent(.parseError(failure))) }
+                    if let failure = batch.failure { state.handle(YAMLEvent(.parseError(failure)), onEntry) }
                 }
             }
         } else {
@@ -66,9 +80,9 @@ public enum YAMLComposer {
                     var raw = raw
                     let event = YAMLEvent(raw)
                     yaml_event_delete(&raw)
-                    state.handle(event)
+                    state.handle(event, onEntry)
                 },
-                failure: { state.handle(YAMLEvent(.parseError($0))) })
+                failure: { state.handle(YAMLEvent(.parseError($0)), onEntry) })
         }
         return Result(root: state.root, diagnostics: state.diagnostics)
     }
@@ -139,15 +153,18 @@ private struct ComposerState {
 
     let file: String
     let fileID: FileNames.ID
+    /// The top-level key whose mapping's entries are handed out as they complete.
+    let section: String?
     var stack: [Frame] = []
     var anchors: [String: YAMLNode] = [:]
     var root: YAMLNode?
     var documents = 0
     var diagnostics: [Diagnostic] = []
 
-    init(file: String) {
+    init(file: String, section: String?) {
         self.file = file
         self.fileID = FileNames.id(for: file)
+        self.section = section
     }
 
     func span(_ event: YAMLEvent) -> Span {
@@ -157,7 +174,7 @@ private struct ComposerState {
             end: SourceLocation(line: Int(event.endLine) + 1, column: Int(event.endColumn) + 1))
     }
 
-    mutating func handle(_ event: YAMLEvent) {
+    mutating func handle(_ event: YAMLEvent, _ onEntry: (YAMLEntry) -> Void) {
         switch event.kind {
         case .documentStart:
             documents += 1
@@ -170,12 +187,12 @@ private struct ComposerState {
         case .scalar(let text, let style):
             let node = YAMLNode(.scalar(text, style), span: span(event), tag: event.tag)
             if let anchor = event.anchor { anchors[anchor] = node }
-            add(node)
+            add(node, onEntry)
         case .alias:
             let site = span(event)
             let name = event.anchor ?? ""
             if let target = anchors[name] {
-                add(target.referenced(from: site))
+                add(target.referenced(from: site), onEntry)
             } else {
                 diagnostics.append(
                     Diagnostic(
@@ -202,7 +219,7 @@ private struct ComposerState {
                 node = YAMLNode(.sequence(items), span: closing(frame.start, end, endSpan), tag: frame.tag)
             }
             if let anchor = frame.anchor { anchors[anchor] = node }
-            add(node)
+            add(node, onEntry)
         case .parseError(let diagnostic):
             diagnostics.append(diagnostic)
         case .streamEnd, .other:
@@ -219,7 +236,7 @@ private struct ComposerState {
         return start.with(start: start.start, end: last.end)
     }
 
-    mutating func add(_ node: YAMLNode) {
+    mutating func add(_ node: YAMLNode, _ onEntry: (YAMLEntry) -> Void) {
         guard let top = stack.last else {
             if documents <= 1, root == nil { root = node }
             return
@@ -227,8 +244,14 @@ private struct ComposerState {
         if !top.isMapping {
             top.items.append(node)
         } else if let key = top.pendingKey {
-            top.entries.append(YAMLEntry(key: key, value: node))
+            let entry = YAMLEntry(key: key, value: node)
+            top.entries.append(entry)
             top.pendingKey = nil
+            if let section, stack.count == 2, documents <= 1, stack[0].isMapping,
+                stack[0].pendingKey?.scalar == section
+            {
+                onEntry(entry)
+            }
         } else {
             top.pendingKey = node
         }

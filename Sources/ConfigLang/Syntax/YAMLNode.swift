@@ -88,6 +88,9 @@ public struct YAMLNode: Sendable, Hashable {
         storage = Storage(kind: kind, span: span, tag: tag, reference: reference)
     }
 
+    /// Which node this is: copies share it until one of them changes.
+    var identity: ObjectIdentifier { ObjectIdentifier(storage) }
+
     /// Equal content, span, tag and reference.
     public static func == (lhs: YAMLNode, rhs: YAMLNode) -> Bool {
         if lhs.storage === rhs.storage { return true }
