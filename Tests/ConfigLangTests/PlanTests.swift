@@ -96,6 +96,77 @@ struct PlanTests {
         #expect(model.metadata == .object(["context": .integer(4096), "note": .string("ctx=4096")]))
     }
 
+    @Test("global macros expanded once for all models still bind late, per model and per group")
+    func sharedGlobalExpansions() throws {
+        let result = Self.compile(
+            """
+            macros:
+              ctx: 4096
+              base: "/bin/server --port ${PORT} --ctx ${ctx}"
+              named: "--alias ${MODEL_ID}"
+              fixed: "--threads 8"
+            groups:
+              big:
+                members: [g1]
+                macros:
+                  ctx: 65536
+            models:
+              plain:
+                cmd: ${base} ${named} ${fixed}
+              shadows:
+                macros:
+                  ctx: 1024
+                cmd: ${base} ${named} ${fixed}
+              g1:
+                cmd: ${base} ${named} ${fixed}
+            """)
+        let plan = try #require(result.plan, "\(result.diagnostics.map(\.message))")
+        let argv = { (id: String) in plan.models[id]?.argvTemplate ?? [] }
+        #expect(
+            argv("plain") == [
+                "/bin/server", "--port", "${PORT}", "--ctx", "4096", "--alias", "plain", "--threads", "8",
+            ])
+        #expect(
+            argv("shadows") == [
+                "/bin/server", "--port", "${PORT}", "--ctx", "1024", "--alias", "shadows", "--threads", "8",
+            ])
+        #expect(
+            argv("g1") == ["/bin/server", "--port", "${PORT}", "--ctx", "65536", "--alias", "g1", "--threads", "8"])
+    }
+
+    @Test("a global macro that only a model completes is expanded per model, and reported where it is missing")
+    func globalMacroCompletedByModel() throws {
+        let result = Self.compile(
+            """
+            macros:
+              base: "/bin/server --port ${PORT} --ctx ${ctx}"
+            models:
+              has:
+                macros:
+                  ctx: 2048
+                cmd: ${base}
+              lacks:
+                cmd: ${base}
+            """)
+        #expect(result.diagnostics.filter { $0.severity == .error }.map(\.code) == [.unknownMacro])
+        let expanded = ConfigChecker.check(
+            [
+                SourceFile(
+                    name: "t.yaml",
+                    text: """
+                        macros:
+                          base: "/bin/server --port ${PORT} --ctx ${ctx}"
+                        models:
+                          has:
+                            macros:
+                              ctx: 2048
+                            cmd: ${base}
+                        """)
+            ], environment: [:]
+        ).expandedModels
+        #expect(expanded["has"]?["cmd"]?.scalar == "/bin/server --port ${PORT} --ctx 2048")
+    }
+
     @Test("locks fold global → group → model with final, and apply strip → default → set → clamp")
     func lockFolding() throws {
         let result = Self.compile(

@@ -19,12 +19,16 @@ struct MacroCheck {
     }
 
     mutating func run() {
-        checkDefinitions(config.macros, level: "global")
-        for group in config.groups { checkDefinitions(group.macros, level: "group `\(group.name.value)`") }
-        for model in config.models { checkDefinitions(model.macros, level: "model `\(model.id.value)`") }
+        checkDefinitions(config.macros, level: { "global" })
+        for group in config.groups { checkDefinitions(group.macros, level: { "group `\(group.name.value)`" }) }
+        for model in config.models where !model.macros.isEmpty {
+            checkDefinitions(model.macros, level: { "model `\(model.id.value)`" })
+        }
 
         let global = Self.scope(config.macros)
         var groupOf: [String: GroupConfig] = [:]
+        groupOf.reserveCapacity(config.models.count)
+        expandedModels.reserveCapacity(config.models.count)
         for group in config.groups {
             for member in group.members where groupOf[member.value] == nil { groupOf[member.value] = group }
         }
@@ -49,16 +53,25 @@ struct MacroCheck {
         let models = config.models
         let sources = sources
         let groups = groupOf
+        // A global macro whose expansion cannot differ between models is expanded once.
+        let shared = MacroExpander.sharedExpansions(of: config.macros, scope: global, sources: sources)
         let outcomes = ParallelMap.map(models.count) { index in
             let model = models[index]
             var scope = global
-            if let group = groups[model.id.value] {
+            var shadowed: Set<String> = []
+            if let group = groups[model.id.value], !group.macros.isEmpty {
                 scope.merge(Self.scope(group.macros)) { $1 }
+                shadowed.formUnion(group.macros.map(\.name.value))
             }
-            scope.merge(Self.scope(model.macros)) { $1 }
+            if !model.macros.isEmpty {
+                scope.merge(Self.scope(model.macros)) { $1 }
+                shadowed.formUnion(model.macros.map(\.name.value))
+            }
             var expander = MacroExpander(
                 scope: scope, modelID: model.id.value, sources: sources,
                 context: (model.id.span, "while expanding model `\(model.id.value)`"))
+            expander.shared = shared
+            expander.shadowed = shadowed
             let node = expander.expandNode(model.node)
             // Values that held macros get their types checked now that they are known.
             var typed = SchemaValidator(
@@ -92,13 +105,14 @@ struct MacroCheck {
         return scope
     }
 
-    private mutating func checkDefinitions(_ definitions: [MacroDefinition], level: String) {
+    /// `level` names where the definitions are ("model `m`"); only built for a message.
+    private mutating func checkDefinitions(_ definitions: [MacroDefinition], level: () -> String) {
         for definition in definitions {
             let name = definition.name.value
             if MacroExpander.reserved.contains(name) {
                 diagnostics.append(
                     Diagnostic(
-                        .reservedMacroName, "`\(name)` is reserved and cannot be defined as a \(level) macro",
+                        .reservedMacroName, "`\(name)` is reserved and cannot be defined as a \(level()) macro",
                         at: definition.name.span, help: "rename the macro; `PORT`, `PID` and `MODEL_ID` are set by swap"
                     ))
             } else if name.isEmpty || name.unicodeScalars.count >= 64

@@ -10,6 +10,27 @@ struct MacroExpander {
     /// Names llama-swap reserves.
     static let reserved: Set<String> = ["PORT", "PID", "MODEL_ID"]
 
+    /// The expansions of `definitions` (the global macros) that every model can share.
+    static func sharedExpansions(
+        of definitions: [MacroDefinition], scope: [String: MacroDefinition], sources: [String: SourceFile]
+    ) -> [String: SharedExpansion] {
+        var result: [String: SharedExpansion] = [:]
+        for definition in definitions {
+            let name = definition.name.value
+            guard let text = definition.value.scalar, !reserved.contains(name),
+                scope[name]?.name.span == definition.name.span
+            else { continue }
+            var expander = MacroExpander(scope: scope, modelID: nil, sources: sources)
+            expander.recordsUses = true
+            let expanded = expander.expand(text, at: definition.value)
+            guard expander.diagnostics.isEmpty, !expander.usedNames.contains("MODEL_ID"),
+                !expander.usedNames.contains("PID")
+            else { continue }
+            result[name] = SharedExpansion(text: expanded, uses: expander.usedNames)
+        }
+        return result
+    }
+
     let scope: [String: MacroDefinition]
     let modelID: String?
     let sources: [String: SourceFile]
@@ -21,6 +42,24 @@ struct MacroExpander {
     /// The spans of the lists and mappings that hold those scalars.
     var expandedCollections: Set<Span> = []
     private var cache: [String: String] = [:]
+
+    /// A global macro's expansion that is the same in every model's scope: it produced
+    /// no diagnostic and uses neither `${MODEL_ID}` nor `${PID}`.
+    struct SharedExpansion: Sendable {
+        var text: String
+        /// Every macro name the expansion went through.
+        var uses: Set<String>
+    }
+
+    /// Shared expansions of global macros, computed once for all models.
+    var shared: [String: SharedExpansion] = [:]
+    /// The names this scope defines above the global level (group and model macros).
+    /// A shared expansion that uses one of them does not hold here.
+    var shadowed: Set<String> = []
+    /// When true, every name met while expanding goes into ``usedNames``.
+    var recordsUses = false
+    /// The macro names met while expanding (only with ``recordsUses``).
+    private(set) var usedNames: Set<String> = []
 
     init(
         scope: [String: MacroDefinition], modelID: String?, sources: [String: SourceFile],
@@ -133,6 +172,10 @@ struct MacroExpander {
     private mutating func expand(_ text: String, span: Span, allowPID: Bool, stack: inout [String]) -> String {
         MacroReference.substitute(text) { reference in
             let name = reference.name
+            if recordsUses { usedNames.insert(name) }
+            if let found = shared[name], !shadowed.contains(name), found.uses.isDisjoint(with: shadowed) {
+                return found.text
+            }
             switch name {
             case "PORT":
                 return nil
