@@ -7,77 +7,108 @@ enum Fingerprint {
     static func process(_ model: ModelPlan) -> String {
         var writer = FieldWriter()
         writer.add("argv", model.argvTemplate)
-        writer.add("stop", model.stopTemplate ?? ["<none>"])
+        if let stop = model.stopTemplate { writer.add("stop", stop) } else { writer.add("stop", one: "<none>") }
         writer.add("env", model.env)
-        writer.add("proxy", [model.proxyTemplate])
-        writer.add("check", [model.checkEndpoint ?? "<none>"])
+        writer.add("proxy", one: model.proxyTemplate)
+        writer.add("check", one: model.checkEndpoint ?? "<none>")
         return writer.hasher.hex
     }
 
     static func live(_ model: ModelPlan) -> String {
         var writer = FieldWriter()
-        writer.add("ttl", [String(model.ttl)])
-        writer.add("unload", [String(model.unloadTimeout)])
-        writer.add("limit", [String(model.concurrencyLimit)])
+        writer.add("ttl", one: String(model.ttl))
+        writer.add("unload", one: String(model.unloadTimeout))
+        writer.add("limit", one: String(model.concurrencyLimit))
         writer.add("aliases", model.aliases)
-        writer.add("useModelName", [model.useModelName ?? "<none>"])
-        writer.add("name", [model.name ?? "<none>"])
-        writer.add("description", [model.description ?? "<none>"])
-        writer.add("unlisted", [String(model.unlisted)])
+        writer.add("useModelName", one: model.useModelName ?? "<none>")
+        writer.add("name", one: model.name ?? "<none>")
+        writer.add("description", one: model.description ?? "<none>")
+        writer.add("unlisted", one: String(model.unlisted))
         writer.add("metadata", model.metadata ?? .string("<none>"))
         writer.add("locks", model.locks)
         for key in model.locksByRequestedID.keys.sorted() {
             writer.add("locks:" + key, model.locksByRequestedID[key]!)
         }
-        writer.add("group", [model.group])
+        writer.add("group", one: model.group)
         return writer.hasher.hex
     }
 
+    /// Feeds named fields to the hash: the name, the number of values, then each value
+    /// with its length. Builds no arrays or joined names on the way.
     private struct FieldWriter {
         var hasher = FNV1a()
 
         mutating func add(_ name: String, _ locks: ParameterLocks) {
-            add(name + ".strip", locks.strip)
-            add(name + ".defaults", .object(locks.defaults))
-            add(name + ".set", .object(locks.set))
+            add(name, ".strip", values: locks.strip)
+            field(name, ".defaults", count: 0)
+            feed(locks.defaults)
+            field(name, ".set", count: 0)
+            feed(locks.set)
             for key in locks.clamp.keys.sorted() {
                 let range = locks.clamp[key]!
-                add(name + ".clamp", [key, range.min.map { "\($0)" } ?? "-", range.max.map { "\($0)" } ?? "-"])
+                field(name, ".clamp", count: 3)
+                value(key)
+                value(range.min.map { "\($0)" } ?? "-")
+                value(range.max.map { "\($0)" } ?? "-")
             }
         }
 
         /// Feeds a JSON value in a canonical form (sorted keys, tagged kinds).
         mutating func add(_ name: String, _ value: JSONValue) {
-            add(name, [])
+            field(name, count: 0)
             feed(value)
         }
 
         private mutating func feed(_ value: JSONValue) {
             switch value {
-            case .null: hasher.add([0])
-            case .bool(let flag): hasher.add([1, flag ? 1 : 0])
-            case .integer(let number): add("i", [String(number)])
-            case .double(let number): add("d", [String(number)])
-            case .string(let text): add("s", [text])
+            case .null: hasher.add(UInt8(0))
+            case .bool(let flag):
+                hasher.add(UInt8(1))
+                hasher.add(UInt8(flag ? 1 : 0))
+            case .integer(let number): add("i", one: String(number))
+            case .double(let number): add("d", one: String(number))
+            case .string(let text): add("s", one: text)
             case .array(let items):
-                add("a", [String(items.count)])
+                add("a", one: String(items.count))
                 for item in items { feed(item) }
-            case .object(let members):
-                add("o", [String(members.count)])
-                for key in members.keys.sorted() {
-                    add("k", [key])
-                    feed(members[key]!)
-                }
+            case .object(let members): feed(members)
+            }
+        }
+
+        private mutating func feed(_ members: [String: JSONValue]) {
+            add("o", one: String(members.count))
+            for key in members.keys.sorted() {
+                add("k", one: key)
+                feed(members[key]!)
             }
         }
 
         mutating func add(_ name: String, _ values: [String]) {
-            hasher.add(name)
-            hasher.add(values.count)
-            for value in values {
-                hasher.add(value.utf8.count)
-                hasher.add(value)
-            }
+            field(name, count: values.count)
+            for text in values { value(text) }
+        }
+
+        private mutating func add(_ name: String, _ suffix: String, values: [String]) {
+            field(name, suffix, count: values.count)
+            for text in values { value(text) }
+        }
+
+        mutating func add(_ name: String, one text: String) {
+            field(name, count: 1)
+            value(text)
+        }
+
+        /// A field's name (written as `name` + `suffix`, as one string) and its count.
+        private mutating func field(_ name: String, _ suffix: String = "", count: Int) {
+            hasher.addBytes(name)
+            hasher.addBytes(suffix)
+            hasher.add(UInt8(0xFF))
+            hasher.add(count)
+        }
+
+        private mutating func value(_ text: String) {
+            hasher.add(text.utf8.count)
+            hasher.add(text)
         }
     }
 }
@@ -91,9 +122,14 @@ struct FNV1a {
     }
 
     mutating func add(_ text: String) {
+        addBytes(text)
+        add(UInt8(0xFF))
+    }
+
+    /// The string's UTF-8 bytes, with no terminator.
+    mutating func addBytes(_ text: String) {
         var text = text
         text.withUTF8 { add($0) }
-        add(UInt8(0xFF))
     }
 
     mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
