@@ -326,8 +326,9 @@ struct ExampleDiffTests {
 }
 
 /// Fingerprints are a hash over a fixed byte stream; these values, from
-/// `examples/locked-coder.yaml`, catch any change to that stream (a changed stream
-/// would make every model look changed to a server comparing plans across versions).
+/// `examples/locked-coder.yaml`, catch an unintended change to that stream. (A running
+/// server only compares plans it compiled itself, so a deliberate change, such as a
+/// new live field, only needs the values here updated.)
 struct FingerprintStabilityTests {
     @Test("fingerprints of the locked-coder example keep their values")
     func lockedCoderFingerprints() throws {
@@ -336,14 +337,91 @@ struct FingerprintStabilityTests {
             [SourceFile(name: "locked-coder.yaml", bytes: try TestPaths.bytes(url))], environment: [:])
         let plan = try #require(result.plan)
         let expected = [
-            "deepseek-coder-v2-lite": ("4aa1728aac4bbb11", "de2a8984cc387878"),
-            "llama-3.1-8b-chat": ("d986fa12e5fdefd3", "b4e0aac17993aed2"),
-            "qwen2.5-coder-14b": ("fda96b3e3d891662", "86ab6c2efb6db47b"),
+            "deepseek-coder-v2-lite": ("4aa1728aac4bbb11", "6e1b1f231b82c368"),
+            "llama-3.1-8b-chat": ("d986fa12e5fdefd3", "0ecea7316dd0c6ee"),
+            "qwen2.5-coder-14b": ("fda96b3e3d891662", "fc282850de5ad019"),
         ]
         #expect(plan.models.keys.sorted() == expected.keys.sorted())
         for (id, (process, live)) in expected {
             #expect(plan.models[id]?.processFingerprint == process, "\(id)")
             #expect(plan.models[id]?.liveFingerprint == live, "\(id)")
         }
+    }
+}
+
+/// `timeouts` of models and peers, and peers' `filters`, reach the plan.
+struct ConnectionSettingsPlanTests {
+    @Test("model and peer timeouts: given keys override llama-swap's defaults, the rest keep them")
+    func timeouts() throws {
+        let result = PlanTests.compile(
+            """
+            models:
+              slow:
+                cmd: server --port ${PORT}
+                timeouts:
+                  connect: 5
+                  responseHeader: 600
+              plain:
+                cmd: server --port ${PORT}
+            peers:
+              remote:
+                proxy: http://10.0.0.9:8080
+                models: [big]
+                timeouts:
+                  idleConn: 0
+            """)
+        let plan = try #require(result.plan, "\(result.diagnostics.map(\.message))")
+        #expect(
+            plan.models["slow"]?.timeouts
+                == ConnectionTimeouts(connect: 5, keepalive: 30, responseHeader: 600, tlsHandshake: 10, idleConn: 90))
+        #expect(plan.models["plain"]?.timeouts == .defaults)
+        #expect(plan.peers["remote"]?.timeouts == ConnectionTimeouts(idleConn: 0))
+        #expect(plan.models["slow"]?.liveFingerprint != plan.models["plain"]?.liveFingerprint)
+    }
+
+    @Test("a peer's filters become its locks; global filters stay with local models")
+    func peerLocks() throws {
+        let result = PlanTests.compile(
+            """
+            filters:
+              setParams:
+                seed: 1
+            models:
+              local:
+                cmd: server --port ${PORT}
+            peers:
+              remote:
+                proxy: http://10.0.0.9:8080
+                models: [big]
+                filters:
+                  stripParams: "top_p, min_p"
+                  setParams:
+                    temperature: 0.2
+            """)
+        let plan = try #require(result.plan, "\(result.diagnostics.map(\.message))")
+        let locks = try #require(plan.peers["remote"]?.locks)
+        #expect(locks.strip == ["min_p", "top_p"])
+        #expect(locks.set == ["temperature": .double(0.2)])
+        #expect(plan.models["local"]?.locks.set == ["seed": .integer(1)])
+    }
+
+    @Test("a peer's lock conflicts are reported like a model's")
+    func peerLockConflict() {
+        let result = PlanTests.compile(
+            """
+            models:
+              local:
+                cmd: server --port ${PORT}
+            peers:
+              remote:
+                proxy: http://10.0.0.9:8080
+                models: [big]
+                filters:
+                  stripParams: "temperature"
+                  setParams:
+                    temperature: 0.2
+            """)
+        #expect(result.diagnostics.map(\.code).contains(.setStripConflict))
+        #expect(result.plan == nil)
     }
 }

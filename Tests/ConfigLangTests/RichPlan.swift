@@ -40,7 +40,8 @@ enum RichPlan {
                 LockOrigin(kind: "set", level: "global", span: span),
                 LockOrigin(kind: "final", level: "group `coders`", span: .point("b.yaml", line: 1, column: 1)),
             ]
-        ], group: "coders", processFingerprint: "0123456789abcdef", liveFingerprint: "fedcba9876543210")
+        ], group: "coders", processFingerprint: "0123456789abcdef", liveFingerprint: "fedcba9876543210",
+        timeouts: ConnectionTimeouts(connect: 5, keepalive: 0, responseHeader: 600, tlsHandshake: 3, idleConn: 1))
 
     static let bare = ModelPlan(
         id: "embed", argvTemplate: ["/bin/embed", "--port", "9000"], stopTemplate: nil, env: [],
@@ -65,7 +66,10 @@ enum RichPlan {
             priorities: ["qwen-coder": 10, "embed": -1]),
         names: ["qwen-coder": "qwen-coder", "coder": "qwen-coder", "qwen": "qwen-coder", "embed": "embed"],
         peers: [
-            "openrouter": PeerPlan(proxy: "https://openrouter.ai/api", models: ["gpt-x"], apiKey: "sk-or-secret"),
+            "openrouter": PeerPlan(
+                proxy: "https://openrouter.ai/api", models: ["gpt-x"], apiKey: "sk-or-secret",
+                locks: ParameterLocks(strip: ["seed"], set: ["temperature": .double(0.2)]),
+                timeouts: ConnectionTimeouts(connect: 2, responseHeader: 120)),
             "lan": PeerPlan(proxy: "http://10.0.0.2:8080", models: [], apiKey: nil),
         ],
         selectors: ["best": SelectorPlan(strategy: "warm", targets: ["qwen-coder", "openrouter/gpt-x"])],

@@ -108,6 +108,37 @@ struct ServerGroupAndAPITests {
         }
     }
 
+    @Test("a peer's filters lock the body sent to the peer")
+    func peerLocks() async throws {
+        // The peer is the local model's own backend, reached directly at its port.
+        let config = """
+            startPort: {START_PORT}
+            models:
+              local:
+                cmd: {FAKE} --port ${PORT}
+            peers:
+              neighbour:
+                proxy: http://127.0.0.1:{START_PORT}
+                models: [remote-model]
+                filters:
+                  stripParams: "top_p"
+                  setParams: {temperature: 0.125}
+            """
+        try await ServerHarness.withServer(config: config) { server in
+            let warm = try await TestHTTP.send(
+                "POST", server.base + "/v1/chat/completions", json: ["model": "local", "temperature": 2])
+            #expect(((warm.json?["echo"] as? [String: Any])?["temperature"] as? Double) == 2, "no locks on `local`")
+            let reply = try await TestHTTP.send(
+                "POST", server.base + "/v1/chat/completions",
+                json: ["model": "neighbour/remote-model", "temperature": 2, "top_p": 0.9])
+            #expect(reply.status == 200)
+            let echo = reply.json?["echo"] as? [String: Any]
+            #expect(echo?["temperature"] as? Double == 0.125)
+            #expect(echo?["top_p"] == nil)
+            #expect(echo?["model"] as? String == "remote-model")
+        }
+    }
+
     @Test("/v1/models hides unlisted models and lists aliases when includeAliasesInList")
     func modelList() async throws {
         let config = """

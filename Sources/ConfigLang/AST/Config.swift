@@ -155,6 +155,10 @@ public struct PeerConfig: Sendable {
     public var models: [Located<String>] = []
     /// `apiKey`.
     public var apiKey: Located<String>?
+    /// `filters`: locks for requests sent to the peer.
+    public var filters: FiltersConfig?
+    /// `timeouts`.
+    public var timeouts: ConnectionTimeouts = .defaults
 }
 
 /// The matrix router's settings.

@@ -55,7 +55,8 @@ public enum ConfigDecoder {
             config.peers.append(
                 PeerConfig(
                     id: id, proxy: node["proxy"]?.locatedString, models: node["models"]?.locatedStrings ?? [],
-                    apiKey: node["apiKey"]?.locatedString))
+                    apiKey: node["apiKey"]?.locatedString, filters: node["filters"].flatMap(filters),
+                    timeouts: timeouts(node["timeouts"])))
         }
         config.startPort = root["startPort"]?.intValue ?? 5800
         if let node = root["healthCheckTimeout"], let value = node.intValue {
@@ -87,6 +88,21 @@ public enum ConfigDecoder {
         if let ttl = node["ttl"], let value = ttl.intValue { model.ttl = Located(value, at: ttl.span) }
         model.unlisted = node["unlisted"]?.boolValue ?? false
         return model
+    }
+
+    /// A `timeouts` mapping; keys not given (or not integers) keep their defaults.
+    static func timeouts(_ node: YAMLNode?) -> ConnectionTimeouts {
+        var timeouts = ConnectionTimeouts.defaults
+        guard let node, node.entries != nil else { return timeouts }
+        func read(_ key: String, into value: inout Int) {
+            if let number = node[key]?.intValue, number >= 0 { value = number }
+        }
+        read("connect", into: &timeouts.connect)
+        read("keepalive", into: &timeouts.keepalive)
+        read("responseHeader", into: &timeouts.responseHeader)
+        read("tlsHandshake", into: &timeouts.tlsHandshake)
+        read("idleConn", into: &timeouts.idleConn)
+        return timeouts
     }
 
     static func group(name: Located<String>, node: YAMLNode) -> GroupConfig {

@@ -102,6 +102,8 @@ extension DisplayTree {
             member("stopTemplate")
             add(strings: stop)
         }
+        member("timeouts")
+        add(model.timeouts)
         member("ttl", .integer(model.ttl))
         member("unlisted", .bool(model.unlisted))
         member("unloadTimeout", .integer(model.unloadTimeout))
@@ -190,9 +192,24 @@ extension DisplayTree {
     mutating func add(_ peer: PeerPlan) {
         add(.beginObject)
         if peer.apiKey != nil { member("apiKey", .string(Self.redacted)) }
+        member("locks")
+        add(peer.locks)
         member("models")
         add(strings: peer.models)
         member("proxy", .string(peer.proxy))
+        member("timeouts")
+        add(peer.timeouts)
+        add(.endObject)
+    }
+
+    /// Appends connection timeouts.
+    mutating func add(_ timeouts: ConnectionTimeouts) {
+        add(.beginObject)
+        member("connect", .integer(timeouts.connect))
+        member("idleConn", .integer(timeouts.idleConn))
+        member("keepalive", .integer(timeouts.keepalive))
+        member("responseHeader", .integer(timeouts.responseHeader))
+        member("tlsHandshake", .integer(timeouts.tlsHandshake))
         add(.endObject)
     }
 

@@ -30,6 +30,11 @@ enum Fingerprint {
             writer.add("locks:" + key, model.locksByRequestedID[key]!)
         }
         writer.add("group", one: model.group)
+        let timeouts = model.timeouts
+        writer.add(
+            "timeouts",
+            [timeouts.connect, timeouts.keepalive, timeouts.responseHeader, timeouts.tlsHandshake, timeouts.idleConn]
+                .map { String($0) })
         return writer.hasher.hex
     }
 

@@ -124,6 +124,8 @@ public struct ModelPlan: Sendable, Equatable, Codable {
     public var processFingerprint: String
     /// Hash of the fields that can change without a restart.
     public var liveFingerprint: String
+    /// Limits on the proxy's connection to the backend (`timeouts`).
+    public var timeouts: ConnectionTimeouts = .defaults
 
     /// The argv to exec when the model got `port`.
     public func argv(port: Int?) -> [String] {
@@ -184,6 +186,10 @@ public struct PeerPlan: Sendable, Equatable, Codable {
     public var models: [String]
     /// Key sent as `Authorization: Bearer` and `x-api-key`, if any.
     public var apiKey: String?
+    /// Parameter locks for requests to the peer (its `filters`).
+    public var locks: ParameterLocks = ParameterLocks()
+    /// Limits on the proxy's connection to the peer (`timeouts`).
+    public var timeouts: ConnectionTimeouts = .defaults
 }
 
 /// A selector.

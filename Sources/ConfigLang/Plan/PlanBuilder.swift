@@ -218,7 +218,8 @@ public enum PlanBuilder {
                 metadata: complete ? node["metadata"].flatMap { $0.isNull ? nil : JSONValue(yaml: $0) } : nil,
                 locks: complete ? folding.locks : ParameterLocks(), locksByRequestedID: byID,
                 lockProvenance: complete ? folding.provenance : [:],
-                group: group?.name.value ?? GroupPlan.defaultName, processFingerprint: "", liveFingerprint: "")
+                group: group?.name.value ?? GroupPlan.defaultName, processFingerprint: "", liveFingerprint: "",
+                timeouts: ConfigDecoder.timeouts(node["timeouts"]))
             if complete {
                 plan.processFingerprint = Fingerprint.process(plan)
                 plan.liveFingerprint = Fingerprint.live(plan)
@@ -273,11 +274,17 @@ public enum PlanBuilder {
                 priorities: priorities)
         }
 
-        func peers() -> [String: PeerPlan] {
+        /// The peers, each with the locks its own `filters` declare (global and group
+        /// filters are for local models only).
+        mutating func peers() -> [String: PeerPlan] {
             var result: [String: PeerPlan] = [:]
             for peer in config.peers {
+                var folding = LockFolding(keepsValues: complete)
+                if let filters = peer.filters { folding.add(.init(label: "peer `\(peer.id.value)`", filters: filters)) }
+                diagnostics += folding.diagnostics
                 result[peer.id.value] = PeerPlan(
-                    proxy: peer.proxy?.value ?? "", models: peer.models.map(\.value), apiKey: peer.apiKey?.value)
+                    proxy: peer.proxy?.value ?? "", models: peer.models.map(\.value), apiKey: peer.apiKey?.value,
+                    locks: complete ? folding.locks : ParameterLocks(), timeouts: peer.timeouts)
             }
             return result
         }

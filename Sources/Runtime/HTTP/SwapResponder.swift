@@ -139,7 +139,7 @@ public struct SwapResponder: HTTPResponder {
             if let key = peer.apiKey, !key.isEmpty {
                 inject = [("Authorization", "Bearer \(key)"), ("x-api-key", key)]
             }
-            let upstreamBody = rewrite(body, locks: ParameterLocks(), useModelName: model == name ? nil : model)
+            let upstreamBody = rewrite(body, locks: peer.locks, useModelName: model == name ? nil : model)
             let response = try await forward(
                 request, context: context, baseURL: peer.proxy, path: path, body: upstreamBody, plan: plan,
                 inject: inject)

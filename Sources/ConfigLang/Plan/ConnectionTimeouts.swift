@@ -1,0 +1,29 @@
+/// How long the proxy waits on the connection to a model's backend or to a peer, in
+/// seconds; 0 turns a limit off. The defaults are llama-swap's.
+public struct ConnectionTimeouts: Sendable, Equatable, Codable {
+    /// Opening the TCP connection.
+    public var connect: Int = 30
+    /// TCP keepalive probe period of an open connection.
+    public var keepalive: Int = 30
+    /// From the request sent to the response head (0: no limit, as model answers can
+    /// take long to start).
+    public var responseHeader: Int = 0
+    /// Completing a TLS handshake (https peers).
+    public var tlsHandshake: Int = 10
+    /// How long an idle pooled connection is kept open.
+    public var idleConn: Int = 90
+
+    /// llama-swap's defaults.
+    public static let defaults = ConnectionTimeouts()
+
+    /// Timeouts with every field given.
+    public init(
+        connect: Int = 30, keepalive: Int = 30, responseHeader: Int = 0, tlsHandshake: Int = 10, idleConn: Int = 90
+    ) {
+        self.connect = connect
+        self.keepalive = keepalive
+        self.responseHeader = responseHeader
+        self.tlsHandshake = tlsHandshake
+        self.idleConn = idleConn
+    }
+}
