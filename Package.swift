@@ -45,6 +45,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "SwapLintCLI",
+            dependencies: ["ConfigLang"]
+        ),
         .executableTarget(
             name: "swap-lint",
             dependencies: [
@@ -102,6 +106,16 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             path: "Tests/SwapTestSupport"
+        ),
+        .testTarget(
+            name: "SwapLintCLITests",
+            dependencies: [
+                "SwapLintCLI",
+                "ConfigLang",
+                "SwapTestSupport",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "RuntimeTests",
