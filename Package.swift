@@ -51,22 +51,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "swap-lint",
-            dependencies: [
-                "ConfigLang",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["ConfigLang", "SwapLintCLI"],
             // swap-lint runs in pre-commit hooks and editors, where process start is a large
-            // part of a check: with the Swift runtime linked statically it starts in ~5 ms
-            // instead of ~13 ms spent loading and binding the shared Swift libraries. The
-            // extra libraries are the ones Foundation's static archives need, listed because
-            // SwiftPM does not pass the toolchain's static autolink list for them.
+            // part of a check. It links no Foundation and parses its command line itself, and
+            // with the Swift runtime linked statically it starts without loading and binding
+            // the shared Swift libraries. Synchronization is listed because SwiftPM does not
+            // pass the toolchain's static autolink list for it.
             linkerSettings: [
-                .unsafeFlags(
-                    [
-                        "-static-stdlib", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections",
-                        "-Xlinker", "-lCoreFoundation", "-Xlinker", "-l_FoundationICU", "-Xlinker",
-                        "-lswiftSynchronization", "-Xlinker", "-lstdc++",
-                    ], .when(platforms: [.linux]))
+                .unsafeFlags(["-static-stdlib", "-Xlinker", "-lswiftSynchronization"], .when(platforms: [.linux]))
             ]
         ),
         .executableTarget(
