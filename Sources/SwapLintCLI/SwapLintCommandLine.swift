@@ -70,12 +70,17 @@ public enum SwapLintCommandLine {
         ],
         options: [.flag("list", help: "List every code with its title.")])
 
-    /// What `arguments` (without the program name) ask for.
-    public static func parse(_ arguments: [String]) -> SwapLintRequest {
+    /// What `arguments` (without the program name) ask for. `helpWidth` is the width
+    /// help text wraps at, only asked for when help is printed.
+    public static func parse(
+        _ arguments: [String], helpWidth: @autoclosure () -> Int = HelpRenderer.defaultWidth
+    ) -> SwapLintRequest {
         switch CommandLineParser.parse(arguments, tool: tool) {
         case .help(let name):
-            guard let name, let command = tool.command(named: name) else { return .help(HelpRenderer.render(tool)) }
-            return .help(HelpRenderer.render(command, of: tool))
+            guard let name, let command = tool.command(named: name) else {
+                return .help(HelpRenderer.render(tool, width: helpWidth()))
+            }
+            return .help(HelpRenderer.render(command, of: tool, width: helpWidth()))
         case .version:
             return .version(tool.version + "\n")
         case .failure(let error):

@@ -4,7 +4,7 @@ import SwapLintCLI
 /// problems at or above the fail level, 1 problems found, 2 bad command line, 3 input
 /// could not be read or internal error.
 func runSwapLint() -> Never {
-    switch SwapLintCommandLine.parse(Array(CommandLine.arguments.dropFirst())) {
+    switch SwapLintCommandLine.parse(Array(CommandLine.arguments.dropFirst()), helpWidth: Console.width()) {
     case .help(let text), .version(let text):
         Console.output(text)
         Console.exit(0)

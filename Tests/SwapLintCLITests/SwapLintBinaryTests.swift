@@ -42,10 +42,13 @@ import Testing
 
         """
 
-    private func swapLint(_ arguments: [String], in directory: URL? = nil) async throws -> Outcome {
+    private func swapLint(
+        _ arguments: [String], in directory: URL? = nil, columns: String = "80"
+    ) async throws -> Outcome {
         let binary = ServerHarness.binaries.appendingPathComponent("swap-lint").path
         let result = try await Subprocess.run(
             .path(FilePath(binary)), arguments: Arguments(arguments),
+            environment: .inherit.updating(["COLUMNS": columns]),
             workingDirectory: directory.map { FilePath($0.path) }, output: .string(limit: 1 << 20),
             error: .string(limit: 1 << 20))
         var status: Int32?
@@ -70,6 +73,9 @@ import Testing
         #expect(help.output.contains("Exit codes: 0 no problems"))
         let checkHelp = try await swapLint(["check", "-h"])
         #expect(checkHelp.status == 0 && checkHelp.output.contains("--fail-level <fail-level>"))
+        let wide = try await swapLint(["help", "check"], columns: "140")
+        #expect(
+            wide.output.contains("--format <format>       Output format: human, gnu, json, sarif or github. (values:"))
     }
 
     @Test func cleanConfigExitsZero() async throws {
