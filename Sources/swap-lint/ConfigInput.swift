@@ -1,32 +1,28 @@
-import ArgumentParser
 import ConfigLang
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// Reads config files from disk for the commands (exit 3 when one cannot be read).
 enum ConfigInput {
     /// The files, then the directory's `*.yaml`/`*.yml` files sorted by name.
-    static func load(files: [String], directory: String?) throws -> [SourceFile] {
+    static func load(files: [String], directory: String?) throws(ExitStatus) -> [SourceFile] {
         var paths = files
         if let directory {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            guard let names = FileSystem.directoryEntries(atPath: directory) else {
                 Console.error("swap-lint: cannot read directory \(directory)\n")
-                throw ExitCode(3)
+                throw .unreadable
             }
             paths += names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
                 directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0
             }
         }
-        return try paths.map { path in
-            guard let data = FileManager.default.contents(atPath: path) else {
+        var sources: [SourceFile] = []
+        for path in paths {
+            guard let bytes = FileSystem.contents(atPath: path) else {
                 Console.error("swap-lint: cannot read \(path): no such file or not readable\n")
-                throw ExitCode(3)
+                throw .unreadable
             }
-            return SourceFile(name: path, bytes: [UInt8](data))
+            sources.append(SourceFile(name: path, bytes: bytes))
         }
+        return sources
     }
 
     /// Sources keyed by name, as the renderers want them.

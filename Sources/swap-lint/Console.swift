@@ -35,6 +35,15 @@ enum Console {
         }
     }
 
+    /// The width help text wraps at: `COLUMNS` when it is a number, else the width of
+    /// the terminal standard output is on, else 80.
+    static func width() -> Int {
+        if let columns = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }) { return columns }
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
+    }
+
     /// Ends the process with `code` (standard output is flushed, nothing is freed).
     static func exit(_ code: Int32) -> Never {
         #if canImport(Glibc)

@@ -1,34 +1,24 @@
-import ArgumentParser
 import ConfigLang
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import SwapLintCLI
 
 /// `swap-lint explain CODE`: what a diagnostic code means.
-struct ExplainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "explain", abstract: "Explain a diagnostic code, with a wrong and a right example.")
+struct ExplainCommand {
+    var options: ExplainOptions
 
-    @Argument(help: "A code such as SL201, or its name such as unknown-key.") var code: String?
-
-    @Flag(help: "List every code with its title.") var list = false
-
-    func run() throws {
-        if list {
+    func run() throws(ExitStatus) {
+        if options.list {
             print(Self.listing(), terminator: "")
             return
         }
-        guard let text = code else {
+        guard let text = options.code else {
             Self.printError("error: give a code to explain (such as SL201), or --list to see them all")
-            throw ExitCode(2)
+            throw .usage
         }
         guard let diagnosticCode = DiagnosticCode.parse(text) else {
             Self.printError(
                 "error: unknown diagnostic code `\(text)`; codes look like SL201 (or sl201, or a name such as "
                     + "unknown-key); run `swap-lint explain --list` to see them all")
-            throw ExitCode(2)
+            throw .usage
         }
         print(Self.page(for: diagnosticCode), terminator: "")
     }

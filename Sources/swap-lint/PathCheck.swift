@@ -1,9 +1,4 @@
 import ConfigLang
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// `--check-paths`: the program each model's `cmd` runs exists and is executable.
 /// This is the only check that looks at the file system, so it lives in the CLI.
@@ -19,7 +14,7 @@ enum PathCheck {
             let span = model.cmd?.span ?? model.id.span
             let candidates =
                 program.contains("/") ? [program] : searchPath.map { ($0.isEmpty ? "." : $0) + "/" + program }
-            guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            guard let found = candidates.first(where: { FileSystem.exists(atPath: $0) }) else {
                 diagnostics.append(
                     Diagnostic(
                         .commandNotFound, "`\(program)` (the program model `\(model.id.value)` runs) does not exist",
@@ -28,7 +23,7 @@ enum PathCheck {
                             ? "check the path, or install the backend there" : "install it, or give its full path"))
                 continue
             }
-            if !FileManager.default.isExecutableFile(atPath: found) {
+            if !FileSystem.isExecutable(atPath: found) {
                 diagnostics.append(
                     Diagnostic(
                         .commandNotExecutable, "`\(found)` exists but is not executable", at: span,
