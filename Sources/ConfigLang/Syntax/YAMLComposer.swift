@@ -259,17 +259,7 @@ private struct ComposerState {
 
     /// Applies `<<` merges and reports duplicate and non-scalar keys.
     mutating func resolveMerges(_ entries: [YAMLEntry]) -> [YAMLEntry] {
-        if entries.count <= 16, !entries.contains(where: { $0.key.scalar == "<<" || $0.key.scalar == nil }) {
-            var clean = true
-            for index in entries.indices.dropFirst() {
-                let name = entries[index].key.scalar
-                if entries[..<index].contains(where: { $0.key.scalar == name }) {
-                    clean = false
-                    break
-                }
-            }
-            if clean { return entries }
-        }
+        if entries.count <= 16, Self.plainUniqueKeys(entries) { return entries }
         var explicit: [String: YAMLEntry] = [:]
         var hasMerge = false
         for entry in entries {
@@ -322,6 +312,22 @@ private struct ComposerState {
             result.append(explicit[name] ?? entry)
         }
         return result
+    }
+
+    /// True when every key of a small mapping is a scalar other than `<<` and no key
+    /// repeats: the common case, which needs no merging. Keys are compared in place.
+    static func plainUniqueKeys(_ entries: [YAMLEntry]) -> Bool {
+        for index in entries.indices {
+            guard case .scalar(let name, _) = entries[index].key.kind, name != "<<" else { return false }
+            for earlier in 0..<index {
+                if case .scalar(let other, _) = entries[earlier].key.kind, other.utf8.count == name.utf8.count,
+                    other == name
+                {
+                    return false
+                }
+            }
+        }
+        return true
     }
 
     /// The mappings a `<<` entry merges, in precedence order; reports bad values.
