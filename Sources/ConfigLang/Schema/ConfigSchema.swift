@@ -227,7 +227,9 @@ public enum ConfigSchema {
             FieldSchema(
                 "responseHeader", .integer(min: 0),
                 "Seconds to wait for the response headers (default 0, no limit)."),
-            FieldSchema("tlsHandshake", .integer(min: 0), "Seconds to complete a TLS handshake (default 10)."),
+            FieldSchema(
+                "tlsHandshake", .integer(min: 0), "Seconds to complete a TLS handshake (default 10).",
+                status: .noEffectYet),
             FieldSchema(
                 "expectContinue", .integer(min: 0),
                 "Seconds to wait for `100 Continue` after sending `Expect: 100-continue` (default 1).",
