@@ -101,6 +101,8 @@ public struct SwapServer: Sendable {
             logger: logger)
         let app = Application(
             responder: SwapResponder(core: core),
+            // Each connection's requests are read, forwarded and answered on its event loop.
+            server: EventLoopPinnedChannel.http1(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
