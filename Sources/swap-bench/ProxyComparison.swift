@@ -105,7 +105,13 @@ enum ProxyComparison {
                     for target in order {
                         let round = try await withThrowingTaskGroup(of: Double.self) { group in
                             for _ in 0..<concurrency {
-                                group.addTask { try await ProxyBenchmark.timeOne(client, target.url) }
+                                group.addTask {
+                                    do {
+                                        return try await ProxyBenchmark.timeOne(client, target.url)
+                                    } catch {
+                                        throw HarnessError("\(target.name): \(error)")
+                                    }
+                                }
                             }
                             return try await group.reduce(into: [Double]()) { $0.append($1) }
                         }

@@ -42,6 +42,43 @@ struct UpstreamExchangeStateMachineTests {
         #expect(!abandon1)
     }
 
+    @Test("a whole answer that arrived before the head was asked for keeps its body and end")
+    func bodyBeforeHeadTaken() {
+        var machine = Machine()
+        #expect(machine.received(head: Self.head) == .none)
+        #expect(machine.received(chunk: Self.chunk("{\"ok\":")) == .none)
+        #expect(machine.received(chunk: Self.chunk("true}")) == .none)
+        #expect(machine.receivedEnd() == .none)
+        #expect(machine.isComplete)
+        guard case .deliver = machine.awaitHead() else {
+            Issue.record("head not delivered")
+            return
+        }
+        #expect(Self.delivered(machine.next())?.0 == "{\"ok\":")
+        #expect(Self.delivered(machine.next())?.0 == "true}")
+        #expect(Self.isEnd(machine.next()))
+    }
+
+    @Test("a failure after the head arrived but before it was taken comes after the chunks")
+    func failureBeforeHeadTaken() {
+        var machine = Machine()
+        _ = machine.received(head: Self.head)
+        _ = machine.received(chunk: Self.chunk("data: 1\n\n"))
+        guard case .none = machine.failed(UpstreamError.closed) else {
+            Issue.record("nobody waits")
+            return
+        }
+        guard case .deliver = machine.awaitHead() else {
+            Issue.record("head not delivered")
+            return
+        }
+        #expect(Self.delivered(machine.next())?.0 == "data: 1\n\n")
+        guard case .fail = machine.next() else {
+            Issue.record("error not thrown after the chunk")
+            return
+        }
+    }
+
     @Test("parts that arrive while the reader waits resume it one by one")
     func readerWaits() {
         var machine = Machine()

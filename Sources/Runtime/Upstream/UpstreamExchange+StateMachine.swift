@@ -17,8 +17,9 @@ extension UpstreamExchange {
         private enum State {
             /// No head yet; `waiting` when the proxy awaits it.
             case head(waiting: Bool)
-            /// The head arrived before anyone asked for it.
-            case headReady(HTTPResponseHead)
+            /// The head arrived before anyone asked for it; body parts that follow it are
+            /// kept until it is taken.
+            case headReady(HTTPResponseHead, Body)
             /// The head was handed over; body parts flow.
             case body(Body)
             /// The body ended and every part was handed over.
@@ -37,6 +38,11 @@ extension UpstreamExchange {
             var failure: (any Error)?
             var waiting = false
             var readPaused = false
+
+            mutating func keep(_ chunk: ByteBuffer) {
+                buffer.append(chunk)
+                bufferedBytes += chunk.readableBytes
+            }
         }
 
         private var state = State.head(waiting: false)
@@ -63,8 +69,8 @@ extension UpstreamExchange {
             case .head(waiting: false):
                 state = .head(waiting: true)
                 return .wait
-            case .headReady(let head):
-                state = .body(Body())
+            case .headReady(let head, let body):
+                state = .body(body)
                 return .deliver(head)
             case .failed(let error):
                 state = .done
@@ -93,7 +99,7 @@ extension UpstreamExchange {
                 state = .body(Body())
                 return .resumeHead
             case .head(waiting: false):
-                state = .headReady(head)
+                state = .headReady(head, Body())
                 return .none
             case .failed, .done:
                 return .none
@@ -105,28 +111,47 @@ extension UpstreamExchange {
         /// A body chunk arrived. With `.resumeBody` the caller hands `chunk` to the
         /// waiting reader; otherwise the machine keeps it.
         mutating func received(chunk: ByteBuffer) -> DeliveryAction {
-            guard case .body(var body) = state, body.failure == nil, !body.ended else { return .none }
-            if body.waiting {
-                body.waiting = false
+            switch state {
+            case .headReady(let head, var body):
+                guard body.failure == nil, !body.ended else { return .none }
+                body.keep(chunk)
+                state = .headReady(head, body)
+                return .none
+            case .body(var body):
+                guard body.failure == nil, !body.ended else { return .none }
+                if body.waiting {
+                    body.waiting = false
+                    state = .body(body)
+                    return .resumeBody
+                }
+                body.keep(chunk)
                 state = .body(body)
-                return .resumeBody
+                return .none
+            case .head, .finished, .failed, .done:
+                return .none
             }
-            body.buffer.append(chunk)
-            body.bufferedBytes += chunk.readableBytes
-            state = .body(body)
-            return .none
         }
 
         /// The body ended.
         mutating func receivedEnd() -> DeliveryAction {
-            guard case .body(var body) = state, body.failure == nil else { return .none }
-            if body.waiting {
-                state = .finished
-                return .resumeEnd
+            switch state {
+            case .headReady(let head, var body):
+                guard body.failure == nil else { return .none }
+                body.ended = true
+                state = .headReady(head, body)
+                return .none
+            case .body(var body):
+                guard body.failure == nil else { return .none }
+                if body.waiting {
+                    state = .finished
+                    return .resumeEnd
+                }
+                body.ended = true
+                state = .body(body)
+                return .none
+            case .head, .finished, .failed, .done:
+                return .none
             }
-            body.ended = true
-            state = .body(body)
-            return .none
         }
 
         /// Which reader to resume with a failure.
@@ -146,8 +171,14 @@ extension UpstreamExchange {
             case .head(waiting: true):
                 state = .done
                 return .failHead
-            case .head(waiting: false), .headReady:
+            case .head(waiting: false):
                 state = .failed(error)
+                return .none
+            case .headReady(let head, var body):
+                // The head is still handed over; the error follows the chunks that came.
+                if body.ended || body.failure != nil { return .none }
+                body.failure = error
+                state = .headReady(head, body)
                 return .none
             case .body(var body):
                 if body.waiting {
@@ -166,10 +197,18 @@ extension UpstreamExchange {
         /// Whether the connection may read more now; when not, the read is held and
         /// a later ``next()`` returns `readAgain`.
         mutating func shouldRead() -> Bool {
-            guard case .body(var body) = state, body.bufferedBytes >= highWater else { return true }
-            body.readPaused = true
-            state = .body(body)
-            return false
+            switch state {
+            case .headReady(let head, var body) where body.bufferedBytes >= highWater:
+                body.readPaused = true
+                state = .headReady(head, body)
+                return false
+            case .body(var body) where body.bufferedBytes >= highWater:
+                body.readPaused = true
+                state = .body(body)
+                return false
+            default:
+                return true
+            }
         }
 
         /// What the body reader gets.
@@ -233,7 +272,7 @@ extension UpstreamExchange {
         var isComplete: Bool {
             switch state {
             case .finished: true
-            case .body(let body): body.ended
+            case .body(let body), .headReady(_, let body): body.ended
             default: false
             }
         }
