@@ -82,6 +82,30 @@ struct UpstreamConnectionPoolTests {
         }
     }
 
+    @Test("a large answer read slowly (past the backpressure mark) arrives whole and the connection is reused")
+    func largeAnswer() async throws {
+        try await Self.withBackend { port in
+            let pool = UpstreamConnectionPool()
+            defer { pool.shutdown() }
+            let payload = String(repeating: "x", count: 1 << 20)
+            let body = Array(payload.utf8)
+            let response = try await pool.execute(
+                host: "127.0.0.1", port: port, head: Self.head(.POST, "/echo", port: port, body: body),
+                body: .bytes(body), on: Self.loop)
+            var received = 0
+            for try await chunk in response.body {
+                received += chunk.readableBytes
+                await Task.yield()
+            }
+            #expect(received > 1 << 20)
+            let again = try await pool.execute(
+                host: "127.0.0.1", port: port, head: Self.head(.GET, "/health", port: port), body: .none,
+                on: Self.loop)
+            _ = try await Self.collect(again.body)
+            #expect(pool.connectionsOpened == 1)
+        }
+    }
+
     @Test("a streamed request body arrives whole")
     func streamedRequestBody() async throws {
         try await Self.withBackend { port in
