@@ -27,4 +27,23 @@ enum ProcessRunner {
         }
         return result.closureResult
     }
+
+    /// Like ``withProcess(_:_:_:)``, handing `body` the process ID.
+    static func withProcessID<T: Sendable>(
+        _ path: String, _ arguments: [String], _ body: @Sendable (pid_t) async throws -> T
+    ) async throws -> T {
+        let result = try await Subprocess.run(
+            .path(FilePath(path)), arguments: Arguments(arguments), input: .none, output: .discarded, error: .discarded
+        ) { execution in
+            do {
+                let value = try await body(execution.processIdentifier.value)
+                try? execution.send(signal: .terminate)
+                return value
+            } catch {
+                try? execution.send(signal: .terminate)
+                throw error
+            }
+        }
+        return result.closureResult
+    }
 }

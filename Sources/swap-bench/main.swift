@@ -21,4 +21,16 @@ func runBenchmarks(_ arguments: Set<String>) async -> Int32 {
 
 // swap-bench: runs swap's benchmarks against real processes on loopback and prints
 // Markdown table rows. Usage: `swap-bench [proxy] [swap] [reload] [llama] [memory]` (default: all).
+// `swap-bench compare OTHER_SWAP_SERVER [ROUNDS]`: this swap-server against another
+// build of it, interleaved in front of one backend (see `ProxyComparison`).
+if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "compare" {
+    do {
+        let rounds = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 2000 : 2000
+        try await ProxyComparison.run(other: CommandLine.arguments[2], rounds: rounds)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("swap-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
 exit(await runBenchmarks(Set(CommandLine.arguments.dropFirst())))

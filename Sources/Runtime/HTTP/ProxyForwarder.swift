@@ -4,21 +4,23 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
-/// Forwards one request to a backend or peer with AsyncHTTPClient and streams the
-/// answer back chunk by chunk: no buffering, no coalescing, `X-Accel-Buffering: no`
-/// on server-sent events.
+/// Forwards one request to a backend or peer and streams the answer back chunk by
+/// chunk: no buffering, no coalescing, `X-Accel-Buffering: no` on server-sent events.
+///
+/// Plain-http backends and peers are reached through swap's own keep-alive client
+/// (``UpstreamConnectionPool``); anything else (https peers) through AsyncHTTPClient.
 public struct ProxyForwarder: Sendable {
-    /// The shared client (one connection pool per backend host and port).
+    /// The client for targets the pool cannot reach (https).
     public let client: HTTPClient
-    /// Clients bound to single event loops, used for requests that name their loop.
-    public let loopClients: EventLoopClients?
+    /// Keep-alive connections to plain-http targets, per event loop.
+    public let upstream: UpstreamConnectionPool?
 
-    /// Creates a forwarder. With `loopClients`, a request forwarded `on` one of their
-    /// event loops goes through that loop's client instead of `client`.
-    public init(client: HTTPClient, loopClients: EventLoopClients? = nil) {
+    /// Creates a forwarder. With `upstream`, plain-http targets go through it.
+    public init(client: HTTPClient, upstream: UpstreamConnectionPool? = nil) {
         self.client = client
-        self.loopClients = loopClients
+        self.upstream = upstream
     }
 
     /// What to send upstream.
@@ -40,23 +42,40 @@ public struct ProxyForwarder: Sendable {
     /// Sends the request and returns the upstream response (status, headers, streaming body).
     /// `stripCredentials` drops the client's `Authorization`/`x-api-key` (swap's own keys);
     /// `inject` adds headers (a peer's API key). `eventLoop` is the loop of the client's
-    /// connection: the upstream connection is then taken from that loop's client.
+    /// connection: the upstream connection is then one that lives on that loop.
     public func forward(
         method: HTTPRequest.Method, baseURL: String, path: String, query: String?, headers: HTTPFields, body: Body,
         stripCredentials: Bool, inject: [(String, String)] = [], on eventLoop: (any EventLoop)? = nil
     ) async throws -> HTTPClientResponse {
+        if let upstream, let target = UpstreamTarget(baseURL: baseURL) {
+            var uri = target.pathPrefix + path
+            if let query, !query.isEmpty { uri += "?" + query }
+            var outgoing = HTTPHeaders()
+            outgoing.reserveCapacity(headers.count + 2)
+            outgoing.add(name: "host", value: target.hostHeader)
+            Self.copy(headers, to: &outgoing, stripCredentials: stripCredentials, inject: inject)
+            switch body {
+            case .bytes(let bytes):
+                outgoing.add(name: "content-length", value: String(bytes.count))
+            case .stream:
+                outgoing.add(name: "transfer-encoding", value: "chunked")
+            case .none:
+                if method == .post || method == .put || method == .patch {
+                    outgoing.add(name: "content-length", value: "0")
+                }
+            }
+            let head = HTTPRequestHead(
+                version: .http1_1, method: HTTPMethod(rawValue: method.rawValue), uri: uri, headers: outgoing)
+            return try await upstream.execute(
+                host: target.host, port: target.port, head: head, body: body,
+                on: eventLoop ?? MultiThreadedEventLoopGroup.singleton.any())
+        }
         var url = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         url += path
         if let query, !query.isEmpty { url += "?" + query }
         var request = HTTPClientRequest(url: url)
         request.method = .init(rawValue: method.rawValue)
-        for field in headers {
-            let name = field.name.canonicalName
-            if Self.hopByHop.contains(name) { continue }
-            if stripCredentials, name == "authorization" || name == "x-api-key" { continue }
-            request.headers.add(name: field.name.rawName, value: field.value)
-        }
-        for (name, value) in inject { request.headers.replaceOrAdd(name: name, value: value) }
+        Self.copy(headers, to: &request.headers, stripCredentials: stripCredentials, inject: inject)
         switch body {
         case .bytes(let bytes):
             request.body = .bytes(ByteBuffer(bytes: bytes))
@@ -65,8 +84,20 @@ public struct ProxyForwarder: Sendable {
         case .none:
             break
         }
-        let client = eventLoop.flatMap { loopClients?.client(for: $0) } ?? self.client
         return try await client.execute(request, timeout: .hours(24))
+    }
+
+    /// Copies the client's end-to-end headers, then sets `inject`.
+    private static func copy(
+        _ headers: HTTPFields, to outgoing: inout HTTPHeaders, stripCredentials: Bool, inject: [(String, String)]
+    ) {
+        for field in headers {
+            let name = field.name.canonicalName
+            if hopByHop.contains(name) { continue }
+            if stripCredentials, name == "authorization" || name == "x-api-key" { continue }
+            outgoing.add(name: field.name.rawName, value: field.value)
+        }
+        for (name, value) in inject { outgoing.replaceOrAdd(name: name, value: value) }
     }
 
     /// A Hummingbird response that streams `upstream` to the client. `finished` runs once

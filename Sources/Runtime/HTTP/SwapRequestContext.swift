@@ -19,7 +19,10 @@ public struct SwapRequestContext: RequestContext {
     /// that gave up on a request waiting for a model load withdraws it from the queue;
     /// an upstream request whose client is gone is cancelled).
     func untilClientDisconnects<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        let task = Task { try await operation() }
+        // The work stays on the connection's event loop (see ``EventLoopPinnedChannel``).
+        let task = Task(executorPreference: EventLoopTaskExecutor.shared(for: channel.eventLoop)) {
+            try await operation()
+        }
         let watcher = DisconnectWatcher.shared
         let token = watcher.add({ task.cancel() }, on: channel)
         defer { watcher.remove(token, on: channel) }

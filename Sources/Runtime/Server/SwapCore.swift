@@ -30,10 +30,10 @@ public final class SwapCore: Sendable {
     /// Finished requests per model and status, for `/metrics`.
     public let requests = RequestCounters()
 
-    /// Creates the core over a compiled plan. `client` serves health checks and any
-    /// request not forwarded through `loopClients` (see ``EventLoopClients``).
+    /// Creates the core over a compiled plan. `client` serves health checks and the
+    /// requests `upstream` cannot carry (https peers; all requests without `upstream`).
     public init(
-        plan: Plan, source: ConfigSource, client: HTTPClient, loopClients: EventLoopClients? = nil,
+        plan: Plan, source: ConfigSource, client: HTTPClient, upstream: UpstreamConnectionPool? = nil,
         launcher: String?, logger: Logger, maxBodyBytes: Int = 32 << 20
     ) {
         let now = ISO8601DateFormatter().string(from: Date())
@@ -47,7 +47,7 @@ public final class SwapCore: Sendable {
         logs = LogHub()
         pool = BackendPool(plan: plan, logs: logs, client: client, launcher: launcher)
         scheduler = ModelScheduler(plan: plan, backends: pool)
-        forwarder = ProxyForwarder(client: client, loopClients: loopClients)
+        forwarder = ProxyForwarder(client: client, upstream: upstream)
         self.logger = logger
         self.maxBodyBytes = maxBodyBytes
     }

@@ -92,15 +92,16 @@ public struct SwapServer: Sendable {
         // its attributes for every request.
         clientConfiguration.tracing.tracer = nil
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-        // The server's connections live on the singleton group too: one client per loop
-        // keeps each proxied request on its connection's thread.
-        let loopClients = EventLoopClients(
-            group: MultiThreadedEventLoopGroup.singleton, configuration: clientConfiguration)
+        // Plain-http backends and peers: swap's own client, with connections on the event
+        // loop of the client connection each request came in on.
+        let upstream = UpstreamConnectionPool(maxIdlePerKey: 64, idleTimeout: .seconds(60))
         let core = SwapCore(
-            plan: plan, source: source, client: client, loopClients: loopClients, launcher: options.launcher,
+            plan: plan, source: source, client: client, upstream: upstream, launcher: options.launcher,
             logger: logger)
         let app = Application(
             responder: SwapResponder(core: core),
+            // Each connection's requests are read, forwarded and answered on its event loop.
+            server: EventLoopPinnedChannel.http1(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -123,7 +124,7 @@ public struct SwapServer: Sendable {
             logger.error("server stopped: \(error)")
         }
         await core.pool.stopAll()
-        await loopClients.shutdown()
+        upstream.shutdown()
         try? await client.shutdown()
     }
 }

@@ -1,0 +1,50 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// An HTTP/1 server child channel whose connection tasks run on the connection's event
+/// loop (see ``EventLoopTaskExecutor``).
+///
+/// Hummingbird handles each connection in a task on Swift's default pool, so every
+/// request part read, every response write and every upstream answer crosses between an
+/// event loop thread and a pool thread, and each crossing wakes a thread. Here the
+/// connection's task prefers its loop's executor: while the loop is lightly loaded its
+/// requests are read, handled and answered on the thread that does the connection's I/O.
+///
+/// ```swift
+/// let app = Application(responder: responder, server: EventLoopPinnedChannel.http1())
+/// ```
+public struct EventLoopPinnedChannel: ServerChildChannel {
+    /// The wrapped HTTP/1 channel setup.
+    public let base: HTTP1Channel
+
+    /// Wraps an HTTP/1 channel answering with `responder`; each request is counted in
+    /// flight on its loop while it is answered.
+    public init(responder: @escaping HTTPChannelHandler.Responder, configuration: HTTP1Channel.Configuration = .init())
+    {
+        base = HTTP1Channel(
+            responder: { (request: Request, writer: consuming ResponseWriter, channel: any Channel) in
+                let executor = EventLoopTaskExecutor.shared(for: channel.eventLoop)
+                executor.requestStarted()
+                defer { executor.requestEnded() }
+                try await responder(request, writer, channel)
+            }, configuration: configuration)
+    }
+
+    /// A server builder for `Application(server:)`.
+    public static func http1(configuration: HTTP1Channel.Configuration = .init()) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in EventLoopPinnedChannel(responder: responder, configuration: configuration) }
+    }
+
+    /// Sets the channel up as HTTP/1.
+    public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
+        base.setup(channel: channel, logger: logger)
+    }
+
+    /// Handles the connection's requests with its loop as the preferred executor.
+    public func handle(value: HTTP1Channel.Value, logger: Logger) async {
+        await withTaskExecutorPreference(EventLoopTaskExecutor.shared(for: value.channel.eventLoop)) {
+            await base.handle(value: value, logger: logger)
+        }
+    }
+}

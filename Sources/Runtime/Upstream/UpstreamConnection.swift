@@ -1,0 +1,115 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One keep-alive HTTP/1.1 connection to a backend, carrying one exchange at a time.
+///
+/// The request's head, body and end go out in one flush (one wake-up of the backend);
+/// the response's parts are handed to the waiting task by ``UpstreamExchange``.
+final class UpstreamConnection: Sendable, Identifiable {
+    /// The channel.
+    let channel: any Channel
+    private let handler: NIOLoopBound<UpstreamConnectionHandler>
+
+    private init(channel: any Channel, handler: NIOLoopBound<UpstreamConnectionHandler>) {
+        self.channel = channel
+        self.handler = handler
+    }
+
+    /// The connection's identity (for the pool).
+    var id: ObjectIdentifier { ObjectIdentifier(self) }
+
+    /// Opens a connection to `host`:`port` on `eventLoop`. `onReusable` runs on the loop
+    /// each time an exchange has completed and the connection may carry another.
+    static func connect(
+        host: String, port: Int, on eventLoop: any EventLoop, connectTimeout: TimeAmount,
+        onReusable: @escaping @Sendable (UpstreamConnection) -> Void
+    ) async throws -> UpstreamConnection {
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnectionHandler())
+                }
+            }
+        let channel: any Channel
+        if let address = try? SocketAddress(ipAddress: host, port: port) {
+            channel = try await bootstrap.connect(to: address).get()
+        } else {
+            channel = try await bootstrap.connect(host: host, port: port).get()
+        }
+        return try await channel.eventLoop.submit {
+            let handler = try channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
+            let connection = UpstreamConnection(
+                channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+            handler.onReusable = { [unowned connection] in onReusable(connection) }
+            return connection
+        }.get()
+    }
+
+    /// Whether the connection is still open.
+    var isActive: Bool { channel.isActive }
+
+    /// Sends a request and returns the response once its head has arrived; its body
+    /// streams as the backend sends it. Throws when the connection fails before the head.
+    func execute(head: HTTPRequestHead, body: ProxyForwarder.Body) async throws -> HTTPClientResponse {
+        let exchange = UpstreamExchange(connection: self)
+        switch body {
+        case .none:
+            onLoop { $0.begin(exchange, head: head, body: nil, ended: true) }
+        case .bytes(let bytes):
+            let buffer = ByteBuffer(bytes: bytes)
+            onLoop { $0.begin(exchange, head: head, body: buffer, ended: true) }
+        case .stream(let stream):
+            onLoop { $0.begin(exchange, head: head, body: nil, ended: false) }
+            do {
+                for try await chunk in stream {
+                    try await write(chunk)
+                }
+            } catch {
+                close()
+                throw error
+            }
+            onLoop { $0.endRequest() }
+        }
+        let responseHead = try await exchange.head()
+        return HTTPClientResponse(
+            version: responseHead.version, status: responseHead.status, headers: responseHead.headers,
+            body: .stream(UpstreamBody(exchange)))
+    }
+
+    private func write(_ chunk: ByteBuffer) async throws {
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        onLoop { $0.write(chunk: chunk, promise: promise) }
+        try await promise.futureResult.get()
+    }
+
+    /// Lets a connection paused by backpressure read again.
+    func readAgain() {
+        onLoop { $0.readAgain() }
+    }
+
+    /// Closes the connection if it still carries `exchange` (the proxy gave up on it);
+    /// a connection already back in the pool is left alone.
+    func abandon(_ exchange: UpstreamExchange) {
+        onLoop { $0.abandon(exchange) }
+    }
+
+    /// Closes the connection (whatever exchange it carries fails).
+    func close() {
+        channel.close(promise: nil)
+    }
+
+    /// Runs `body` with the handler on the connection's loop: at once when called there,
+    /// else queued.
+    private func onLoop(_ body: @escaping @Sendable (UpstreamConnectionHandler) -> Void) {
+        if channel.eventLoop.inEventLoop {
+            body(handler.value)
+        } else {
+            let handler = self.handler
+            channel.eventLoop.execute { body(handler.value) }
+        }
+    }
+}

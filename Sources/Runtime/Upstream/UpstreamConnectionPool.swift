@@ -1,0 +1,112 @@
+import AsyncHTTPClient
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Keep-alive HTTP/1.1 connections to plain-http backends, pooled per event loop, host
+/// and port: swap's own client for the proxy's hot path.
+///
+/// A request forwarded `on` the event loop of its client's connection takes an idle
+/// connection that lives on that loop, so the whole exchange stays on one thread. Head
+/// and body go out in one write, no timer or extra task is started per request, and the
+/// response's parts go straight to the waiting task (``UpstreamExchange``).
+///
+/// A connection the backend closed is dropped at once. A request sent on a reused
+/// connection that closes before any answer (the backend closed it at the same moment)
+/// is sent again on a new connection when its body can be replayed.
+///
+/// ```swift
+/// let pool = UpstreamConnectionPool()
+/// let response = try await pool.execute(
+///     host: "127.0.0.1", port: 8081, head: head, body: .bytes(json), on: channel.eventLoop)
+/// for try await chunk in response.body { … }
+/// await pool.shutdown()
+/// ```
+public final class UpstreamConnectionPool: Sendable {
+    private let state: Mutex<StateMachine<UpstreamConnection>>
+    private let connectTimeout: TimeAmount
+    private let opened = Atomic<Int>(0)
+
+    /// How many connections the pool has opened so far.
+    public var connectionsOpened: Int { opened.load(ordering: .relaxed) }
+
+    /// Creates a pool keeping at most `maxIdlePerKey` idle connections per backend and
+    /// loop, each for at most `idleTimeout`.
+    public init(
+        maxIdlePerKey: Int = 64, idleTimeout: Duration = .seconds(60), connectTimeout: TimeAmount = .seconds(10)
+    ) {
+        state = Mutex(StateMachine(maxIdlePerKey: maxIdlePerKey, idleTimeout: idleTimeout))
+        self.connectTimeout = connectTimeout
+    }
+
+    /// Sends `head` and `body` to `host`:`port` and returns the response once its head
+    /// has arrived; the body streams as the backend sends it. Reading the body to its end
+    /// returns the connection to the pool; dropping it earlier closes the connection.
+    /// Cancelling the task closes the connection. Throws when no connection can be made
+    /// or the backend closes it before answering.
+    public func execute(
+        host: String, port: Int, head: HTTPRequestHead, body: ProxyForwarder.Body, on eventLoop: any EventLoop
+    ) async throws -> HTTPClientResponse {
+        let key = Key(loop: ObjectIdentifier(eventLoop), host: host, port: port)
+        let (connection, reused) = try await lease(key, on: eventLoop)
+        do {
+            return try await connection.execute(head: head, body: body)
+        } catch {
+            // A reused connection that fails before any answer was most likely closed by
+            // the backend as the request went out: a replayable request goes again on a
+            // fresh connection.
+            if case .stream = body { throw error }
+            guard reused, !Task.isCancelled else { throw error }
+            let fresh = try await connect(key, on: eventLoop)
+            return try await fresh.execute(head: head, body: body)
+        }
+    }
+
+    private func lease(_ key: Key, on eventLoop: any EventLoop) async throws -> (UpstreamConnection, reused: Bool) {
+        while true {
+            let now = ContinuousClock.now
+            let lease = state.withLock { state in state.lease(key, now: now) }
+            for connection in lease.expired { connection.close() }
+            switch lease.action {
+            case .reuse(let connection):
+                guard connection.isActive else {
+                    connection.close()
+                    continue
+                }
+                return (connection, true)
+            case .connect:
+                return (try await connect(key, on: eventLoop), false)
+            case .shutDown:
+                throw UpstreamError.shutDown
+            }
+        }
+    }
+
+    private func connect(_ key: Key, on eventLoop: any EventLoop) async throws -> UpstreamConnection {
+        opened.add(1, ordering: .relaxed)
+        let connection = try await UpstreamConnection.connect(
+            host: key.host, port: key.port, on: eventLoop, connectTimeout: connectTimeout,
+            onReusable: { [weak self] connection in self?.release(connection, to: key) })
+        connection.channel.closeFuture.whenComplete { [weak self] _ in
+            self?.state.withLock { $0.closed(connection.id, key: key) }
+        }
+        return connection
+    }
+
+    private func release(_ connection: UpstreamConnection, to key: Key) {
+        switch state.withLock({ $0.release(connection, to: key, now: .now) }) {
+        case .keep(let expired):
+            for connection in expired { connection.close() }
+        case .close:
+            connection.close()
+        }
+    }
+
+    /// Closes the idle connections; later requests fail with ``UpstreamError/shutDown``.
+    public func shutdown() {
+        for connection in state.withLock({ $0.shutdown() }) {
+            connection.close()
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Testing
+
+@testable import Runtime
+
+/// Which backend URLs swap's own client takes, and how they split.
+struct UpstreamTargetTests {
+    @Test(
+        "plain http URLs split into host, port, path prefix and Host header",
+        arguments: [
+            ("http://127.0.0.1:8081", "127.0.0.1", 8081, "", "127.0.0.1:8081"),
+            ("http://127.0.0.1:8081/", "127.0.0.1", 8081, "", "127.0.0.1:8081"),
+            ("http://localhost:9000/api/v2/", "localhost", 9000, "/api/v2", "localhost:9000"),
+            ("http://gpu-box", "gpu-box", 80, "", "gpu-box"),
+            ("http://[::1]:8080", "::1", 8080, "", "[::1]:8080"),
+        ])
+    func parses(url: String, host: String, port: Int, prefix: String, hostHeader: String) throws {
+        let target = try #require(UpstreamTarget(baseURL: url))
+        #expect(target.host == host)
+        #expect(target.port == port)
+        #expect(target.pathPrefix == prefix)
+        #expect(target.hostHeader == hostHeader)
+    }
+
+    @Test(
+        "https, credentials, bad ports and malformed hosts are left to AsyncHTTPClient",
+        arguments: [
+            "https://peer.example:443", "http://user:pw@host:80", "http://host:0", "http://host:70000",
+            "http://host:abc", "http://", "http://[::1", "http://:8080", "127.0.0.1:8080",
+        ])
+    func rejects(url: String) {
+        #expect(UpstreamTarget(baseURL: url) == nil)
+    }
+}
