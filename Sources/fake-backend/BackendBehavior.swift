@@ -11,6 +11,8 @@ struct BackendBehavior: Sendable {
     var tokens: Int
     /// Pause between streamed token chunks, in milliseconds.
     var tokenDelayMilliseconds: Int
+    /// Pause before a completion's response head, in milliseconds.
+    var answerDelayMilliseconds: Int = 0
     /// When set, the process exits with status 3 after writing this many SSE chunks of a
     /// stream (token chunks and the final usage chunk both count; `[DONE]` does not).
     var crashAfterChunks: Int?

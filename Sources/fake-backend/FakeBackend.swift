@@ -19,6 +19,7 @@ import Hummingbird
 ///   exits 0 promptly: graceful drain, cut short after 2 s.
 /// - `--tokens N` (default 8): completion tokens `tok0 tok1 …` per request.
 /// - `--token-delay-ms MS` (default 0): pause between streamed token chunks.
+/// - `--answer-delay-ms MS` (default 0): pause before answering a completion at all.
 /// - `--crash-after-chunks N`: exit(3) after writing N SSE data chunks of a stream.
 /// - `--exit-after-ms MS`: exit(4) MS after process start (before or after it is listening).
 ///
@@ -56,6 +57,9 @@ struct FakeBackend: AsyncParsableCommand {
     @Option(help: "Milliseconds between streamed token chunks.")
     var tokenDelayMs = 0
 
+    @Option(help: "Milliseconds to wait before answering a completion (before its response head).")
+    var answerDelayMs = 0
+
     @Option(help: "Exit with status 3 after writing this many SSE chunks of a stream.")
     var crashAfterChunks: Int?
 
@@ -65,8 +69,8 @@ struct FakeBackend: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535, got \(port).") }
         guard tokens >= 0 else { throw ValidationError("--tokens must not be negative.") }
-        guard startDelayMs >= 0, tokenDelayMs >= 0 else {
-            throw ValidationError("--start-delay-ms and --token-delay-ms must not be negative.")
+        guard startDelayMs >= 0, tokenDelayMs >= 0, answerDelayMs >= 0 else {
+            throw ValidationError("--start-delay-ms, --token-delay-ms and --answer-delay-ms must not be negative.")
         }
         if let crashAfterChunks, crashAfterChunks < 1 {
             throw ValidationError("--crash-after-chunks must be at least 1.")
@@ -88,6 +92,7 @@ struct FakeBackend: AsyncParsableCommand {
             failHealth: failHealth,
             tokens: tokens,
             tokenDelayMilliseconds: tokenDelayMs,
+            answerDelayMilliseconds: answerDelayMs,
             crashAfterChunks: crashAfterChunks
         )
         let host = host

@@ -36,6 +36,9 @@ struct FakeResponder: HTTPResponder {
             StandardOutput.log("GET /v1/models")
             return models()
         case (.post, "/v1/chat/completions"), (.post, "/v1/completions"):
+            if behavior.answerDelayMilliseconds > 0 {
+                try await Task.sleep(for: .milliseconds(behavior.answerDelayMilliseconds))
+            }
             return completion(kind: path == "/v1/completions" ? .text : .chat, body: bodyData, headers: request.headers)
         case (.post, "/v1/embeddings"):
             StandardOutput.log("POST /v1/embeddings")

@@ -85,6 +85,33 @@ struct ServerGroupAndAPITests {
         }
     }
 
+    @Test("a backend slower than its timeouts.responseHeader gets a 504; a model without the limit waits")
+    func responseHeaderTimeout() async throws {
+        let config = """
+            startPort: {START_PORT}
+            models:
+              hasty:
+                cmd: {FAKE} --port ${PORT} --answer-delay-ms 3000
+                timeouts:
+                  responseHeader: 1
+              patient:
+                cmd: {FAKE} --port ${PORT} --answer-delay-ms 1500
+            groups:
+              both:
+                swap: false
+                members: [hasty, patient]
+            """
+        try await ServerHarness.withServer(config: config) { server in
+            let slow = try await TestHTTP.send(
+                "POST", server.base + "/v1/chat/completions", json: ["model": "hasty", "messages": []])
+            #expect(slow.status == 504)
+            #expect((slow.json?["error"] as? [String: Any])?["code"] as? String == "backend_timeout")
+            let waited = try await TestHTTP.send(
+                "POST", server.base + "/v1/chat/completions", json: ["model": "patient", "messages": []])
+            #expect(waited.status == 200)
+        }
+    }
+
     @Test("/upstream/<model>/<path> passes through, model IDs with slashes, locks still apply to JSON")
     func upstream() async throws {
         let config = """

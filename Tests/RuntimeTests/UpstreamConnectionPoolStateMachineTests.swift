@@ -107,4 +107,28 @@ struct UpstreamConnectionPoolStateMachineTests {
             return
         }
     }
+
+    @Test("each connection keeps the idle limit it was released with; none means until taken")
+    func perConnectionIdleLimits() {
+        var machine = Machine(maxIdlePerKey: 8)
+        _ = machine.release(Connection(id: 1), to: Self.key, now: Self.start, idleTimeout: .seconds(5))
+        _ = machine.release(Connection(id: 2), to: Self.key, now: Self.start, idleTimeout: nil)
+        _ = machine.release(Connection(id: 3), to: Self.key, now: Self.start, idleTimeout: .seconds(60))
+        // At 10 s only the 5 s connection has expired; the newest idle one is taken first.
+        let lease = machine.lease(Self.key, now: Self.start + .seconds(10))
+        #expect(lease.expired.map(\.id) == [1])
+        guard case .reuse(let taken) = lease.action else {
+            Issue.record("expected a reuse")
+            return
+        }
+        #expect(taken.id == 3)
+        // Hours later the one released without a limit is still there.
+        let later = machine.lease(Self.key, now: Self.start + .seconds(36_000))
+        #expect(later.expired.isEmpty)
+        guard case .reuse(let kept) = later.action else {
+            Issue.record("expected a reuse")
+            return
+        }
+        #expect(kept.id == 2)
+    }
 }

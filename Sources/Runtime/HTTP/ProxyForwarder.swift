@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ConfigLang
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -45,7 +46,8 @@ public struct ProxyForwarder: Sendable {
     /// connection: the upstream connection is then one that lives on that loop.
     public func forward(
         method: HTTPRequest.Method, baseURL: String, path: String, query: String?, headers: HTTPFields, body: Body,
-        stripCredentials: Bool, inject: [(String, String)] = [], on eventLoop: (any EventLoop)? = nil
+        stripCredentials: Bool, inject: [(String, String)] = [], on eventLoop: (any EventLoop)? = nil,
+        timeouts: ConnectionTimeouts = .defaults
     ) async throws -> HTTPClientResponse {
         if let upstream, let target = UpstreamTarget(baseURL: baseURL) {
             var uri = target.pathPrefix + path
@@ -68,7 +70,7 @@ public struct ProxyForwarder: Sendable {
                 version: .http1_1, method: HTTPMethod(rawValue: method.rawValue), uri: uri, headers: outgoing)
             return try await upstream.execute(
                 host: target.host, port: target.port, head: head, body: body,
-                on: eventLoop ?? MultiThreadedEventLoopGroup.singleton.any())
+                on: eventLoop ?? MultiThreadedEventLoopGroup.singleton.any(), timeouts: timeouts)
         }
         var url = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         url += path

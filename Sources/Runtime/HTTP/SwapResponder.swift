@@ -142,7 +142,7 @@ public struct SwapResponder: HTTPResponder {
             let upstreamBody = rewrite(body, locks: peer.locks, useModelName: model == name ? nil : model)
             let response = try await forward(
                 request, context: context, baseURL: peer.proxy, path: path, body: upstreamBody, plan: plan,
-                inject: inject)
+                timeouts: peer.timeouts, inject: inject)
             return try await relay(response, from: peer.proxy, finished: { _ in })
         case .local(let modelID, let requestedID)?:
             guard let model = plan.models[modelID] else { throw OpenAIError.unknownModel(name) }
@@ -168,13 +168,18 @@ public struct SwapResponder: HTTPResponder {
 
     private func forward(
         _ request: Request, context: Context, baseURL: String, path: String, body: ProxyForwarder.Body, plan: Plan,
-        inject: [(String, String)] = []
+        timeouts: ConnectionTimeouts, inject: [(String, String)] = []
     ) async throws -> HTTPClientResponse {
         do {
             return try await core.forwarder.forward(
                 method: request.method, baseURL: baseURL, path: path, query: request.uri.query,
                 headers: request.headers, body: body, stripCredentials: !plan.settings.apiKeys.isEmpty,
-                inject: inject, on: context.channel.eventLoop)
+                inject: inject, on: context.channel.eventLoop, timeouts: timeouts)
+        } catch UpstreamError.responseHeaderTimeout(let seconds) {
+            throw OpenAIError(
+                .gatewayTimeout,
+                "The backend at \(baseURL) did not start answering within \(seconds) s (`timeouts.responseHeader`).",
+                type: "server_error", code: "backend_timeout")
         } catch {
             throw OpenAIError(
                 .badGateway, "The backend at \(baseURL) did not answer: \(error).", type: "server_error",
@@ -223,7 +228,8 @@ public struct SwapResponder: HTTPResponder {
                 let upstream: HTTPClientResponse
                 do {
                     upstream = try await forward(
-                        request, context: context, baseURL: baseURL, path: path, body: body, plan: plan)
+                        request, context: context, baseURL: baseURL, path: path, body: body, plan: plan,
+                        timeouts: model.timeouts)
                 } catch let error as OpenAIError where error.code == "backend_failed" && attempt < attempts {
                     try await Task.sleep(for: .milliseconds(50 * attempt))
                     attempt += 1

@@ -94,7 +94,7 @@ public struct SwapServer: Sendable {
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         // Plain-http backends and peers: swap's own client, with connections on the event
         // loop of the client connection each request came in on.
-        let upstream = UpstreamConnectionPool(maxIdlePerKey: 64, idleTimeout: .seconds(60))
+        let upstream = UpstreamConnectionPool(maxIdlePerKey: 64)
         let core = SwapCore(
             plan: plan, source: source, client: client, upstream: upstream, launcher: options.launcher,
             logger: logger)

@@ -1,7 +1,12 @@
 import AsyncHTTPClient
+import ConfigLang
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One keep-alive HTTP/1.1 connection to a backend, carrying one exchange at a time.
 ///
@@ -23,11 +28,29 @@ final class UpstreamConnection: Sendable, Identifiable {
     /// Opens a connection to `host`:`port` on `eventLoop`. `onReusable` runs on the loop
     /// each time an exchange has completed and the connection may carry another.
     static func connect(
-        host: String, port: Int, on eventLoop: any EventLoop, connectTimeout: TimeAmount,
+        host: String, port: Int, on eventLoop: any EventLoop, timeouts: ConnectionTimeouts,
         onReusable: @escaping @Sendable (UpstreamConnection) -> Void
     ) async throws -> UpstreamConnection {
-        let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(connectTimeout)
+        var bootstrap = ClientBootstrap(group: eventLoop)
+            // 0 turns the limit off; NIO wants one, so a day stands for none.
+            .connectTimeout(.seconds(Int64(timeouts.connect > 0 ? timeouts.connect : 86_400)))
+        if timeouts.keepalive > 0 {
+            bootstrap = bootstrap.channelOption(.socketOption(.so_keepalive), value: 1)
+            #if os(Linux)
+                // The probe period: first probe after `keepalive` idle seconds, then every
+                // `keepalive` seconds.
+                let level = NIOBSDSocket.OptionLevel.tcp
+                bootstrap = bootstrap.channelOption(
+                    ChannelOptions.Types.SocketOption(level: level, name: .init(rawValue: Int32(TCP_KEEPIDLE))),
+                    value: SocketOptionValue(timeouts.keepalive)
+                )
+                .channelOption(
+                    ChannelOptions.Types.SocketOption(level: level, name: .init(rawValue: Int32(TCP_KEEPINTVL))),
+                    value: SocketOptionValue(timeouts.keepalive))
+            #endif
+        }
+        bootstrap =
+            bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
@@ -54,8 +77,21 @@ final class UpstreamConnection: Sendable, Identifiable {
 
     /// Sends a request and returns the response once its head has arrived; its body
     /// streams as the backend sends it. Throws when the connection fails before the head.
-    func execute(head: HTTPRequestHead, body: ProxyForwarder.Body) async throws -> HTTPClientResponse {
+    /// With `responseHeaderTimeout` above 0, a response head that has not arrived that
+    /// many seconds after the call fails the exchange and closes the connection.
+    func execute(head: HTTPRequestHead, body: ProxyForwarder.Body, responseHeaderTimeout: Int = 0) async throws
+        -> HTTPClientResponse
+    {
         let exchange = UpstreamExchange(connection: self)
+        var timer: Scheduled<Void>?
+        if responseHeaderTimeout > 0 {
+            let handler = self.handler
+            timer = channel.eventLoop.scheduleTask(in: .seconds(Int64(responseHeaderTimeout))) {
+                handler.value.abandon(
+                    exchange, because: UpstreamError.responseHeaderTimeout(seconds: responseHeaderTimeout))
+            }
+        }
+        defer { timer?.cancel() }
         switch body {
         case .none:
             onLoop { $0.begin(exchange, head: head, body: nil, ended: true) }

@@ -75,9 +75,9 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Closes the connection if it still carries `exchange`.
-    func abandon(_ exchange: UpstreamExchange) {
+    func abandon(_ exchange: UpstreamExchange, because error: any Error = UpstreamError.closed) {
         guard self.exchange === exchange else { return }
-        fail(UpstreamError.closed)
+        fail(error)
     }
 
     /// Lets a paused connection read again.

@@ -17,20 +17,33 @@ extension UpstreamConnectionPool {
     struct StateMachine<Connection: Identifiable> {
         private struct Idle {
             var connection: Connection
-            var since: ContinuousClock.Instant
+            /// When it is closed if still idle; nil: never.
+            var expires: ContinuousClock.Instant?
+
+            func hasExpired(at now: ContinuousClock.Instant) -> Bool {
+                expires.map { now > $0 } ?? false
+            }
         }
 
         /// Idle connections kept per key; more are closed.
         let maxIdlePerKey: Int
-        /// How long a connection may stay idle before it is closed.
-        let idleTimeout: Duration
+        /// How long a released connection stays idle when its release names no limit.
+        let idleTimeout: Duration?
         private var idle: [Key: [Idle]] = [:]
         private var isShutDown = false
 
         /// Creates an empty pool.
-        init(maxIdlePerKey: Int, idleTimeout: Duration) {
+        init(maxIdlePerKey: Int, idleTimeout: Duration? = nil) {
             self.maxIdlePerKey = maxIdlePerKey
             self.idleTimeout = idleTimeout
+        }
+
+        /// Takes the connections of `list` that have been idle too long.
+        private static func removeExpired(from list: inout [Idle], now: ContinuousClock.Instant) -> [Connection] {
+            guard list.contains(where: { $0.hasExpired(at: now) }) else { return [] }
+            let expired = list.filter { $0.hasExpired(at: now) }.map(\.connection)
+            list.removeAll { $0.hasExpired(at: now) }
+            return expired
         }
 
         /// What a request gets.
@@ -46,12 +59,8 @@ extension UpstreamConnectionPool {
         /// A request for `key` at `now`. `expired` are idle connections to close.
         mutating func lease(_ key: Key, now: ContinuousClock.Instant) -> (action: LeaseAction, expired: [Connection]) {
             guard !isShutDown else { return (.shutDown, []) }
-            var expired: [Connection] = []
             guard var list = idle[key] else { return (.connect, []) }
-            // Oldest first: drop those idle too long.
-            while let first = list.first, now - first.since > idleTimeout {
-                expired.append(list.removeFirst().connection)
-            }
+            let expired = Self.removeExpired(from: &list, now: now)
             let taken = list.popLast()
             idle[key] = list.isEmpty ? nil : list
             if let taken { return (.reuse(taken.connection), expired) }
@@ -66,19 +75,25 @@ extension UpstreamConnectionPool {
             case close
         }
 
-        /// `connection` to `key` finished its exchange at `now` and may be reused.
+        /// `connection` to `key` finished its exchange at `now` and may be reused; it is
+        /// kept at most the pool's ``idleTimeout``.
         mutating func release(_ connection: Connection, to key: Key, now: ContinuousClock.Instant) -> ReleaseAction {
+            release(connection, to: key, now: now, idleTimeout: idleTimeout)
+        }
+
+        /// `connection` to `key` finished its exchange at `now` and may be reused; it is
+        /// kept at most `idleTimeout` (nil: until it is taken or closed).
+        mutating func release(
+            _ connection: Connection, to key: Key, now: ContinuousClock.Instant, idleTimeout: Duration?
+        ) -> ReleaseAction {
             guard !isShutDown else { return .close }
             var list = idle[key] ?? []
-            var expired: [Connection] = []
-            while let first = list.first, now - first.since > idleTimeout {
-                expired.append(list.removeFirst().connection)
-            }
+            let expired = Self.removeExpired(from: &list, now: now)
             guard list.count < maxIdlePerKey else {
                 idle[key] = list.isEmpty ? nil : list
                 return .close
             }
-            list.append(Idle(connection: connection, since: now))
+            list.append(Idle(connection: connection, expires: idleTimeout.map { now + $0 }))
             idle[key] = list
             return .keep(expired: expired)
         }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ConfigLang
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
@@ -25,19 +26,16 @@ import Synchronization
 /// ```
 public final class UpstreamConnectionPool: Sendable {
     private let state: Mutex<StateMachine<UpstreamConnection>>
-    private let connectTimeout: TimeAmount
     private let opened = Atomic<Int>(0)
 
     /// How many connections the pool has opened so far.
     public var connectionsOpened: Int { opened.load(ordering: .relaxed) }
 
     /// Creates a pool keeping at most `maxIdlePerKey` idle connections per backend and
-    /// loop, each for at most `idleTimeout`.
-    public init(
-        maxIdlePerKey: Int = 64, idleTimeout: Duration = .seconds(60), connectTimeout: TimeAmount = .seconds(10)
-    ) {
-        state = Mutex(StateMachine(maxIdlePerKey: maxIdlePerKey, idleTimeout: idleTimeout))
-        self.connectTimeout = connectTimeout
+    /// loop. How long each waits to connect, for a response head and idle in the pool is
+    /// the `timeouts` of the request that opened it (the model's or peer's).
+    public init(maxIdlePerKey: Int = 64) {
+        state = Mutex(StateMachine(maxIdlePerKey: maxIdlePerKey))
     }
 
     /// Sends `head` and `body` to `host`:`port` and returns the response once its head
@@ -46,24 +44,29 @@ public final class UpstreamConnectionPool: Sendable {
     /// Cancelling the task closes the connection. Throws when no connection can be made
     /// or the backend closes it before answering.
     public func execute(
-        host: String, port: Int, head: HTTPRequestHead, body: ProxyForwarder.Body, on eventLoop: any EventLoop
+        host: String, port: Int, head: HTTPRequestHead, body: ProxyForwarder.Body, on eventLoop: any EventLoop,
+        timeouts: ConnectionTimeouts = .defaults
     ) async throws -> HTTPClientResponse {
         let key = Key(loop: ObjectIdentifier(eventLoop), host: host, port: port)
-        let (connection, reused) = try await lease(key, on: eventLoop)
+        let (connection, reused) = try await lease(key, on: eventLoop, timeouts: timeouts)
         do {
-            return try await connection.execute(head: head, body: body)
+            return try await connection.execute(
+                head: head, body: body, responseHeaderTimeout: timeouts.responseHeader)
         } catch {
             // A reused connection that fails before any answer was most likely closed by
             // the backend as the request went out: a replayable request goes again on a
-            // fresh connection.
+            // fresh connection. A backend that is only slow to answer is not asked twice.
             if case .stream = body { throw error }
+            if case UpstreamError.responseHeaderTimeout = error { throw error }
             guard reused, !Task.isCancelled else { throw error }
-            let fresh = try await connect(key, on: eventLoop)
-            return try await fresh.execute(head: head, body: body)
+            let fresh = try await connect(key, on: eventLoop, timeouts: timeouts)
+            return try await fresh.execute(head: head, body: body, responseHeaderTimeout: timeouts.responseHeader)
         }
     }
 
-    private func lease(_ key: Key, on eventLoop: any EventLoop) async throws -> (UpstreamConnection, reused: Bool) {
+    private func lease(_ key: Key, on eventLoop: any EventLoop, timeouts: ConnectionTimeouts) async throws -> (
+        UpstreamConnection, reused: Bool
+    ) {
         while true {
             let now = ContinuousClock.now
             let lease = state.withLock { state in state.lease(key, now: now) }
@@ -76,26 +79,30 @@ public final class UpstreamConnectionPool: Sendable {
                 }
                 return (connection, true)
             case .connect:
-                return (try await connect(key, on: eventLoop), false)
+                return (try await connect(key, on: eventLoop, timeouts: timeouts), false)
             case .shutDown:
                 throw UpstreamError.shutDown
             }
         }
     }
 
-    private func connect(_ key: Key, on eventLoop: any EventLoop) async throws -> UpstreamConnection {
+    private func connect(_ key: Key, on eventLoop: any EventLoop, timeouts: ConnectionTimeouts) async throws
+        -> UpstreamConnection
+    {
         opened.add(1, ordering: .relaxed)
+        // 0 keeps an idle connection until the backend closes it.
+        let idleTimeout: Duration? = timeouts.idleConn > 0 ? .seconds(timeouts.idleConn) : nil
         let connection = try await UpstreamConnection.connect(
-            host: key.host, port: key.port, on: eventLoop, connectTimeout: connectTimeout,
-            onReusable: { [weak self] connection in self?.release(connection, to: key) })
+            host: key.host, port: key.port, on: eventLoop, timeouts: timeouts,
+            onReusable: { [weak self] connection in self?.release(connection, to: key, idleTimeout: idleTimeout) })
         connection.channel.closeFuture.whenComplete { [weak self] _ in
             self?.state.withLock { $0.closed(connection.id, key: key) }
         }
         return connection
     }
 
-    private func release(_ connection: UpstreamConnection, to key: Key) {
-        switch state.withLock({ $0.release(connection, to: key, now: .now) }) {
+    private func release(_ connection: UpstreamConnection, to key: Key, idleTimeout: Duration?) {
+        switch state.withLock({ $0.release(connection, to: key, now: .now, idleTimeout: idleTimeout) }) {
         case .keep(let expired):
             for connection in expired { connection.close() }
         case .close:

@@ -4,12 +4,16 @@ public enum UpstreamError: Error, CustomStringConvertible, Sendable {
     case closed
     /// The pool was shut down.
     case shutDown
+    /// No response head within the model's or peer's `timeouts.responseHeader` seconds.
+    case responseHeaderTimeout(seconds: Int)
 
     /// What went wrong, for error messages.
     public var description: String {
         switch self {
         case .closed: "the backend closed the connection before its response ended"
         case .shutDown: "swap-server is shutting down"
+        case .responseHeaderTimeout(let seconds):
+            "the backend sent no response within \(seconds) s (`timeouts.responseHeader`)"
         }
     }
 }
