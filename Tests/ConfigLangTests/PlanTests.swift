@@ -379,13 +379,10 @@ struct ConnectionSettingsPlanTests {
         #expect(plan.models["slow"]?.liveFingerprint != plan.models["plain"]?.liveFingerprint)
     }
 
-    @Test("a peer's filters become its locks; global filters stay with local models")
-    func peerLocks() throws {
-        let result = PlanTests.compile(
-            """
-            filters:
-              setParams:
-                seed: 1
+    /// A config with one local model and one peer whose `filters` are `peerFilters`
+    /// (indented for their place), after `top`.
+    static func peerConfig(top: String = "", peerFilters: String) -> String {
+        top + """
             models:
               local:
                 cmd: server --port ${PORT}
@@ -394,10 +391,16 @@ struct ConnectionSettingsPlanTests {
                 proxy: http://10.0.0.9:8080
                 models: [big]
                 filters:
-                  stripParams: "top_p, min_p"
-                  setParams:
-                    temperature: 0.2
-            """)
+
+            """ + peerFilters
+    }
+
+    @Test("a peer's filters become its locks; global filters stay with local models")
+    func peerLocks() throws {
+        let yaml = Self.peerConfig(
+            top: "filters:\n  setParams:\n    seed: 1\n",
+            peerFilters: "      stripParams: \"top_p, min_p\"\n      setParams:\n        temperature: 0.2\n")
+        let result = PlanTests.compile(yaml)
         let plan = try #require(result.plan, "\(result.diagnostics.map(\.message))")
         let locks = try #require(plan.peers["remote"]?.locks)
         #expect(locks.strip == ["min_p", "top_p"])
@@ -408,19 +411,8 @@ struct ConnectionSettingsPlanTests {
     @Test("a peer's lock conflicts are reported like a model's")
     func peerLockConflict() {
         let result = PlanTests.compile(
-            """
-            models:
-              local:
-                cmd: server --port ${PORT}
-            peers:
-              remote:
-                proxy: http://10.0.0.9:8080
-                models: [big]
-                filters:
-                  stripParams: "temperature"
-                  setParams:
-                    temperature: 0.2
-            """)
+            Self.peerConfig(
+                peerFilters: "      stripParams: \"temperature\"\n      setParams:\n        temperature: 0.2\n"))
         #expect(result.diagnostics.map(\.code).contains(.setStripConflict))
         #expect(result.plan == nil)
     }

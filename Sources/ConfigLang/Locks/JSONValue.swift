@@ -166,12 +166,21 @@ public indirect enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    private static func writeQuoted(_ text: String, into output: inout String) {
+    /// `text` as a JSON string. With `escapingSlash`, `/` is written `\/` as Foundation's
+    /// `JSONEncoder` writes it (for output that must match the encoder's byte for byte).
+    public static func quoted(_ text: String, escapingSlash: Bool = false) -> String {
+        var output = ""
+        writeQuoted(text, into: &output, escapingSlash: escapingSlash)
+        return output
+    }
+
+    private static func writeQuoted(_ text: String, into output: inout String, escapingSlash: Bool = false) {
         output += "\""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""
             case "\\": output += "\\\\"
+            case "/" where escapingSlash: output += "\\/"
             case "\n": output += "\\n"
             case "\r": output += "\\r"
             case "\t": output += "\\t"

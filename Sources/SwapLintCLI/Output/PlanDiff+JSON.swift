@@ -24,24 +24,6 @@ extension PlanDiff {
 
     /// `text` as a JSON string, escaped the way `JSONEncoder` escapes it.
     static func quoted(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "/": output += "\\/"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case _ where scalar.value < 0x20:
-                let digits = "0123456789abcdef".unicodeScalars.map(Character.init)
-                output += "\\u00" + String(digits[Int(scalar.value >> 4)]) + String(digits[Int(scalar.value & 0xF)])
-            default:
-                output.unicodeScalars.append(scalar)
-            }
-        }
-        return output + "\""
+        JSONValue.quoted(text, escapingSlash: true)
     }
 }
