@@ -136,8 +136,7 @@ struct PlanTests {
 
     @Test("a global macro that only a model completes is expanded per model, and reported where it is missing")
     func globalMacroCompletedByModel() throws {
-        let result = Self.compile(
-            """
+        let completed = """
             macros:
               base: "/bin/server --port ${PORT} --ctx ${ctx}"
             models:
@@ -145,25 +144,12 @@ struct PlanTests {
                 macros:
                   ctx: 2048
                 cmd: ${base}
-              lacks:
-                cmd: ${base}
-            """)
+
+            """
+        let result = Self.compile(completed + "  lacks:\n    cmd: ${base}\n")
         #expect(result.diagnostics.filter { $0.severity == .error }.map(\.code) == [.unknownMacro])
-        let expanded = ConfigChecker.check(
-            [
-                SourceFile(
-                    name: "t.yaml",
-                    text: """
-                        macros:
-                          base: "/bin/server --port ${PORT} --ctx ${ctx}"
-                        models:
-                          has:
-                            macros:
-                              ctx: 2048
-                            cmd: ${base}
-                        """)
-            ], environment: [:]
-        ).expandedModels
+        let expanded = ConfigChecker.check([SourceFile(name: "t.yaml", text: completed)], environment: [:])
+            .expandedModels
         #expect(expanded["has"]?["cmd"]?.scalar == "/bin/server --port ${PORT} --ctx 2048")
     }
 
