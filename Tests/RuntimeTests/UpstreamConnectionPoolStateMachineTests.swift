@@ -32,10 +32,15 @@ struct UpstreamConnectionPoolStateMachineTests {
 
     @Test("an empty pool connects; a released connection is reused, most recent first")
     func reuse() {
-        var machine = Machine(maxIdlePerKey: 4, idleTimeout: .seconds(60))
+        var machine = Machine(maxIdlePerKey: 4)
         #expect(Self.isConnect(machine.lease(Self.key, now: Self.start).action))
-        #expect(Self.kept(machine.release(Connection(id: 1), to: Self.key, now: Self.start)) == [])
-        #expect(Self.kept(machine.release(Connection(id: 2), to: Self.key, now: Self.start + .seconds(1))) == [])
+        #expect(
+            Self.kept(machine.release(Connection(id: 1), to: Self.key, now: Self.start, idleTimeout: .seconds(60)))
+                == [])
+        #expect(
+            Self.kept(
+                machine.release(
+                    Connection(id: 2), to: Self.key, now: Self.start + .seconds(1), idleTimeout: .seconds(60))) == [])
         #expect(Self.reused(machine.lease(Self.key, now: Self.start + .seconds(2)).action) == 2)
         #expect(Self.reused(machine.lease(Self.key, now: Self.start + .seconds(2)).action) == 1)
         #expect(Self.isConnect(machine.lease(Self.key, now: Self.start + .seconds(2)).action))
@@ -43,8 +48,8 @@ struct UpstreamConnectionPoolStateMachineTests {
 
     @Test("connections are kept apart by event loop, host and port")
     func keys() {
-        var machine = Machine(maxIdlePerKey: 4, idleTimeout: .seconds(60))
-        _ = machine.release(Connection(id: 1), to: Self.key, now: Self.start)
+        var machine = Machine(maxIdlePerKey: 4)
+        _ = machine.release(Connection(id: 1), to: Self.key, now: Self.start, idleTimeout: .seconds(60))
         var otherLoop = Self.key
         otherLoop.loop = Self.loopB
         var otherPort = Self.key
@@ -56,23 +61,31 @@ struct UpstreamConnectionPoolStateMachineTests {
 
     @Test("connections idle longer than the timeout are handed back to be closed, not reused")
     func expiry() {
-        var machine = Machine(maxIdlePerKey: 4, idleTimeout: .seconds(10))
-        _ = machine.release(Connection(id: 1), to: Self.key, now: Self.start)
-        _ = machine.release(Connection(id: 2), to: Self.key, now: Self.start + .seconds(8))
+        var machine = Machine(maxIdlePerKey: 4)
+        _ = machine.release(Connection(id: 1), to: Self.key, now: Self.start, idleTimeout: .seconds(10))
+        _ = machine.release(Connection(id: 2), to: Self.key, now: Self.start + .seconds(8), idleTimeout: .seconds(10))
         let lease = machine.lease(Self.key, now: Self.start + .seconds(12))
         #expect(lease.expired.map(\.id) == [1])
         #expect(Self.reused(lease.action) == 2)
-        _ = machine.release(Connection(id: 3), to: Self.key, now: Self.start + .seconds(12))
-        #expect(Self.kept(machine.release(Connection(id: 4), to: Self.key, now: Self.start + .seconds(30))) == [3])
+        _ = machine.release(Connection(id: 3), to: Self.key, now: Self.start + .seconds(12), idleTimeout: .seconds(10))
+        #expect(
+            Self.kept(
+                machine.release(
+                    Connection(id: 4), to: Self.key, now: Self.start + .seconds(30), idleTimeout: .seconds(10))) == [3])
         #expect(machine.idleCount(Self.key) == 1)
     }
 
     @Test("no more than the limit of idle connections is kept")
     func limit() {
-        var machine = Machine(maxIdlePerKey: 2, idleTimeout: .seconds(60))
-        #expect(Self.kept(machine.release(Connection(id: 1), to: Self.key, now: Self.start)) != nil)
-        #expect(Self.kept(machine.release(Connection(id: 2), to: Self.key, now: Self.start)) != nil)
-        guard case .close = machine.release(Connection(id: 3), to: Self.key, now: Self.start) else {
+        var machine = Machine(maxIdlePerKey: 2)
+        #expect(
+            Self.kept(machine.release(Connection(id: 1), to: Self.key, now: Self.start, idleTimeout: .seconds(60)))
+                != nil)
+        #expect(
+            Self.kept(machine.release(Connection(id: 2), to: Self.key, now: Self.start, idleTimeout: .seconds(60)))
+                != nil)
+        guard case .close = machine.release(Connection(id: 3), to: Self.key, now: Self.start, idleTimeout: .seconds(60))
+        else {
             Issue.record("a third idle connection must be closed")
             return
         }
@@ -81,9 +94,9 @@ struct UpstreamConnectionPoolStateMachineTests {
 
     @Test("a connection the backend closed is never handed out")
     func closed() {
-        var machine = Machine(maxIdlePerKey: 4, idleTimeout: .seconds(60))
-        _ = machine.release(Connection(id: 1), to: Self.key, now: Self.start)
-        _ = machine.release(Connection(id: 2), to: Self.key, now: Self.start)
+        var machine = Machine(maxIdlePerKey: 4)
+        _ = machine.release(Connection(id: 1), to: Self.key, now: Self.start, idleTimeout: .seconds(60))
+        _ = machine.release(Connection(id: 2), to: Self.key, now: Self.start, idleTimeout: .seconds(60))
         machine.closed(2, key: Self.key)
         #expect(Self.reused(machine.lease(Self.key, now: Self.start).action) == 1)
         machine.closed(1, key: Self.key)
@@ -92,17 +105,18 @@ struct UpstreamConnectionPoolStateMachineTests {
 
     @Test("shutdown hands back every idle connection; later leases fail and releases close")
     func shutdown() {
-        var machine = Machine(maxIdlePerKey: 4, idleTimeout: .seconds(60))
-        _ = machine.release(Connection(id: 1), to: Self.key, now: Self.start)
+        var machine = Machine(maxIdlePerKey: 4)
+        _ = machine.release(Connection(id: 1), to: Self.key, now: Self.start, idleTimeout: .seconds(60))
         var other = Self.key
         other.port = 9000
-        _ = machine.release(Connection(id: 2), to: other, now: Self.start)
+        _ = machine.release(Connection(id: 2), to: other, now: Self.start, idleTimeout: .seconds(60))
         #expect(Set(machine.shutdown().map(\.id)) == [1, 2])
         guard case .shutDown = machine.lease(Self.key, now: Self.start).action else {
             Issue.record("lease after shutdown must fail")
             return
         }
-        guard case .close = machine.release(Connection(id: 3), to: Self.key, now: Self.start) else {
+        guard case .close = machine.release(Connection(id: 3), to: Self.key, now: Self.start, idleTimeout: .seconds(60))
+        else {
             Issue.record("release after shutdown must close")
             return
         }

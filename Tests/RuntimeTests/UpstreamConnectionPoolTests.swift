@@ -52,6 +52,14 @@ struct UpstreamConnectionPoolTests {
         return HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)
     }
 
+    /// Sends a streaming chat request through `pool` to the backend on `port`.
+    static func streamingChat(_ pool: UpstreamConnectionPool, port: Int) async throws -> HTTPClientResponse {
+        let body = Array(#"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"#.utf8)
+        return try await pool.execute(
+            host: "127.0.0.1", port: port, head: Self.head(.POST, "/v1/chat/completions", port: port, body: body),
+            body: .bytes(body), on: Self.loop)
+    }
+
     static func collect(_ body: HTTPClientResponse.Body) async throws -> [String] {
         var chunks: [String] = []
         for try await chunk in body { chunks.append(String(buffer: chunk)) }
@@ -127,10 +135,7 @@ struct UpstreamConnectionPoolTests {
         try await Self.withBackend(["--tokens", "5", "--token-delay-ms", "20"]) { port in
             let pool = UpstreamConnectionPool()
             defer { pool.shutdown() }
-            let body = Array(#"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"#.utf8)
-            let response = try await pool.execute(
-                host: "127.0.0.1", port: port, head: Self.head(.POST, "/v1/chat/completions", port: port, body: body),
-                body: .bytes(body), on: Self.loop)
+            let response = try await Self.streamingChat(pool, port: port)
             #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
             let chunks = try await Self.collect(response.body)
             #expect(chunks.count >= 5)
@@ -143,10 +148,7 @@ struct UpstreamConnectionPoolTests {
         try await Self.withBackend(["--tokens", "8", "--token-delay-ms", "5", "--crash-after-chunks", "2"]) { port in
             let pool = UpstreamConnectionPool()
             defer { pool.shutdown() }
-            let body = Array(#"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"#.utf8)
-            let response = try await pool.execute(
-                host: "127.0.0.1", port: port, head: Self.head(.POST, "/v1/chat/completions", port: port, body: body),
-                body: .bytes(body), on: Self.loop)
+            let response = try await Self.streamingChat(pool, port: port)
             var received = 0
             await #expect(throws: (any Error).self) {
                 for try await _ in response.body { received += 1 }
@@ -188,12 +190,8 @@ struct UpstreamConnectionPoolTests {
         try await Self.withBackend(["--tokens", "50", "--token-delay-ms", "20"]) { port in
             let pool = UpstreamConnectionPool()
             defer { pool.shutdown() }
-            let body = Array(#"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"#.utf8)
             do {
-                let response = try await pool.execute(
-                    host: "127.0.0.1", port: port,
-                    head: Self.head(.POST, "/v1/chat/completions", port: port, body: body), body: .bytes(body),
-                    on: Self.loop)
+                let response = try await Self.streamingChat(pool, port: port)
                 var iterator = response.body.makeAsyncIterator()
                 _ = try await iterator.next()
             }
@@ -210,12 +208,8 @@ struct UpstreamConnectionPoolTests {
         try await Self.withBackend(["--tokens", "50", "--token-delay-ms", "20"]) { port in
             let pool = UpstreamConnectionPool()
             defer { pool.shutdown() }
-            let body = Array(#"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"#.utf8)
             let task = Task {
-                let response = try await pool.execute(
-                    host: "127.0.0.1", port: port,
-                    head: Self.head(.POST, "/v1/chat/completions", port: port, body: body), body: .bytes(body),
-                    on: Self.loop)
+                let response = try await Self.streamingChat(pool, port: port)
                 var count = 0
                 for try await _ in response.body { count += 1 }
                 return count

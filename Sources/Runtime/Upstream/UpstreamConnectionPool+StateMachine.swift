@@ -27,15 +27,12 @@ extension UpstreamConnectionPool {
 
         /// Idle connections kept per key; more are closed.
         let maxIdlePerKey: Int
-        /// How long a released connection stays idle when its release names no limit.
-        let idleTimeout: Duration?
         private var idle: [Key: [Idle]] = [:]
         private var isShutDown = false
 
         /// Creates an empty pool.
-        init(maxIdlePerKey: Int, idleTimeout: Duration? = nil) {
+        init(maxIdlePerKey: Int) {
             self.maxIdlePerKey = maxIdlePerKey
-            self.idleTimeout = idleTimeout
         }
 
         /// Takes the connections of `list` that have been idle too long.
@@ -73,12 +70,6 @@ extension UpstreamConnectionPool {
             case keep(expired: [Connection])
             /// Close it (too many idle, or the pool is shut down).
             case close
-        }
-
-        /// `connection` to `key` finished its exchange at `now` and may be reused; it is
-        /// kept at most the pool's ``idleTimeout``.
-        mutating func release(_ connection: Connection, to key: Key, now: ContinuousClock.Instant) -> ReleaseAction {
-            release(connection, to: key, now: now, idleTimeout: idleTimeout)
         }
 
         /// `connection` to `key` finished its exchange at `now` and may be reused; it is
