@@ -2,21 +2,21 @@
 /// seconds; 0 turns a limit off. The defaults are llama-swap's.
 public struct ConnectionTimeouts: Sendable, Equatable, Codable {
     /// Opening the TCP connection.
-    public var connect: Int = 30
+    public var connect: Int
     /// TCP keepalive probe period of an open connection.
-    public var keepalive: Int = 30
+    public var keepalive: Int
     /// From the request sent to the response head (0: no limit, as model answers can
     /// take long to start).
-    public var responseHeader: Int = 0
+    public var responseHeader: Int
     /// Completing a TLS handshake (https peers).
-    public var tlsHandshake: Int = 10
+    public var tlsHandshake: Int
     /// How long an idle pooled connection is kept open.
-    public var idleConn: Int = 90
+    public var idleConn: Int
 
     /// llama-swap's defaults.
     public static let defaults = ConnectionTimeouts()
 
-    /// Timeouts with every field given.
+    /// Timeouts; a field not given keeps llama-swap's default.
     public init(
         connect: Int = 30, keepalive: Int = 30, responseHeader: Int = 0, tlsHandshake: Int = 10, idleConn: Int = 90
     ) {

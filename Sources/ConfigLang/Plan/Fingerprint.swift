@@ -30,11 +30,7 @@ enum Fingerprint {
             writer.add("locks:" + key, model.locksByRequestedID[key]!)
         }
         writer.add("group", one: model.group)
-        let timeouts = model.timeouts
-        writer.add(
-            "timeouts",
-            [timeouts.connect, timeouts.keepalive, timeouts.responseHeader, timeouts.tlsHandshake, timeouts.idleConn]
-                .map { String($0) })
+        writer.add("timeouts", model.timeouts)
         return writer.hasher.hex
     }
 
@@ -55,6 +51,16 @@ enum Fingerprint {
                 value(key)
                 value(range.min.map { "\($0)" } ?? "-")
                 value(range.max.map { "\($0)" } ?? "-")
+            }
+        }
+
+        mutating func add(_ name: String, _ timeouts: ConnectionTimeouts) {
+            field(name, count: 5)
+            for seconds in [
+                timeouts.connect, timeouts.keepalive, timeouts.responseHeader, timeouts.tlsHandshake,
+                timeouts.idleConn,
+            ] {
+                value(String(seconds))
             }
         }
 
