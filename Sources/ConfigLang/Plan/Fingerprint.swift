@@ -40,7 +40,7 @@ enum Fingerprint {
         var hasher = FNV1a()
 
         mutating func add(_ name: String, _ locks: ParameterLocks) {
-            add(name, ".strip", values: locks.strip)
+            add(name, locks.strip, suffix: ".strip")
             field(name, ".defaults", count: 0)
             feed(locks.defaults)
             field(name, ".set", count: 0)
@@ -94,12 +94,8 @@ enum Fingerprint {
             }
         }
 
-        mutating func add(_ name: String, _ values: [String]) {
-            field(name, count: values.count)
-            for text in values { value(text) }
-        }
-
-        private mutating func add(_ name: String, _ suffix: String, values: [String]) {
+        /// The field `name` + `suffix` (hashed as one name) with `values`.
+        mutating func add(_ name: String, _ values: [String], suffix: String = "") {
             field(name, suffix, count: values.count)
             for text in values { value(text) }
         }

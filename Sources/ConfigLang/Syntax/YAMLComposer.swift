@@ -19,9 +19,15 @@ public enum YAMLComposer {
     /// Files at least this large are parsed on another thread while this one composes.
     static let pipelineThreshold = 64 * 1024
 
+    /// Whether `source` is large enough, and the machine has the cores, to parse it on
+    /// a second thread.
+    static func pipelines(_ source: SourceFile) -> Bool {
+        source.bytes.count >= pipelineThreshold && ParallelMap.cores > 1
+    }
+
     /// Composes the first document of `source`.
     public static func compose(_ source: SourceFile) -> Result {
-        compose(source, pipelined: source.bytes.count >= pipelineThreshold && ParallelMap.cores > 1)
+        compose(source, pipelined: pipelines(source))
     }
 
     /// Composes `source` and hands each entry of the mapping under the top-level key
@@ -32,7 +38,7 @@ public enum YAMLComposer {
         _ source: SourceFile, section: String, onEntry: (YAMLEntry) -> Void
     ) -> Result {
         compose(
-            source, pipelined: source.bytes.count >= pipelineThreshold && ParallelMap.cores > 1,
+            source, pipelined: pipelines(source),
             section: section, onEntry: onEntry)
     }
 
