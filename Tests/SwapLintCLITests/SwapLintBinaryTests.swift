@@ -43,12 +43,13 @@ import Testing
         """
 
     private func swapLint(
-        _ arguments: [String], in directory: URL? = nil, columns: String = "80"
+        _ arguments: [String], in directory: URL? = nil, columns: String = "80",
+        environment: [Environment.Key: String?] = [:]
     ) async throws -> Outcome {
         let binary = ServerHarness.binaries.appendingPathComponent("swap-lint").path
         let result = try await Subprocess.run(
             .path(FilePath(binary)), arguments: Arguments(arguments),
-            environment: .inherit.updating(["COLUMNS": columns]),
+            environment: .inherit.updating(environment.merging(["COLUMNS": columns]) { mine, _ in mine }),
             workingDirectory: directory.map { FilePath($0.path) }, output: .string(limit: 1 << 20),
             error: .string(limit: 1 << 20))
         var status: Int32?
@@ -146,6 +147,28 @@ import Testing
             #expect(diff.status == 0 && diff.output == "unchanged: coder\n")
             let json = try await swapLint(["diff", "--format", "json", "clean.yaml", "clean.yaml"], in: directory)
             #expect(json.status == 0 && json.output.contains("\"unchanged\" : [\n    \"coder\"\n  ]\n}\n"))
+        }
+    }
+
+    /// A config over `HugePageAdvice.minimumInputBytes` may run again with glibc's
+    /// huge-page tunable; the second start must see the same arguments and print the same.
+    @Test func largeConfigGivesTheSameResultWhetherOrNotItRestarts() async throws {
+        try await ServerHarness.withTemporaryDirectory { directory in
+            var text = "models:\n"
+            var index = 0
+            while text.utf8.count < 300_000 {
+                text += "  model-\(index):\n    cmd: /opt/llama-server --port ${PORT} --ctx-size 4096 --threads 8\n"
+                index += 1
+            }
+            text += "  broken:\n    cmd: /opt/llama-server --port ${PORT}\n    cmd: /opt/other\n"
+            try text.write(to: directory.appendingPathComponent("large.yaml"), atomically: true, encoding: .utf8)
+            let arguments = ["check", "--format", "gnu", "--fail-level", "error", "large.yaml"]
+            let restarted = try await swapLint(arguments, in: directory)
+            let inPlace = try await swapLint(
+                arguments, in: directory, environment: ["GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"])
+            #expect(restarted.status == 1 && restarted.output.contains("[SL102]"))
+            #expect(restarted.output == inPlace.output && restarted.error == inPlace.error)
+            #expect(restarted.status == inPlace.status)
         }
     }
 }

@@ -1,0 +1,43 @@
+/// Whether `swap-lint` should run again with glibc told to use transparent huge pages
+/// for its heap, and with which `GLIBC_TUNABLES`.
+///
+/// Compiling a large config touches tens of megabytes of fresh heap; on a kernel whose
+/// transparent huge pages are in `madvise` mode every 4 KiB page of it is one page
+/// fault, which on a virtual machine is a large share of the run (Benchmarks/README.md).
+/// glibc's `glibc.malloc.hugetlb=1` tunable makes malloc advise huge pages for its
+/// arenas, but glibc reads tunables only when a process starts, so the command line
+/// re-executes itself once with the tunable added. Small inputs are not worth the
+/// second start; kernels in `always` mode already give huge pages and in `never` mode
+/// give none.
+public enum HugePageAdvice {
+    /// Inputs smaller than this many bytes in total run as they are.
+    public static let minimumInputBytes = 256 * 1024
+
+    /// The tunable this advice adds.
+    public static let tunable = "glibc.malloc.hugetlb=1"
+
+    /// The `GLIBC_TUNABLES` value to re-execute with, or nil to go on in this process.
+    ///
+    /// - Parameters:
+    ///   - kernelMode: the contents of `/sys/kernel/mm/transparent_hugepage/enabled`
+    ///     (the selected mode is in brackets), or nil when it cannot be read.
+    ///   - currentTunables: `GLIBC_TUNABLES` as this process got it, if set.
+    ///   - inputBytes: the total size of the config files, or nil when one of them is
+    ///     not a regular file (a pipe cannot be read twice).
+    public static func tunables(kernelMode: String?, currentTunables: String?, inputBytes: Int?) -> String? {
+        guard let inputBytes, inputBytes >= minimumInputBytes else { return nil }
+        guard let kernelMode, selectedMode(kernelMode) == "madvise" else { return nil }
+        guard let currentTunables, !currentTunables.isEmpty else { return tunable }
+        // Set already, by the user or by the first run: never re-execute twice.
+        if currentTunables.contains("glibc.malloc.hugetlb") { return nil }
+        return currentTunables + ":" + tunable
+    }
+
+    /// The bracketed word of a sysfs mode line: `madvise` in `always [madvise] never`.
+    static func selectedMode(_ line: String) -> Substring? {
+        guard let open = line.firstIndex(of: "["), let close = line[open...].firstIndex(of: "]") else {
+            return nil
+        }
+        return line[line.index(after: open)..<close]
+    }
+}
