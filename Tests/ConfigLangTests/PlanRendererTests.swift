@@ -127,6 +127,31 @@ struct PlanRendererTests {
         }
     }
 
+    @Test("escaping agrees with JSONValue.serialized() wherever a special byte falls in an 8-byte word")
+    func escapesAtEveryOffset() {
+        // Every escapable byte and a few that must pass (0x20, 0x7F, multi-byte UTF-8),
+        // placed at each offset of strings from 0 to 24 bytes, so every position of the
+        // word-at-a-time scan and its tail meets each one.
+        let specials: [String] = [
+            "\"", "\\", "\n", "\u{0}", "\u{1F}", "\u{8}", " ", "\u{7F}", "é", "🦙", "!", "]", "#", "a",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...24 {
+            for offset in 0...length {
+                for special in specials {
+                    let filler = (0..<length).map { _ in
+                        Character(UnicodeScalar(UInt8.random(in: 0x23...0x5B, using: &generator)))
+                    }
+                    let text = String(filler.prefix(offset)) + special + String(filler.dropFirst(offset))
+                    let buffer = TextBuffer()
+                    buffer.appendQuoted(text)
+                    let written = String(decoding: buffer.bytes, as: UTF8.self)
+                    #expect(written == JSONValue.string(text).serialized(), "\(text)")
+                }
+            }
+        }
+    }
+
     @Test(
         "YAML keys are plain only when the old rule says so",
         arguments: ["id", "a_b-c.d/e", "1st", "", "with space", "a:b", "ünï", "٣x", "x٣", "e\u{301}", "_\u{301}", "-"])

@@ -104,15 +104,51 @@ final class TextBuffer {
     }
 
     private func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        guard let source = utf8.baseAddress else { return }
+        let end = utf8.count
         var start = 0
-        for index in utf8.indices {
-            let byte = utf8[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            append(utf8.baseAddress! + start, count: index - start)
-            appendEscape(byte)
-            start = index + 1
+        var index = 0
+        while index < end {
+            // Eight bytes at a time while none of them needs an escape (most text).
+            while index + 8 <= end, !Self.needsEscape(Self.word(at: source + index)) { index += 8 }
+            guard index < end else { break }
+            if end - index < 8 {
+                // The last few bytes, tested as one word padded with a byte that passes.
+                var tail: UInt64 = 0x6161_6161_6161_6161
+                withUnsafeMutableBytes(of: &tail) {
+                    $0.baseAddress!.copyMemory(from: source + index, byteCount: end - index)
+                }
+                if !Self.needsEscape(tail) { break }
+            }
+            let byte = source[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                append(source + start, count: index - start)
+                appendEscape(byte)
+                start = index + 1
+            }
+            index += 1
         }
-        append(utf8.baseAddress.map { $0 + start }, count: utf8.count - start)
+        append(source + start, count: end - start)
+    }
+
+    @inline(__always)
+    private static func word(at pointer: UnsafePointer<UInt8>) -> UInt64 {
+        UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self)
+    }
+
+    /// Whether any of the eight bytes in `word` is a control character, `"` or `\`.
+    /// (Bytes of 0x80 and above never match: UTF-8 continuation and lead bytes pass.)
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // A byte below 0x20: (b - 0x20) borrows into its high bit while b itself has it clear.
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote & highs
+        let zeroBackslash = (backslash &- ones) & ~backslash & highs
+        return control | zeroQuote | zeroBackslash != 0
     }
 
     private func appendEscape(_ byte: UInt8) {
