@@ -112,6 +112,8 @@ struct MacroExpander {
                 return copy
             }
             let expanded = expand(text, at: node, allowPID: place == .cmdStop)
+            // Room for a model's usual handful at once instead of growing 1, 3, 6, ….
+            if expandedSpans.isEmpty { expandedSpans.reserveCapacity(16) }
             expandedSpans.insert(node.span)
             var newStyle = style
             // Only a scalar that starts with `${` and ends with `}` can be one whole reference.
@@ -134,6 +136,7 @@ struct MacroExpander {
                 result![index] = changed
             }
             guard let result else { return nil }
+            if expandedCollections.isEmpty { expandedCollections.reserveCapacity(16) }
             expandedCollections.insert(node.span)
             var copy = node
             copy.kind = .sequence(result)
@@ -156,6 +159,7 @@ struct MacroExpander {
                 result![index] = YAMLEntry(key: key ?? entry.key, value: value ?? entry.value)
             }
             guard let result else { return nil }
+            if expandedCollections.isEmpty { expandedCollections.reserveCapacity(16) }
             expandedCollections.insert(node.span)
             var copy = node
             copy.kind = .mapping(result)
