@@ -16,13 +16,23 @@ enum FileSystem {
         var capacity = 64 * 1024
         if fstat(descriptor, &status) == 0, status.st_size > 0 { capacity = Int(status.st_size) + 1 }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: capacity)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { return nil }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[..<count])
+            // Read straight into fresh storage, not through a zero-filled buffer copied
+            // afterwards; a file the size `fstat` gave fits in the first round.
+            var failed = false
+            let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                initialized = 0
+                while initialized < buffer.count {
+                    let count = read(descriptor, buffer.baseAddress! + initialized, buffer.count - initialized)
+                    if count < 0 && errno == EINTR { continue }
+                    if count < 0 { failed = true }
+                    if count <= 0 { return }
+                    initialized += count
+                }
+            }
+            if failed { return nil }
+            if bytes.isEmpty { bytes = chunk } else { bytes += chunk }
+            if chunk.count < capacity { return bytes }
         }
     }
 

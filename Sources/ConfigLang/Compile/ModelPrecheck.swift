@@ -7,12 +7,21 @@
 /// other node: one brought in by an alias or merge, one that `${env.…}` substitution
 /// rewrote, or a key that turned out to be a duplicate.
 struct ModelPrecheck: Sendable {
-    private struct Result: Sendable {
+    /// A class, so the table below holds one pointer per model: a decoded model is large,
+    /// and growing a table of them copied (and touched) megabytes on a big config.
+    private final class Result: Sendable {
         /// The node the results are for (held, so no other node can take its identity).
         let node: YAMLNode
         let key: Located<String>
         let diagnostics: [Diagnostic]
         let model: ModelConfig
+
+        init(node: YAMLNode, key: Located<String>, diagnostics: [Diagnostic], model: ModelConfig) {
+            self.node = node
+            self.key = key
+            self.diagnostics = diagnostics
+            self.model = model
+        }
     }
 
     private var results: [ObjectIdentifier: Result] = [:]

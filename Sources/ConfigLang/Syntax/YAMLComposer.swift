@@ -51,32 +51,45 @@ public enum YAMLComposer {
             // On a large file libyaml's tokenising and this composing take about as long
             // as each other, so they run side by side: the parsing thread only parses and
             // hands raw events over in batches; this thread copies, frees and composes.
-            let channel = BatchChannel<RawEventBatch>()
+            // Event buffers go round: the composer gives each back once it is done with it,
+            // and the parser runs at most eight batches ahead, so a large file touches under
+            // a megabyte of event storage instead of one fresh buffer per 1024 events.
+            let channel = BatchChannel<RawEventBatch>(recycleLimit: 8)
             DispatchQueue.global().async {
-                var batch = RawEventBatch()
-                batch.events.reserveCapacity(1024)
+                func emptyBatch() -> RawEventBatch {
+                    channel.recycled {
+                        var batch = RawEventBatch()
+                        batch.events.reserveCapacity(RawEventBatch.capacity)
+                        return batch
+                    }
+                }
+                var batch = emptyBatch()
                 parse(
                     source,
                     event: { event in
                         batch.events.append(event)
-                        if batch.events.count == 1024 {
+                        if batch.events.count == RawEventBatch.capacity {
                             channel.send([batch])
-                            batch = RawEventBatch()
-                            batch.events.reserveCapacity(1024)
+                            batch = emptyBatch()
                         }
                     },
                     failure: { batch.failure = $0 })
                 channel.send([batch])
                 channel.finish()
             }
-            while let batches = channel.receive() {
-                for batch in batches {
+            while var batches = channel.receive() {
+                for index in batches.indices {
+                    var batch = batches[index]
+                    batches[index] = RawEventBatch()
                     for var raw in batch.events {
                         let event = YAMLEvent(raw)
                         yaml_event_delete(&raw)
                         state.handle(event, onEntry)
                     }
                     if let failure = batch.failure { state.handle(YAMLEvent(.parseError(failure)), onEntry) }
+                    batch.events.removeAll(keepingCapacity: true)
+                    batch.failure = nil
+                    channel.giveBack(batch)
                 }
             }
         } else {

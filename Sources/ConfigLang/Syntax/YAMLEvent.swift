@@ -9,6 +9,10 @@ struct RawEventBatch: @unchecked Sendable {
     // `yaml_event_delete` after copying what it needs.
     var events: [yaml_event_t] = []
     var failure: Diagnostic?
+
+    /// Events per batch: enough that handing over costs little, few enough that the
+    /// composer starts early.
+    static let capacity = 1024
 }
 
 /// One libyaml event, copied out of libyaml's buffers: what the composer needs of it,
