@@ -65,7 +65,16 @@ public enum ConfigChecker {
             if root.entries != nil {
                 let decoded = ConfigDecoder.decode(root, precheck: precheck)
                 var macros = MacroCheck(config: decoded, sources: sources)
-                macros.run()
+                // References need only the decoded config: on a large one they are checked
+                // while the macros expand, and reported after the macro diagnostics as before.
+                let (referenceDiagnostics, _) = SideTask.run(
+                    worthIt: decoded.models.count >= ParallelMap.threshold,
+                    {
+                        var references = ReferenceCheck(config: decoded)
+                        references.run()
+                        return references.diagnostics
+                    },
+                    while: { macros.run() })
                 // A list or mapping as a macro value is reported as SL407, not also as a type mismatch.
                 let nonScalarMacros = Set(
                     macros.diagnostics.filter { $0.code == .macroNotScalar }.map { [$0.span.file, "\($0.span.start)"] })
@@ -81,9 +90,7 @@ public enum ConfigChecker {
                 {
                     diagnostics.append(diagnostic)
                 }
-                var references = ReferenceCheck(config: decoded)
-                references.run()
-                diagnostics += references.diagnostics
+                diagnostics += referenceDiagnostics
                 config = decoded
             }
         } else if parsed, let first = files.first {

@@ -57,3 +57,17 @@ import Testing
         #expect(made == 3)
     }
 }
+
+@Suite struct SideTaskTests {
+    @Test("both results come back, whether the side work runs on another thread or inline", arguments: [true, false])
+    func bothResults(worthIt: Bool) {
+        var mainRan = false
+        let (side, main) = SideTask.run(
+            worthIt: worthIt, { (0..<1000).reduce(0, +) },
+            while: {
+                mainRan = true
+                return "main"
+            })
+        #expect(side == 499_500 && main == "main" && mainRan)
+    }
+}
