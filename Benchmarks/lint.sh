@@ -107,10 +107,13 @@ PY
 # they compare runs on a shared machine. Summed over all threads (the compiler's
 # per-model stages and the YAML pipeline use every core), so they do not show the
 # parallel speed-up that wall time does. Only when valgrind is installed.
+# GLIBC_TUNABLES is set so swap-lint does not re-execute itself with the huge-page
+# tunable (valgrind would count only the first, short-lived process); huge pages
+# change page faults, not instructions.
 if command -v valgrind >/dev/null 2>&1; then
     echo "== instructions (valgrind --tool=callgrind, all threads)"
     for command in check plan; do
-        count=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$lint" "$command" "$config" 2>&1 >/dev/null \
+        count=$(GLIBC_TUNABLES=glibc.malloc.hugetlb=0 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$lint" "$command" "$config" 2>&1 >/dev/null \
             | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
         printf 'instructions %-6s %s\n' "$command" "$count"
     done
