@@ -39,6 +39,7 @@ echo "runs:    $runs per command"
 echo "== timing"
 python3 - "$runs" "$lint" "$config" <<'PY'
 import math
+import resource
 import subprocess
 import sys
 import time
@@ -47,17 +48,23 @@ runs = int(sys.argv[1])
 lint, config = sys.argv[2], sys.argv[3]
 
 
+faults = {}
+
+
 def measure(argv, expect_zero=True):
-    """Runs argv `runs` times (after one warm-up) and returns wall times in ms."""
+    """Runs argv `runs` times (after one warm-up) and returns wall times in ms; the
+    mean page faults (minor) of a timed run go to `faults`."""
     first = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     if expect_zero and first.returncode != 0:
         sys.stderr.write(first.stderr.decode(errors="replace")[-2000:])
         sys.exit(f"benchmark: {' '.join(argv)} exited {first.returncode}")
     times = []
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt
     for _ in range(runs):
         start = time.perf_counter()
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append((time.perf_counter() - start) * 1000.0)
+    faults[" ".join(argv[1:2])] = (resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt - before) / runs
     return sorted(times)
 
 
@@ -101,6 +108,8 @@ print(f"check minus process start (p50): {check_p50 - version_p50:.1f} ms")
 plan_p50 = summary(plan_times)[1]
 print(f"ratio plan / swap-lint --version (p50): {plan_p50 / version_p50:.3f}")
 print(f"plan minus process start (p50): {plan_p50 - version_p50:.1f} ms")
+for command in ("check", "plan"):
+    print(f"page faults per run {command}: {faults[command]:.0f}")
 PY
 
 # Instruction counts: unlike wall time they do not move with the machine's load, so

@@ -37,7 +37,9 @@ def row(label):
 check, plan, version = row("swap-lint check"), row("swap-lint plan"), row("swap-lint --version")
 def instructions(command):
     m = re.search(rf"^instructions {command}\s+(\d+)", lint, re.M)
-    return f"; {int(m.group(1)) / 1e6:.0f} M instructions (all threads)" if m else ""
+    faults = re.search(rf"^page faults per run {command}: (\d+)", lint, re.M)
+    text = f"; {int(m.group(1)) / 1e6:.0f} M instructions (all threads)" if m else ""
+    return text + (f", {faults.group(1)} page faults per run" if faults else "")
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
