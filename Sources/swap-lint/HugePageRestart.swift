@@ -20,6 +20,9 @@ enum HugePageRestart {
 
     static func restartIfWorthwhile(inputs paths: [String], directory: String?) {
         #if os(Linux) && canImport(Glibc)
+            // A set-user-ID run gets glibc's tunables stripped, so the second start would
+            // not see the first's: never restart there.
+            guard getuid() == geteuid(), getgid() == getegid() else { return }
             guard let bytes = inputBytes(paths, directory: directory) else { return }
             let current = getenv("GLIBC_TUNABLES").map { String(cString: $0) }
             let mode = FileSystem.contents(atPath: "/sys/kernel/mm/transparent_hugepage/enabled")
