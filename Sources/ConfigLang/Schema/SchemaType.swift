@@ -101,24 +101,20 @@ public struct ObjectSchema: Sendable {
     public var summary: String
     /// Its keys, in documentation order.
     public var fields: [FieldSchema] {
-        didSet { index = Self.index(fields) }
+        didSet { index = FieldIndex(fields.map(\.key)) }
     }
-    private var index: [String: Int]
+    private var index: FieldIndex
 
     /// Creates an object schema.
     public init(_ name: String, _ summary: String, fields: [FieldSchema]) {
         self.name = name
         self.summary = summary
         self.fields = fields
-        self.index = Self.index(fields)
-    }
-
-    private static func index(_ fields: [FieldSchema]) -> [String: Int] {
-        Dictionary(fields.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
+        self.index = FieldIndex(fields.map(\.key))
     }
 
     /// The field named `key`, or nil.
     public func field(_ key: String) -> FieldSchema? {
-        index[key].map { fields[$0] }
+        index.position(of: key, in: fields).map { fields[$0] }
     }
 }
