@@ -13,10 +13,15 @@ enum Console {
         print(text, terminator: "")
     }
 
-    /// Writes UTF-8 `bytes` to standard output as they are (after anything printed).
-    static func output(bytes: [UInt8]) {
+    /// Writes `buffer` to standard output as it is; call ``flush()`` first when
+    /// something may have been printed.
+    static func output(buffer: UnsafeBufferPointer<UInt8>) {
+        writeAll(buffer, to: STDOUT_FILENO)
+    }
+
+    /// Pushes out anything printed so far.
+    static func flush() {
         fflush(nil)
-        bytes.withUnsafeBufferPointer { writeAll($0, to: STDOUT_FILENO) }
     }
 
     /// Writes `text` to standard error as is.

@@ -113,6 +113,14 @@ struct ParallelCompileTests {
             let text = PlanRenderer.render(plan, format: format)
             #expect(text == (try ReferencePlanRenderer.render(plan, format: format)))
             #expect(PlanRenderer.renderUTF8(plan, format: format) == Array(text.utf8))
+            var streamed: [UInt8] = []
+            var pieces = 0
+            PlanRenderer.render(plan, format: format) { piece in
+                streamed += piece
+                pieces += 1
+            }
+            #expect(streamed == Array(text.utf8))
+            #expect(pieces > 1, "the document is larger than the streaming buffer, so it goes out in pieces")
         }
     }
 }

@@ -24,6 +24,25 @@ public enum PlanRenderer {
 
     /// The same text as ``render(_:model:format:)``, as UTF-8 bytes (no string to build).
     public static func renderUTF8(_ plan: Plan, model: String? = nil, format: Format) -> [UInt8] {
+        let tree = documentTree(plan, model: model, format: format)
+        let buffer = TextBuffer(capacity: 32 * tree.tokens.count)
+        write(tree, format: format, nested: false, into: buffer)
+        return buffer.bytes
+    }
+
+    /// Writes the same bytes as ``renderUTF8(_:model:format:)`` to `sink` in pieces of
+    /// up to 64 KiB, without holding the whole document in memory.
+    public static func render(
+        _ plan: Plan, model: String? = nil, format: Format, to sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        let buffer = TextBuffer(streamingTo: sink)
+        write(documentTree(plan, model: model, format: format), format: format, nested: false, into: buffer)
+        buffer.flush()
+    }
+
+    /// The document's tree; on a large plan each model's text is already written (on
+    /// every core) and placed in the tree as it is.
+    private static func documentTree(_ plan: Plan, model: String?, format: Format) -> DisplayTree {
         var tree: DisplayTree
         if model == nil, plan.models.count >= ParallelMap.threshold {
             // Each model's text is written on its own core; the document then places it.
@@ -38,12 +57,18 @@ public enum PlanRenderer {
         } else {
             tree = Self.tree(plan, model: model)
         }
-        return write(tree, format: format, nested: false)
+        return tree
+    }
+
+    /// Writes `tree` as a model under `models`.
+    private static func write(_ tree: DisplayTree, format: Format, nested: Bool) -> [UInt8] {
+        let buffer = TextBuffer(capacity: 32 * tree.tokens.count)
+        write(tree, format: format, nested: nested, into: buffer)
+        return buffer.bytes
     }
 
     /// Writes `tree` as the whole document, or (`nested`) as a model under `models`.
-    private static func write(_ tree: DisplayTree, format: Format, nested: Bool) -> [UInt8] {
-        let buffer = TextBuffer(capacity: 32 * tree.tokens.count)
+    private static func write(_ tree: DisplayTree, format: Format, nested: Bool, into buffer: TextBuffer) {
         switch format {
         case .json:
             tree.writeJSON(into: buffer, depth: nested ? 2 : 0)
@@ -51,7 +76,6 @@ public enum PlanRenderer {
         case .yaml:
             tree.writeYAML(into: buffer, indent: nested ? 2 : 0)
         }
-        return buffer.bytes
     }
 
     /// The plan as a JSON value with resolved argv/proxy and redacted keys.

@@ -11,11 +11,30 @@ final class TextBuffer {
     private var base: UnsafeMutablePointer<UInt8>
     private var count = 0
     private var capacity: Int
+    /// Where a streaming buffer hands its bytes whenever it is full (see ``init(streamingTo:capacity:)``).
+    private let sink: ((UnsafeBufferPointer<UInt8>) -> Void)?
 
     /// Creates an empty buffer with room for `capacity` bytes.
     init(capacity: Int = 256) {
         self.capacity = max(capacity, 16)
         base = .allocate(capacity: self.capacity)
+        sink = nil
+    }
+
+    /// A buffer that passes its bytes to `sink` each time its `capacity` is full, and
+    /// the rest on ``flush()``: a large document goes out through one small buffer
+    /// instead of being built whole in memory and copied again.
+    init(streamingTo sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void, capacity: Int = 64 * 1024) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+        self.sink = sink
+    }
+
+    /// Hands what is buffered to the sink (a streaming buffer only).
+    func flush() {
+        guard let sink, count > 0 else { return }
+        sink(UnsafeBufferPointer(start: base, count: count))
+        count = 0
     }
 
     deinit {
@@ -181,6 +200,11 @@ final class TextBuffer {
     }
 
     private func grow(_ extra: Int) {
+        if sink != nil {
+            // Every append reserves before it writes, so the buffer can be emptied here.
+            flush()
+            if extra <= capacity { return }
+        }
         let newCapacity = max(capacity * 2, count + extra)
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newBase.update(from: base, count: count)
