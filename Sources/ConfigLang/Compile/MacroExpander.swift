@@ -177,7 +177,9 @@ struct MacroExpander {
         MacroReference.substitute(text) { reference in
             let name = reference.name
             if recordsUses { usedNames.insert(name) }
-            if let found = shared[name], !shadowed.contains(name), found.uses.isDisjoint(with: shadowed) {
+            if let found = shared[name],
+                shadowed.isEmpty || (!shadowed.contains(name) && found.uses.isDisjoint(with: shadowed))
+            {
                 return found.text
             }
             switch name {
