@@ -320,17 +320,33 @@ public final class ModelScheduler: Sendable {
         return resumptions
     }
 
+    /// Sets the timer for the machine's next deadline (see ``keepsTimer(firingAt:nextDeadline:)``).
     private func rescheduleTimer(_ state: inout State) {
         let deadline = state.machine.nextDeadline()
-        if state.timer?.deadline == deadline { return }
-        state.timer?.task.cancel()
-        state.timer = nil
+        if let timer = state.timer {
+            if Self.keepsTimer(firingAt: timer.deadline, nextDeadline: deadline) { return }
+            timer.task.cancel()
+            state.timer = nil
+        }
         guard let deadline else { return }
         let task = Task { [weak self] in
             do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
             self?.timerFired(deadline)
         }
         state.timer = (deadline, task)
+    }
+
+    /// Whether a timer that fires at `firing` can stay when the machine's next deadline is
+    /// `next`: yes unless `next` is earlier. A timer that fires too early (or when there
+    /// is no deadline) only ticks with nothing expired and then sets the timer again, so
+    /// a model with a `ttl` serving back-to-back requests (each one ends with a later
+    /// deadline, and has none while in flight) starts one timer task per `ttl` rather
+    /// than one per request.
+    static func keepsTimer(firingAt firing: ContinuousClock.Instant, nextDeadline next: ContinuousClock.Instant?)
+        -> Bool
+    {
+        guard let next else { return true }
+        return firing <= next
     }
 
     private static func isDrained(_ models: [String], in machine: SchedulerStateMachine) -> Bool {
