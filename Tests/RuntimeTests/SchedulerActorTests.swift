@@ -183,6 +183,15 @@ struct SchedulerActorTests {
         #expect(try await held.value.model == "a")
     }
 
+    @Test("the TTL timer is kept while the next deadline is no earlier, replaced when it is")
+    func timerKeptUnlessEarlier() {
+        let now = ContinuousClock.now
+        #expect(ModelScheduler.keepsTimer(firingAt: now, nextDeadline: nil), "no deadline: a harmless tick")
+        #expect(ModelScheduler.keepsTimer(firingAt: now, nextDeadline: now))
+        #expect(ModelScheduler.keepsTimer(firingAt: now, nextDeadline: now + .seconds(5)))
+        #expect(!ModelScheduler.keepsTimer(firingAt: now + .seconds(5), nextDeadline: now))
+    }
+
     @Test("the TTL timer stops an idle model on its own")
     func ttlTimer() async throws {
         let fake = FakeBackendControl(instant: ["a"])

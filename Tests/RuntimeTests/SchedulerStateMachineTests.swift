@@ -56,6 +56,50 @@ struct SchedulerStateMachineTests {
         #expect(m.readyModels() == ["a"])
     }
 
+    @Test("with nobody queued, a finished request stops only its own model, and only when an unload waits for it")
+    func finishWithEmptyQueue() {
+        var m = Self.machine(Self.routing([Self.group("g", ["a", "b"], swap: false)]))
+        Self.warm(&m, "a", id: 1)
+        Self.warm(&m, "b", id: 2)
+        #expect(m.requestArrived(id: Self.r(3), model: "a", priority: 0, now: Self.at(1)) == [.admit(Self.r(3))])
+        #expect(m.requestArrived(id: Self.r(4), model: "a", priority: 0, now: Self.at(1)) == [.admit(Self.r(4))])
+        #expect(m.requestArrived(id: Self.r(5), model: "b", priority: 0, now: Self.at(1)) == [.admit(Self.r(5))])
+        #expect(m.unloadRequested(model: "a") == [], "a is busy")
+        #expect(m.requestFinished(id: Self.r(5), now: Self.at(2)) == [], "b is not being unloaded")
+        #expect(m.requestFinished(id: Self.r(3), now: Self.at(2)) == [], "a still has a request in flight")
+        #expect(m.requestFinished(id: Self.r(4), now: Self.at(2)) == [.stopBackend("a")])
+        #expect(m.requestFinished(id: Self.r(4), now: Self.at(2)) == [], "a request finishes once")
+        #expect(m.activity()["a"] == ModelActivity(state: .stopping, inFlight: 0, queued: 0))
+        #expect(m.activity()["b"] == ModelActivity(state: .ready, inFlight: 0, queued: 0))
+    }
+
+    @Test("a ready model admits at once only while nobody is queued; a held model queues")
+    func admitAtOnceOnlyWithEmptyQueue() {
+        var m = Self.machine(Self.single)
+        Self.warm(&m, "a", id: 1)
+        #expect(m.requestArrived(id: Self.r(2), model: "a", priority: 0, now: Self.at(1)) == [.admit(Self.r(2))])
+        // b's swap claims a: later requests for a queue behind it.
+        #expect(m.requestArrived(id: Self.r(3), model: "b", priority: 0, now: Self.at(1)) == [])
+        #expect(m.requestArrived(id: Self.r(4), model: "a", priority: 0, now: Self.at(1)) == [])
+        #expect(m.activity()["a"] == ModelActivity(state: .ready, inFlight: 1, queued: 1))
+        var held = Self.machine(Self.single)
+        Self.warm(&held, "a", id: 1)
+        #expect(held.drainRequested(models: ["a"]) == [])
+        #expect(held.requestArrived(id: Self.r(2), model: "a", priority: 0, now: Self.at(1)) == [])
+        #expect(held.activity()["a"] == ModelActivity(state: .ready, inFlight: 0, queued: 1))
+    }
+
+    @Test("no TTL anywhere means no deadline; a TTL set by a plan update brings one")
+    func deadlineOnlyWithTTL() {
+        var m = Self.machine(Self.single)
+        Self.warm(&m, "a", id: 1, at: 0)
+        #expect(m.nextDeadline() == nil)
+        _ = m.updatePlan(routing: Self.single, limits: ["a": 10, "b": 10, "c": 10], ttls: ["a": 5, "b": 0, "c": 0])
+        #expect(m.nextDeadline() == Self.at(5))
+        _ = m.updatePlan(routing: Self.single, limits: ["a": 10, "b": 10, "c": 10], ttls: ["a": 0, "b": 0, "c": 0])
+        #expect(m.nextDeadline() == nil)
+    }
+
     @Test("unknown model is rejected")
     func unknownModel() {
         var m = Self.machine(Self.single)

@@ -12,6 +12,8 @@ struct UpstreamTargetTests {
             ("http://localhost:9000/api/v2/", "localhost", 9000, "/api/v2", "localhost:9000"),
             ("http://gpu-box", "gpu-box", 80, "", "gpu-box"),
             ("http://[::1]:8080", "::1", 8080, "", "[::1]:8080"),
+            ("http://[::1]", "::1", 80, "", "[::1]"),
+            ("http://bücher.example:8080/pfad/ä", "bücher.example", 8080, "/pfad/ä", "bücher.example:8080"),
         ])
     func parses(url: String, host: String, port: Int, prefix: String, hostHeader: String) throws {
         let target = try #require(UpstreamTarget(baseURL: url))
@@ -25,7 +27,8 @@ struct UpstreamTargetTests {
         "https, credentials, bad ports and malformed hosts are left to AsyncHTTPClient",
         arguments: [
             "https://peer.example:443", "http://user:pw@host:80", "http://host:0", "http://host:70000",
-            "http://host:abc", "http://", "http://[::1", "http://:8080", "127.0.0.1:8080",
+            "http://host:abc", "http://", "http://[::1", "http://:8080", "127.0.0.1:8080", "http://[::1]x",
+            "http://host/a?b", "http://host/a#b", "http://[]:80",
         ])
     func rejects(url: String) {
         #expect(UpstreamTarget(baseURL: url) == nil)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ConfigLang
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -36,6 +37,8 @@ public actor Backend {
     private let httpClient: HTTPClient
     private let launcherExecutable: String?
     private var machine: BackendStateMachine
+    /// Whether `machine` is in its ready state, readable without a hop onto the actor.
+    private nonisolated let readyFlag = Atomic<Bool>(false)
     private var readyWaiters: [Int: CheckedContinuation<String, any Error>] = [:]
     private var nextWaiterID = 0
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
@@ -89,6 +92,12 @@ public actor Backend {
 
     /// The backend's PID while it has a process.
     public var pid: Int32? { machine.pid }
+
+    /// ``proxyBaseURL`` when the backend was ready at its last state change, else nil;
+    /// read without a hop onto the actor. ``ensureReady()`` returns the same URL then.
+    public nonisolated var readyBaseURL: String? {
+        readyFlag.load(ordering: .acquiring) ? proxyBaseURL : nil
+    }
 
     /// Starts the backend if needed and returns its proxy base URL once it is ready.
     ///
@@ -166,6 +175,9 @@ public actor Backend {
     /// Performs the machine's actions. Never suspends, so a request and its effects
     /// are one step on the actor.
     private func perform(_ actions: [BackendStateMachine.Action]) {
+        // Every change of `machine` is followed by a call here.
+        let isReady = if case .ready = machine.state { true } else { false }
+        readyFlag.store(isReady, ordering: .releasing)
         for action in actions {
             switch action {
             case .spawn(let generation):

@@ -18,18 +18,18 @@ public struct SwapRequestContext: RequestContext {
     /// Runs `operation`, cancelling it if the client's connection closes first (a client
     /// that gave up on a request waiting for a model load withdraws it from the queue;
     /// an upstream request whose client is gone is cancelled).
-    func untilClientDisconnects<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        // The work stays on the connection's event loop (see ``EventLoopPinnedChannel``).
-        let task = Task(executorPreference: EventLoopTaskExecutor.shared(for: channel.eventLoop)) {
-            try await operation()
-        }
+    ///
+    /// The operation runs in the calling task, the connection's (which stays on the
+    /// connection's event loop, see ``EventLoopPinnedChannel``): a closed connection
+    /// cancels that task, which has nothing left to do for a client that is gone.
+    func untilClientDisconnects<T: Sendable>(_ operation: () async throws -> T) async throws -> T {
+        let canceller = TaskCanceller()
         let watcher = DisconnectWatcher.shared
-        let token = watcher.add({ task.cancel() }, on: channel)
-        defer { watcher.remove(token, on: channel) }
-        return try await withTaskCancellationHandler {
-            try await task.value
-        } onCancel: {
-            task.cancel()
+        let token = watcher.add({ canceller.cancel() }, on: channel)
+        defer {
+            watcher.remove(token, on: channel)
+            canceller.disarm()
         }
+        return try await operation()
     }
 }

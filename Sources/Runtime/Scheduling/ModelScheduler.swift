@@ -1,4 +1,5 @@
 import ConfigLang
+import Synchronization
 
 /// Admits requests to local models, starting, swapping and unloading backends as the
 /// plan's routing, limits and TTLs say.
@@ -7,35 +8,59 @@ import ConfigLang
 /// callers until they are admitted, runs `start`/`stop` on a ``BackendControl`` in
 /// child tasks and feeds their outcome back, and keeps one timer for TTL expiry.
 ///
+/// The machine sits behind a lock rather than in an actor: admitting a request for a
+/// ready model and releasing it are then a few microseconds on the caller's thread,
+/// with no hop to another executor and back (the proxy's hot path). Continuations are
+/// resumed after the lock is released.
+///
 /// ```swift
 /// let lease = try await scheduler.acquire(model: "llama")
 /// defer { Task { await scheduler.release(lease) } }
 /// // forward the request to llama's backend
 /// ```
-public actor ModelScheduler {
+public final class ModelScheduler: Sendable {
     private typealias Waiter = (model: String, continuation: CheckedContinuation<SchedulerLease, any Error>)
     private typealias DrainWaiter = (models: [String], continuation: CheckedContinuation<Void, Never>)
 
-    private var plan: Plan
-    private var machine: SchedulerStateMachine
+    /// What the lock protects.
+    private struct State: ~Copyable {
+        var plan: Plan
+        var machine: SchedulerStateMachine
+        var waiting: [RequestID: Waiter] = [:]
+        var lastRequestID: UInt64 = 0
+        var timer: (deadline: ContinuousClock.Instant, task: Task<Void, Never>)?
+        var drainWaiters: [UInt64: DrainWaiter] = [:]
+        var lastDrainID: UInt64 = 0
+    }
+
+    /// A continuation to resume once the lock is released.
+    private enum Resumption {
+        case admit(CheckedContinuation<SchedulerLease, any Error>, SchedulerLease)
+        case fail(CheckedContinuation<SchedulerLease, any Error>, any Error)
+        case drained(CheckedContinuation<Void, Never>)
+
+        func run() {
+            switch self {
+            case .admit(let continuation, let lease): continuation.resume(returning: lease)
+            case .fail(let continuation, let error): continuation.resume(throwing: error)
+            case .drained(let continuation): continuation.resume()
+            }
+        }
+    }
+
+    private let state: Mutex<State>
     private let backends: any BackendControl
     private let clock = ContinuousClock()
-    private var waiting: [RequestID: Waiter] = [:]
-    private var lastRequestID: UInt64 = 0
-    private var timer: (deadline: ContinuousClock.Instant, task: Task<Void, Never>)?
-    private var drainWaiters: [UInt64: DrainWaiter] = [:]
-    private var lastDrainID: UInt64 = 0
 
     /// Creates a scheduler for `plan` with every model stopped; `backends` does the
     /// starting and stopping.
     public init(plan: Plan, backends: any BackendControl) {
-        self.plan = plan
-        self.machine = SchedulerStateMachine(plan: plan)
+        self.state = Mutex(State(plan: plan, machine: SchedulerStateMachine(plan: plan)))
         self.backends = backends
     }
 
     deinit {
-        timer?.task.cancel()
+        state.withLock { $0.timer?.task.cancel() }
     }
 
     /// Waits until a request for `model` (an ID or alias) may be sent to its backend,
@@ -49,36 +74,52 @@ public actor ModelScheduler {
     ///   `CancellationError` when the calling task is cancelled: the request is then
     ///   withdrawn from the queue (or released, if it had just been admitted).
     public func acquire(model name: String) async throws -> SchedulerLease {
-        guard let model = resolve(name) else { throw SchedulerError.unknownModel(name) }
-        try Task.checkCancellation()
-        lastRequestID += 1
-        let id = RequestID(lastRequestID)
-        let priority = plan.routing.priorities[model] ?? 0
+        // The request's ID once it is queued (0 before); set and read under the lock.
+        let queuedID = Atomic<UInt64>(0)
         let lease = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation {
                 (continuation: CheckedContinuation<SchedulerLease, any Error>) in
-                waiting[id] = (model, continuation)
-                perform(machine.requestArrived(id: id, model: model, priority: priority, now: clock.now))
+                let now = clock.now
+                run { state in
+                    guard let model = Self.resolve(name, in: state.plan) else {
+                        return [.fail(continuation, SchedulerError.unknownModel(name))]
+                    }
+                    // A cancellation either came before this point (the flag is set) or
+                    // withdraws the request after it (it takes the lock, then reads the ID).
+                    if Task.isCancelled { return [.fail(continuation, CancellationError())] }
+                    state.lastRequestID += 1
+                    let id = RequestID(state.lastRequestID)
+                    queuedID.store(state.lastRequestID, ordering: .relaxed)
+                    state.waiting[id] = (model, continuation)
+                    let priority = state.plan.routing.priorities[model] ?? 0
+                    return perform(
+                        state.machine.requestArrived(id: id, model: model, priority: priority, now: now), on: &state)
+                }
             }
         } onCancel: {
-            Task { await self.withdraw(id) }
+            withdraw { queuedID.load(ordering: .relaxed) }
         }
         if Task.isCancelled {
-            release(lease)
+            finish(lease)
             throw CancellationError()
         }
         return lease
     }
 
     /// Ends an admitted request. Releasing a lease twice has no effect.
-    public func release(_ lease: SchedulerLease) {
-        perform(machine.requestFinished(id: lease.id, now: clock.now))
+    public func release(_ lease: SchedulerLease) async {
+        finish(lease)
+    }
+
+    private func finish(_ lease: SchedulerLease) {
+        let now = clock.now
+        run { state in perform(state.machine.requestFinished(id: lease.id, now: now), on: &state) }
     }
 
     /// Starts `model` (an ID or alias) without sending it a request, e.g. to preload it;
     /// returns once it is ready. Throws like ``acquire(model:)``.
     public func load(model: String) async throws {
-        release(try await acquire(model: model))
+        finish(try await acquire(model: model))
     }
 
     /// Loads `model` at startup (`hooks.on_startup.preload`), like ``load(model:)`` but
@@ -92,35 +133,45 @@ public actor ModelScheduler {
     /// before this returns; a model with requests in flight stops when its last request
     /// ends, and requests arriving meanwhile wait and start it again afterwards.
     public func unload(model name: String?) async {
-        var target: String?
-        if let name {
-            guard let model = resolve(name) else { return }
-            target = model
+        var stops: [Task<Void, Never>] = []
+        run { state in
+            var target: String?
+            if let name {
+                guard let model = Self.resolve(name, in: state.plan) else { return [] }
+                target = model
+            }
+            return perform(state.machine.unloadRequested(model: target), on: &state, stops: &stops)
         }
-        let stops = perform(machine.unloadRequested(model: target))
         for stop in stops { await stop.value }
     }
 
     /// Holds new requests for `models` (they queue; in-flight ones continue) because a
     /// reload is about to replace their backends. Pair with ``waitForDrain(models:timeout:)``
     /// and ``updatePlan(_:replaced:)``.
-    public func beginDrain(models: [String]) {
-        perform(machine.drainRequested(models: models))
+    public func beginDrain(models: [String]) async {
+        run { state in perform(state.machine.drainRequested(models: models), on: &state) }
     }
 
     /// Returns once none of `models` has a request in flight, or after `timeout`.
     public func waitForDrain(models: [String], timeout: Duration) async {
-        if isDrained(models) { return }
-        lastDrainID += 1
-        let id = lastDrainID
-        let timeoutTask = Task { [weak self] in
-            do { try await Task.sleep(for: timeout) } catch { return }
-            await self?.endDrainWait(id)
-        }
+        var timeoutTask: Task<Void, Never>?
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            drainWaiters[id] = (models, continuation)
+            let id = state.withLock { state -> UInt64? in
+                if Self.isDrained(models, in: state.machine) { return nil }
+                state.lastDrainID += 1
+                state.drainWaiters[state.lastDrainID] = (models, continuation)
+                return state.lastDrainID
+            }
+            guard let id else {
+                continuation.resume()
+                return
+            }
+            timeoutTask = Task { [weak self] in
+                do { try await Task.sleep(for: timeout) } catch { return }
+                self?.endDrainWait(id)
+            }
         }
-        timeoutTask.cancel()
+        timeoutTask?.cancel()
     }
 
     /// Switches to a reloaded plan: new limits, TTLs, priorities and routing apply to the
@@ -129,75 +180,113 @@ public actor ModelScheduler {
     ///
     /// `replaced` names models whose old backends the caller has already stopped (after
     /// ``beginDrain(models:)``); their held requests start the new version.
-    public func updatePlan(_ plan: Plan, replaced: [String] = []) {
-        self.plan = plan
-        perform(
-            machine.updatePlan(
+    public func updatePlan(_ plan: Plan, replaced: [String] = []) async {
+        run { state in
+            state.plan = plan
+            let actions = state.machine.updatePlan(
                 routing: plan.routing, limits: SchedulerStateMachine.limits(of: plan),
-                ttls: SchedulerStateMachine.ttls(of: plan), replaced: replaced))
+                ttls: SchedulerStateMachine.ttls(of: plan), replaced: replaced)
+            return perform(actions, on: &state)
+        }
     }
 
     /// What every model is doing: state, requests in flight, requests queued.
-    public func snapshot() -> [String: ModelActivity] {
-        machine.activity()
+    public func snapshot() async -> [String: ModelActivity] {
+        state.withLock { $0.machine.activity() }
     }
 
     /// The IDs of the models that are ready, sorted.
-    public func readyModels() -> [String] {
-        machine.readyModels()
+    public func readyModels() async -> [String] {
+        state.withLock { $0.machine.readyModels() }
     }
 
     // MARK: Driving the state machine
 
-    private func resolve(_ name: String) -> String? {
+    private static func resolve(_ name: String, in plan: Plan) -> String? {
         if plan.models[name] != nil { return name }
         return plan.names[name].flatMap { plan.models[$0] == nil ? nil : $0 }
     }
 
-    private func withdraw(_ id: RequestID) {
-        guard let waiter = waiting.removeValue(forKey: id) else { return }
-        waiter.continuation.resume(throwing: CancellationError())
-        perform(machine.requestCancelled(id: id, now: clock.now))
+    /// Runs `body` under the lock, then the resumptions it returns.
+    private func run(_ body: (inout State) -> [Resumption]) {
+        let resumptions = state.withLock { body(&$0) }
+        for resumption in resumptions { resumption.run() }
+    }
+
+    /// Withdraws the request whose ID `id` reads under the lock (0: not queued yet).
+    private func withdraw(_ id: () -> UInt64) {
+        let now = clock.now
+        run { state in
+            let id = RequestID(id())
+            guard let waiter = state.waiting.removeValue(forKey: id) else { return [] }
+            return [.fail(waiter.continuation, CancellationError())]
+                + perform(state.machine.requestCancelled(id: id, now: now), on: &state)
+        }
     }
 
     private func backendDidStart(_ model: String) {
-        perform(machine.backendReady(model: model, now: clock.now))
+        let now = clock.now
+        run { state in perform(state.machine.backendReady(model: model, now: now), on: &state) }
     }
 
     private func backendDidFail(_ model: String, _ error: any Error) {
-        perform(machine.backendFailed(model: model, message: String(describing: error)))
+        run { state in
+            perform(state.machine.backendFailed(model: model, message: String(describing: error)), on: &state)
+        }
     }
 
     private func backendDidStop(_ model: String) {
-        perform(machine.backendStopped(model: model, now: clock.now))
+        let now = clock.now
+        run { state in perform(state.machine.backendStopped(model: model, now: now), on: &state) }
     }
 
     private func timerFired(_ deadline: ContinuousClock.Instant) {
-        if timer?.deadline == deadline { timer = nil }
-        perform(machine.tick(now: clock.now))
+        let now = clock.now
+        run { state in
+            if state.timer?.deadline == deadline { state.timer = nil }
+            return perform(state.machine.tick(now: now), on: &state)
+        }
     }
 
-    /// Performs `actions` in order; returns the tasks running the stops it started.
-    @discardableResult
-    private func perform(_ actions: [SchedulerAction]) -> [Task<Void, Never>] {
+    private func endDrainWait(_ id: UInt64) {
+        run { state in
+            guard let waiter = state.drainWaiters.removeValue(forKey: id) else { return [] }
+            return [.drained(waiter.continuation)]
+        }
+    }
+
+    private func perform(_ actions: [SchedulerAction], on state: inout State) -> [Resumption] {
         var stops: [Task<Void, Never>] = []
+        return perform(actions, on: &state, stops: &stops)
+    }
+
+    /// Performs `actions` in order (under the lock); adds the tasks running the stops it
+    /// started to `stops` and returns the continuations to resume.
+    private func perform(
+        _ actions: [SchedulerAction], on state: inout State, stops: inout [Task<Void, Never>]
+    ) -> [Resumption] {
+        var resumptions: [Resumption] = []
         var orphans: [RequestID] = []
         for action in actions {
             switch action {
             case .admit(let id):
-                guard let waiter = waiting.removeValue(forKey: id) else {
+                guard let waiter = state.waiting.removeValue(forKey: id) else {
                     orphans.append(id)
                     continue
                 }
-                waiter.continuation.resume(returning: SchedulerLease(model: waiter.model, id: id))
+                resumptions.append(.admit(waiter.continuation, SchedulerLease(model: waiter.model, id: id)))
             case .reject(let id, .overLimit(let seconds)):
-                waiting.removeValue(forKey: id)?.continuation.resume(
-                    throwing: SchedulerError.overLimit(retryAfter: seconds))
+                if let waiter = state.waiting.removeValue(forKey: id) {
+                    resumptions.append(.fail(waiter.continuation, SchedulerError.overLimit(retryAfter: seconds)))
+                }
             case .reject(let id, .unknownModel):
-                let model = waiting.removeValue(forKey: id)
-                model?.continuation.resume(throwing: SchedulerError.unknownModel(model?.model ?? ""))
+                if let waiter = state.waiting.removeValue(forKey: id) {
+                    resumptions.append(.fail(waiter.continuation, SchedulerError.unknownModel(waiter.model)))
+                }
             case .fail(let id, let message):
-                waiting.removeValue(forKey: id)?.continuation.resume(throwing: SchedulerError.backendFailed(message))
+                if let waiter = state.waiting.removeValue(forKey: id) {
+                    resumptions.append(.fail(waiter.continuation, SchedulerError.backendFailed(message)))
+                }
             case .startBackend(let model):
                 let backends = self.backends
                 Task {
@@ -219,37 +308,48 @@ public actor ModelScheduler {
         }
         // Admitted with nobody waiting cannot happen (withdrawal removes the request
         // from the machine first); release defensively so the model never leaks a slot.
-        for id in orphans { perform(machine.requestFinished(id: id, now: clock.now)) }
-        rescheduleTimer()
-        resumeDrainWaiters()
-        return stops
+        let now = clock.now
+        for id in orphans {
+            resumptions += perform(state.machine.requestFinished(id: id, now: now), on: &state, stops: &stops)
+        }
+        rescheduleTimer(&state)
+        for (id, waiter) in state.drainWaiters where Self.isDrained(waiter.models, in: state.machine) {
+            state.drainWaiters[id] = nil
+            resumptions.append(.drained(waiter.continuation))
+        }
+        return resumptions
     }
 
-    private func rescheduleTimer() {
-        let deadline = machine.nextDeadline()
-        if timer?.deadline == deadline { return }
-        timer?.task.cancel()
-        timer = nil
+    /// Sets the timer for the machine's next deadline (see ``keepsTimer(firingAt:nextDeadline:)``).
+    private func rescheduleTimer(_ state: inout State) {
+        let deadline = state.machine.nextDeadline()
+        if let timer = state.timer {
+            if Self.keepsTimer(firingAt: timer.deadline, nextDeadline: deadline) { return }
+            timer.task.cancel()
+            state.timer = nil
+        }
         guard let deadline else { return }
         let task = Task { [weak self] in
             do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
-            await self?.timerFired(deadline)
+            self?.timerFired(deadline)
         }
-        timer = (deadline, task)
+        state.timer = (deadline, task)
     }
 
-    private func isDrained(_ models: [String]) -> Bool {
+    /// Whether a timer that fires at `firing` can stay when the machine's next deadline is
+    /// `next`: yes unless `next` is earlier. A timer that fires too early (or when there
+    /// is no deadline) only ticks with nothing expired and then sets the timer again, so
+    /// a model with a `ttl` serving back-to-back requests (each one ends with a later
+    /// deadline, and has none while in flight) starts one timer task per `ttl` rather
+    /// than one per request.
+    static func keepsTimer(firingAt firing: ContinuousClock.Instant, nextDeadline next: ContinuousClock.Instant?)
+        -> Bool
+    {
+        guard let next else { return true }
+        return firing <= next
+    }
+
+    private static func isDrained(_ models: [String], in machine: SchedulerStateMachine) -> Bool {
         models.allSatisfy { machine.inFlightCount($0) == 0 }
-    }
-
-    private func resumeDrainWaiters() {
-        for (id, waiter) in drainWaiters where isDrained(waiter.models) {
-            drainWaiters[id] = nil
-            waiter.continuation.resume()
-        }
-    }
-
-    private func endDrainWait(_ id: UInt64) {
-        drainWaiters.removeValue(forKey: id)?.continuation.resume()
     }
 }

@@ -53,7 +53,11 @@ struct SchedulerStateMachine: Sendable {
 
     private var solver: EvictionSolver
     private var limits: [String: Int]
-    private var ttls: [String: Int]
+    private var ttls: [String: Int] {
+        didSet { hasTTL = ttls.values.contains { $0 > 0 } }
+    }
+    /// Whether any model has a TTL (else there is never a deadline).
+    private var hasTTL: Bool
     private var models: [String: ModelState] = [:]
     /// Queued requests, in service order (priority descending, then arrival).
     private var queue: [Waiter] = []
@@ -66,6 +70,7 @@ struct SchedulerStateMachine: Sendable {
         self.solver = EvictionSolver(routing: routing)
         self.limits = limits
         self.ttls = ttls
+        self.hasTTL = ttls.values.contains { $0 > 0 }
         for name in limits.keys { models[name] = ModelState() }
     }
 
@@ -93,6 +98,12 @@ struct SchedulerStateMachine: Sendable {
         }
         let waiter = Waiter(id: id, model: model, priority: priority, sequence: nextSequence)
         nextSequence += 1
+        if queue.isEmpty, state.backend == .ready, !state.isHeld {
+            // What `reconcile` decides for a lone waiter on a ready model (the limit was
+            // checked above), without walking every model: the proxy's hot path.
+            admit(id, to: model)
+            return [.admit(id)]
+        }
         let index = queue.firstIndex { $0.priority < priority } ?? queue.endIndex
         queue.insert(waiter, at: index)
         return reconcile()
@@ -114,7 +125,13 @@ struct SchedulerStateMachine: Sendable {
         models[model]?.inFlight.remove(id)
         models[model]?.lastActivity = now
         forgetIfRemoved(model)
-        return reconcile()
+        guard queue.isEmpty else { return reconcile() }
+        // Every input ends reconciled, so with nobody queued only this model can have
+        // become ready to stop (an unload waiting for its last request).
+        guard let state = models[model], state.unloadPending, state.backend == .ready, state.inFlight.isEmpty
+        else { return [] }
+        models[model]?.backend = .stopping
+        return [.stopBackend(model)]
     }
 
     /// The backend of `model` finished starting and serves requests.
@@ -221,7 +238,8 @@ struct SchedulerStateMachine: Sendable {
 
     /// When ``tick(now:)`` should run next (the earliest TTL expiry), or nil.
     func nextDeadline() -> ContinuousClock.Instant? {
-        models.keys.compactMap(ttlDeadline).min()
+        guard hasTTL else { return nil }
+        return models.keys.compactMap(ttlDeadline).min()
     }
 
     /// Every tracked model's activity.
@@ -268,6 +286,11 @@ struct SchedulerStateMachine: Sendable {
         models[model] = nil
     }
 
+    private mutating func admit(_ id: RequestID, to model: String) {
+        models[model]?.inFlight.insert(id)
+        admitted[id] = model
+    }
+
     /// Walks the queue in service order and emits every action that is now possible.
     private mutating func reconcile() -> [SchedulerAction] {
         var actions: [SchedulerAction] = []
@@ -291,8 +314,7 @@ struct SchedulerStateMachine: Sendable {
             case .ready:
                 committed.insert(name)
                 if state.inFlight.count < limit(name) {
-                    models[name]?.inFlight.insert(waiter.id)
-                    admitted[waiter.id] = name
+                    admit(waiter.id, to: name)
                     actions.append(.admit(waiter.id))
                 } else {
                     remaining.append(waiter)

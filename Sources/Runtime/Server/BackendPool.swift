@@ -1,12 +1,17 @@
 import AsyncHTTPClient
 import ConfigLang
+import Synchronization
 
 /// Owns one ``Backend`` per local model of the current plan and starts or stops them
 /// for the scheduler. Ports come from a ``PortAllocator`` so they survive reloads.
 public actor BackendPool: BackendControl {
     private var plan: Plan
     private var ports = PortAllocator()
-    private var backends: [String: Backend] = [:]
+    private var backends: [String: Backend] = [:] {
+        didSet { backendIndex.withLock { $0 = backends } }
+    }
+    /// A copy of `backends`, readable without a hop onto the actor (see ``readyURL(of:)``).
+    private nonisolated let backendIndex = Mutex<[String: Backend]>([:])
     /// Backends replaced by a reload, kept until they are stopped.
     private var retired: [Backend] = []
     private let logs: LogHub
@@ -54,7 +59,15 @@ public actor BackendPool: BackendControl {
 
     /// The base URL requests for `model` go to, once its backend is ready; a backend
     /// that died since the scheduler admitted the request is started again here.
-    public func readyURL(of model: String) async throws -> String {
+    ///
+    /// A backend that is ready answers without a hop onto this actor or the backend's
+    /// (the proxy's hot path); any other state takes the actors' path.
+    public nonisolated func readyURL(of model: String) async throws -> String {
+        if let url = backendIndex.withLock({ $0[model] })?.readyBaseURL { return url }
+        return try await startedURL(of: model)
+    }
+
+    private func startedURL(of model: String) async throws -> String {
         try await backend(for: model).ensureReady()
     }
 

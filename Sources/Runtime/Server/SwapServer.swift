@@ -98,17 +98,15 @@ public struct SwapServer: Sendable {
         let core = SwapCore(
             plan: plan, source: source, client: client, upstream: upstream, launcher: options.launcher,
             logger: logger)
-        let app = Application(
+        let app = SwapHTTPService(
             responder: SwapResponder(core: core),
-            // Each connection's requests are read, forwarded and answered on its event loop.
-            server: EventLoopPinnedChannel.http1(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+            logger: logger,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 core.log("swap-server listening on \(options.host):\(port)")
                 await onListening(port)
-            },
-            logger: logger)
+            })
         let reloads = ReloadService(core: core, watchConfig: options.watchConfig)
         let preload = PreloadService(core: core)
         let group = ServiceGroup(

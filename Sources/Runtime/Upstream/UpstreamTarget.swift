@@ -11,44 +11,46 @@ public struct UpstreamTarget: Sendable, Equatable {
     public var hostHeader: String
 
     /// Parses `baseURL`; nil when it is not a plain `http://` URL with a valid port.
+    ///
+    /// Works on the UTF-8 bytes: every delimiter is ASCII, and it runs for every proxied
+    /// request (a walk over `Character`s, with grapheme breaking, cost several times more).
     public init?(baseURL: String) {
-        guard baseURL.hasPrefix("http://") else { return nil }
-        var rest = Substring(baseURL.dropFirst("http://".count))
-        if rest.hasSuffix("/") { rest = rest.dropLast() }
-        let authority: Substring
-        if let slash = rest.firstIndex(of: "/") {
+        var rest = baseURL.utf8[...]
+        guard rest.starts(with: "http://".utf8) else { return nil }
+        rest = rest.dropFirst(7)
+        if rest.last == UInt8(ascii: "/") { rest = rest.dropLast() }
+        let authority: Substring.UTF8View
+        if let slash = rest.firstIndex(of: UInt8(ascii: "/")) {
             authority = rest[..<slash]
-            pathPrefix = String(rest[slash...])
+            pathPrefix = String(Substring(rest[slash...]))
         } else {
             authority = rest
             pathPrefix = ""
         }
-        // Character searches: a string argument would pick Foundation's `contains`, which
-        // costs more than the rest of this parse (it runs for every proxied request).
-        let at: Character = "@"
-        guard !authority.isEmpty, !authority.contains(at), !pathPrefix.contains(where: { $0 == "?" || $0 == "#" })
+        guard !authority.isEmpty, !authority.contains(UInt8(ascii: "@")),
+            !pathPrefix.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") })
         else { return nil }
-        hostHeader = String(authority)
-        var hostPart: Substring
-        var portPart: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
+        hostHeader = String(Substring(authority))
+        let hostPart: Substring.UTF8View
+        var portPart: Substring.UTF8View?
+        if authority.first == UInt8(ascii: "[") {
+            guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else { return nil }
             hostPart = authority[authority.index(after: authority.startIndex)..<close]
             let after = authority[authority.index(after: close)...]
             if !after.isEmpty {
-                guard after.hasPrefix(":") else { return nil }
+                guard after.first == UInt8(ascii: ":") else { return nil }
                 portPart = after.dropFirst()
             }
-        } else if let colon = authority.lastIndex(of: ":") {
+        } else if let colon = authority.lastIndex(of: UInt8(ascii: ":")) {
             hostPart = authority[..<colon]
             portPart = authority[authority.index(after: colon)...]
         } else {
             hostPart = authority
         }
         guard !hostPart.isEmpty else { return nil }
-        host = String(hostPart)
+        host = String(Substring(hostPart))
         if let portPart {
-            guard let port = Int(portPart), (1...65535).contains(port) else { return nil }
+            guard let port = Int(Substring(portPart)), (1...65535).contains(port) else { return nil }
             self.port = port
         } else {
             port = 80
