@@ -4,15 +4,9 @@ import ConfigLang
 enum ConfigInput {
     /// The files, then the directory's `*.yaml`/`*.yml` files sorted by name.
     static func load(files: [String], directory: String?) throws(ExitStatus) -> [SourceFile] {
-        var paths = files
-        if let directory {
-            guard let names = FileSystem.directoryEntries(atPath: directory) else {
-                Console.error("swap-lint: cannot read directory \(directory)\n")
-                throw .unreadable
-            }
-            paths += names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
-                directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0
-            }
+        guard let paths = paths(files: files, directory: directory) else {
+            Console.error("swap-lint: cannot read directory \(directory ?? "")\n")
+            throw .unreadable
         }
         var sources: [SourceFile] = []
         for path in paths {
@@ -23,6 +17,17 @@ enum ConfigInput {
             sources.append(SourceFile(name: path, bytes: bytes))
         }
         return sources
+    }
+
+    /// The paths ``load(files:directory:)`` reads, in order; nil when `directory`
+    /// cannot be listed.
+    static func paths(files: [String], directory: String?) -> [String]? {
+        guard let directory else { return files }
+        guard let names = FileSystem.directoryEntries(atPath: directory) else { return nil }
+        return files
+            + names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
+                directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0
+            }
     }
 
     /// Sources keyed by name, as the renderers want them.

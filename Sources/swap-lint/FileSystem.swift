@@ -51,6 +51,14 @@ enum FileSystem {
         return names
     }
 
+    /// The size of the regular file at `path` (symbolic links followed), or nil when
+    /// there is none or it is something else (a directory, a pipe).
+    static func regularFileSize(atPath path: String) -> Int? {
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(status.st_size)
+    }
+
     /// True when something exists at `path` (symbolic links followed).
     static func exists(atPath path: String) -> Bool {
         var status = stat()

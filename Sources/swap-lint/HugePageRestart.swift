@@ -23,11 +23,12 @@ enum HugePageRestart {
             // A set-user-ID run gets glibc's tunables stripped, so the second start would
             // not see the first's: never restart there.
             guard getuid() == geteuid(), getgid() == getegid() else { return }
-            guard let bytes = inputBytes(paths, directory: directory) else { return }
             let current = getenv("GLIBC_TUNABLES").map { String(cString: $0) }
-            let mode = FileSystem.contents(atPath: "/sys/kernel/mm/transparent_hugepage/enabled")
-                .map { String(decoding: $0, as: UTF8.self) }
-            guard let tunables = HugePageAdvice.tunables(kernelMode: mode, currentTunables: current, inputBytes: bytes)
+            guard
+                let tunables = HugePageAdvice.tunables(
+                    currentTunables: current, inputBytes: inputBytes(paths, directory: directory),
+                    kernelMode: FileSystem.contents(atPath: "/sys/kernel/mm/transparent_hugepage/enabled")
+                        .map { String(decoding: $0, as: UTF8.self) })
             else { return }
             guard setenv("GLIBC_TUNABLES", tunables, 1) == 0 else { return }
             execv("/proc/self/exe", CommandLine.unsafeArgv)
@@ -36,26 +37,15 @@ enum HugePageRestart {
         #endif
     }
 
-    #if os(Linux) && canImport(Glibc)
-        /// Total size of the inputs, or nil when one is not a regular file. Stops counting
-        /// once the threshold is reached.
-        private static func inputBytes(_ paths: [String], directory: String?) -> Int? {
-            var total = 0
-            for path in paths {
-                var status = stat()
-                guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
-                total += Int(status.st_size)
-                if total >= HugePageAdvice.minimumInputBytes { return total }
-            }
-            // Fragments in a directory count only when the files alone are too small;
-            // they are summed the same way.
-            guard let directory, let names = FileSystem.directoryEntries(atPath: directory) else { return total }
-            for name in names where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-                var status = stat()
-                guard stat(directory + "/" + name, &status) == 0 else { continue }
-                total += Int(status.st_size)
-            }
-            return total
+    /// Total size of the files a command will read, or nil when one is not a regular
+    /// file (a pipe cannot be read twice) or the directory cannot be listed.
+    private static func inputBytes(_ files: [String], directory: String?) -> Int? {
+        guard let paths = ConfigInput.paths(files: files, directory: directory) else { return nil }
+        var total = 0
+        for path in paths {
+            guard let size = FileSystem.regularFileSize(atPath: path) else { return nil }
+            total += size
         }
-    #endif
+        return total
+    }
 }

@@ -18,18 +18,23 @@ public enum HugePageAdvice {
 
     /// The `GLIBC_TUNABLES` value to re-execute with, or nil to go on in this process.
     ///
+    /// The inputs are asked for in order of cost, and only as far as needed: the
+    /// restarted process stops at its own tunable without touching the file system.
+    ///
     /// - Parameters:
-    ///   - kernelMode: the contents of `/sys/kernel/mm/transparent_hugepage/enabled`
-    ///     (the selected mode is in brackets), or nil when it cannot be read.
     ///   - currentTunables: `GLIBC_TUNABLES` as this process got it, if set.
     ///   - inputBytes: the total size of the config files, or nil when one of them is
     ///     not a regular file (a pipe cannot be read twice).
-    public static func tunables(kernelMode: String?, currentTunables: String?, inputBytes: Int?) -> String? {
-        guard let inputBytes, inputBytes >= minimumInputBytes else { return nil }
-        guard let kernelMode, selectedMode(kernelMode) == "madvise" else { return nil }
-        guard let currentTunables, !currentTunables.isEmpty else { return tunable }
+    ///   - kernelMode: the contents of `/sys/kernel/mm/transparent_hugepage/enabled`
+    ///     (the selected mode is in brackets), or nil when it cannot be read.
+    public static func tunables(
+        currentTunables: String?, inputBytes: @autoclosure () -> Int?, kernelMode: @autoclosure () -> String?
+    ) -> String? {
         // Set already, by the user or by the first run: never re-execute twice.
-        if currentTunables.contains("glibc.malloc.hugetlb") { return nil }
+        if let currentTunables, currentTunables.contains("glibc.malloc.hugetlb") { return nil }
+        guard let bytes = inputBytes(), bytes >= minimumInputBytes else { return nil }
+        guard let mode = kernelMode(), selectedMode(mode) == "madvise" else { return nil }
+        guard let currentTunables, !currentTunables.isEmpty else { return tunable }
         return currentTunables + ":" + tunable
     }
 
