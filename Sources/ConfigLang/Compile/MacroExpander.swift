@@ -112,9 +112,7 @@ struct MacroExpander {
                 return copy
             }
             let expanded = expand(text, at: node, allowPID: place == .cmdStop)
-            // Room for a model's usual handful at once instead of growing 1, 3, 6, ….
-            if expandedSpans.isEmpty { expandedSpans.reserveCapacity(16) }
-            expandedSpans.insert(node.span)
+            Self.record(node.span, in: &expandedSpans)
             var newStyle = style
             // Only a scalar that starts with `${` and ends with `}` can be one whole reference.
             if text.utf8.first == UInt8(ascii: "$"), text.utf8.last == UInt8(ascii: "}") {
@@ -136,8 +134,7 @@ struct MacroExpander {
                 result![index] = changed
             }
             guard let result else { return nil }
-            if expandedCollections.isEmpty { expandedCollections.reserveCapacity(16) }
-            expandedCollections.insert(node.span)
+            Self.record(node.span, in: &expandedCollections)
             var copy = node
             copy.kind = .sequence(result)
             return copy
@@ -159,12 +156,18 @@ struct MacroExpander {
                 result![index] = YAMLEntry(key: key ?? entry.key, value: value ?? entry.value)
             }
             guard let result else { return nil }
-            if expandedCollections.isEmpty { expandedCollections.reserveCapacity(16) }
-            expandedCollections.insert(node.span)
+            Self.record(node.span, in: &expandedCollections)
             var copy = node
             copy.kind = .mapping(result)
             return copy
         }
+    }
+
+    /// Adds `span` to one of the changed-span sets, with room for a model's usual
+    /// handful at once instead of growing 1, 3, 6, ….
+    private static func record(_ span: Span, in spans: inout Set<Span>) {
+        if spans.isEmpty { spans.reserveCapacity(16) }
+        spans.insert(span)
     }
 
     /// Expands a scalar written at `node` (`allowPID` only for `cmdStop`).
