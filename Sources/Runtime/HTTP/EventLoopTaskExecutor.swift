@@ -1,5 +1,6 @@
 import Dispatch
 import NIOCore
+import NIOPosix
 import Synchronization
 
 /// A `TaskExecutor` that runs jobs on one NIO event loop while the loop is lightly
@@ -38,12 +39,20 @@ public final class EventLoopTaskExecutor: TaskExecutor {
         self.spillThreshold = spillThreshold
     }
 
+    /// The executors of the loops of `MultiThreadedEventLoopGroup.singleton` (the group
+    /// swap-server serves on), made once: looked up on every request without a lock.
+    private static let singletonExecutors = Dictionary(
+        uniqueKeysWithValues: MultiThreadedEventLoopGroup.singleton.makeIterator().map {
+            (ObjectIdentifier($0), EventLoopTaskExecutor($0))
+        })
+    /// Executors of any other loop, made on first use.
     private static let executors = Mutex<[ObjectIdentifier: EventLoopTaskExecutor]>([:])
 
     /// The process-wide executor of `eventLoop` (one per loop, so that its count of
     /// requests in flight covers every connection on the loop).
     public static func shared(for eventLoop: any EventLoop) -> EventLoopTaskExecutor {
-        executors.withLock { table in
+        if let executor = singletonExecutors[ObjectIdentifier(eventLoop)] { return executor }
+        return executors.withLock { table in
             if let executor = table[ObjectIdentifier(eventLoop)] { return executor }
             let executor = EventLoopTaskExecutor(eventLoop)
             table[ObjectIdentifier(eventLoop)] = executor
