@@ -33,4 +33,12 @@ struct UpstreamTargetTests {
     func rejects(url: String) {
         #expect(UpstreamTarget(baseURL: url) == nil)
     }
+
+    @Test("an address keeps its URL and the parse made once")
+    func address() {
+        let plain = UpstreamAddress("http://127.0.0.1:5801/v1")
+        #expect(plain.baseURL == "http://127.0.0.1:5801/v1")
+        #expect(plain.target?.port == 5801 && plain.target?.pathPrefix == "/v1")
+        #expect(UpstreamAddress("https://peer.example").target == nil)
+    }
 }

@@ -32,6 +32,8 @@ public actor Backend {
     public nonisolated let port: Int?
     /// Where requests for the model go: the plan's `proxy` with the port filled in.
     public nonisolated let proxyBaseURL: String
+    /// ``proxyBaseURL``, parsed once for the proxy.
+    public nonisolated let upstreamAddress: UpstreamAddress
 
     private let logs: LogHub
     private let httpClient: HTTPClient
@@ -79,6 +81,7 @@ public actor Backend {
             model.proxyTemplate == "http://localhost:${PORT}"
             ? model.proxy(port: port).replacingOccurrences(of: "http://localhost:", with: "http://127.0.0.1:")
             : model.proxy(port: port)
+        self.upstreamAddress = UpstreamAddress(proxyBaseURL)
         self.logs = logs
         self.httpClient = httpClient
         self.launcherExecutable = launcherExecutable
@@ -93,10 +96,10 @@ public actor Backend {
     /// The backend's PID while it has a process.
     public var pid: Int32? { machine.pid }
 
-    /// ``proxyBaseURL`` when the backend was ready at its last state change, else nil;
-    /// read without a hop onto the actor. ``ensureReady()`` returns the same URL then.
-    public nonisolated var readyBaseURL: String? {
-        readyFlag.load(ordering: .acquiring) ? proxyBaseURL : nil
+    /// ``upstreamAddress`` when the backend was ready at its last state change, else
+    /// nil; read without a hop onto the actor.
+    public nonisolated var readyAddress: UpstreamAddress? {
+        readyFlag.load(ordering: .acquiring) ? upstreamAddress : nil
     }
 
     /// Starts the backend if needed and returns its proxy base URL once it is ready.

@@ -45,11 +45,12 @@ public struct ProxyForwarder: Sendable {
     /// `inject` adds headers (a peer's API key). `eventLoop` is the loop of the client's
     /// connection: the upstream connection is then one that lives on that loop.
     public func forward(
-        method: HTTPRequest.Method, baseURL: String, path: String, query: String?, headers: HTTPFields, body: Body,
+        method: HTTPRequest.Method, to address: UpstreamAddress, path: String, query: String?, headers: HTTPFields,
+        body: Body,
         stripCredentials: Bool, inject: [(String, String)] = [], on eventLoop: (any EventLoop)? = nil,
         timeouts: ConnectionTimeouts = .defaults
     ) async throws -> HTTPClientResponse {
-        if let upstream, let target = UpstreamTarget(baseURL: baseURL) {
+        if let upstream, let target = address.target {
             var uri = target.pathPrefix + path
             if let query, !query.isEmpty { uri += "?" + query }
             var outgoing = HTTPHeaders()
@@ -72,6 +73,7 @@ public struct ProxyForwarder: Sendable {
                 host: target.host, port: target.port, head: head, body: body,
                 on: eventLoop ?? MultiThreadedEventLoopGroup.singleton.any(), timeouts: timeouts)
         }
+        let baseURL = address.baseURL
         var url = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         url += path
         if let query, !query.isEmpty { url += "?" + query }

@@ -141,8 +141,8 @@ public struct SwapResponder: HTTPResponder {
             }
             let upstreamBody = rewrite(body, locks: peer.locks, useModelName: model == name ? nil : model)
             let response = try await forward(
-                request, context: context, baseURL: peer.proxy, path: path, body: upstreamBody, plan: plan,
-                timeouts: peer.timeouts, inject: inject)
+                request, context: context, to: UpstreamAddress(peer.proxy), path: path, body: upstreamBody,
+                plan: plan, timeouts: peer.timeouts, inject: inject)
             return try await relay(response, from: peer.proxy, finished: { _ in })
         case .local(let modelID, let requestedID)?:
             guard let model = plan.models[modelID] else { throw OpenAIError.unknownModel(name) }
@@ -167,12 +167,13 @@ public struct SwapResponder: HTTPResponder {
     }
 
     private func forward(
-        _ request: Request, context: Context, baseURL: String, path: String, body: ProxyForwarder.Body, plan: Plan,
-        timeouts: ConnectionTimeouts, inject: [(String, String)] = []
+        _ request: Request, context: Context, to address: UpstreamAddress, path: String, body: ProxyForwarder.Body,
+        plan: Plan, timeouts: ConnectionTimeouts, inject: [(String, String)] = []
     ) async throws -> HTTPClientResponse {
+        let baseURL = address.baseURL
         do {
             return try await core.forwarder.forward(
-                method: request.method, baseURL: baseURL, path: path, query: request.uri.query,
+                method: request.method, to: address, path: path, query: request.uri.query,
                 headers: request.headers, body: body, stripCredentials: !plan.settings.apiKeys.isEmpty,
                 inject: inject, on: context.channel.eventLoop, timeouts: timeouts)
         } catch UpstreamError.responseHeaderTimeout(let seconds) {
@@ -217,9 +218,9 @@ public struct SwapResponder: HTTPResponder {
             let attempts = if case .stream = body { 1 } else { 3 }
             var attempt = 1
             while true {
-                let baseURL: String
+                let address: UpstreamAddress
                 do {
-                    baseURL = try await core.pool.readyURL(of: model.id)
+                    address = try await core.pool.readyAddress(of: model.id)
                 } catch {
                     throw OpenAIError(
                         .serviceUnavailable, "Model `\(model.id)` could not be started: \(error)", type: "server_error",
@@ -228,7 +229,7 @@ public struct SwapResponder: HTTPResponder {
                 let upstream: HTTPClientResponse
                 do {
                     upstream = try await forward(
-                        request, context: context, baseURL: baseURL, path: path, body: body, plan: plan,
+                        request, context: context, to: address, path: path, body: body, plan: plan,
                         timeouts: model.timeouts)
                 } catch let error as OpenAIError where error.code == "backend_failed" && attempt < attempts {
                     try await Task.sleep(for: .milliseconds(50 * attempt))
@@ -238,7 +239,7 @@ public struct SwapResponder: HTTPResponder {
                 let counters = core.requests
                 let status = Int(upstream.status.code)
                 return try await relay(
-                    upstream, from: baseURL,
+                    upstream, from: address.baseURL,
                     finished: { completed in
                         counters.record(model: modelID, status: completed ? status : 502)
                         await scheduler.release(lease)

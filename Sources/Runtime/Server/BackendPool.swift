@@ -10,7 +10,7 @@ public actor BackendPool: BackendControl {
     private var backends: [String: Backend] = [:] {
         didSet { backendIndex.withLock { $0 = backends } }
     }
-    /// A copy of `backends`, readable without a hop onto the actor (see ``readyURL(of:)``).
+    /// A copy of `backends`, readable without a hop onto the actor (see ``readyAddress(of:)``).
     private nonisolated let backendIndex = Mutex<[String: Backend]>([:])
     /// Backends replaced by a reload, kept until they are stopped.
     private var retired: [Backend] = []
@@ -57,18 +57,20 @@ public actor BackendPool: BackendControl {
         await backend.stop()
     }
 
-    /// The base URL requests for `model` go to, once its backend is ready; a backend
-    /// that died since the scheduler admitted the request is started again here.
+    /// Where requests for `model` go, once its backend is ready; a backend that died
+    /// since the scheduler admitted the request is started again here.
     ///
     /// A backend that is ready answers without a hop onto this actor or the backend's
     /// (the proxy's hot path); any other state takes the actors' path.
-    public nonisolated func readyURL(of model: String) async throws -> String {
-        if let url = backendIndex.withLock({ $0[model] })?.readyBaseURL { return url }
-        return try await startedURL(of: model)
+    public nonisolated func readyAddress(of model: String) async throws -> UpstreamAddress {
+        if let address = backendIndex.withLock({ $0[model] })?.readyAddress { return address }
+        return try await startedAddress(of: model)
     }
 
-    private func startedURL(of model: String) async throws -> String {
-        try await backend(for: model).ensureReady()
+    private func startedAddress(of model: String) async throws -> UpstreamAddress {
+        let backend = try backend(for: model)
+        _ = try await backend.ensureReady()
+        return backend.upstreamAddress
     }
 
     /// The port assigned to `model`.
