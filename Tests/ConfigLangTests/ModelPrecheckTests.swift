@@ -25,7 +25,6 @@ struct ModelPrecheckTests {
             #expect(one.macros.map(\.name.value) == other.macros.map(\.name.value))
             #expect(one.ttl?.value == other.ttl?.value)
             #expect(one.filters?.setParams.map(\.key.value) == other.filters?.setParams.map(\.key.value))
-            #expect("\(one)" == "\(other)")
         }
     }
 

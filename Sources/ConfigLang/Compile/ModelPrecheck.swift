@@ -42,15 +42,14 @@ struct ModelPrecheck: Sendable {
 
     /// The schema diagnostics of `node`, when it was checked ahead as the model `name`.
     func diagnostics(of node: YAMLNode, name: String) -> [Diagnostic]? {
-        guard let result = results[node.identity], result.node.identity == node.identity, result.key.value == name
+        guard let result = results[node.identity], result.key.value == name
         else { return nil }
         return result.diagnostics
     }
 
     /// The decoded model for `node` under `key`, when it was decoded ahead.
     func model(of node: YAMLNode, key: Located<String>) -> ModelConfig? {
-        guard let result = results[node.identity], result.node.identity == node.identity,
-            result.key.value == key.value, result.key.span == key.span
+        guard let result = results[node.identity], result.key.value == key.value, result.key.span == key.span
         else { return nil }
         return result.model
     }

@@ -33,8 +33,8 @@ final class BatchChannel<Value: Sendable>: Sendable {
     private let returns = DispatchSemaphore(value: 0)
 
     /// A channel whose producer makes at most `recycleLimit` values with
-    /// ``recycled(orMake:)`` and reuses those the consumer gives back (no limit by default).
-    init(recycleLimit: Int = .max) {
+    /// ``recycled(orMake:)`` and reuses those the consumer gives back.
+    init(recycleLimit: Int) {
         self.recycleLimit = recycleLimit
     }
 

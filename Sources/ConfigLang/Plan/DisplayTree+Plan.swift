@@ -239,29 +239,9 @@ extension DisplayTree {
         add(scalar)
     }
 
-    /// `text` with every `${PORT}` replaced by `port`, as ``ModelPlan/argv(port:)`` does,
-    /// without scanning by `Character` when the text is ASCII.
+    /// `text` with every `${PORT}` replaced by `port`, as ``ModelPlan/argv(port:)`` does.
     static func resolving(_ text: String, _ port: String?) -> String {
         guard let port else { return text }
-        var text = text
-        let (dollar, ascii) = text.withUTF8 { utf8 in (utf8.contains(UInt8(ascii: "$")), utf8.allSatisfy { $0 < 0x80 })
-        }
-        guard dollar else { return text }
-        guard ascii else { return text.replacingOccurrences(of: "${PORT}", with: port) }
-        let placeholder = Array("${PORT}".utf8)
-        let bytes = Array(text.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "$"), bytes[index...].starts(with: placeholder) {
-                output.append(contentsOf: port.utf8)
-                index += placeholder.count
-            } else {
-                output.append(bytes[index])
-                index += 1
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
+        return text.replacingOccurrences(of: "${PORT}", with: port)
     }
 }

@@ -24,10 +24,7 @@ public enum PlanRenderer {
 
     /// The same text as ``render(_:model:format:)``, as UTF-8 bytes (no string to build).
     public static func renderUTF8(_ plan: Plan, model: String? = nil, format: Format) -> [UInt8] {
-        let tree = documentTree(plan, model: model, format: format)
-        let buffer = TextBuffer(capacity: 32 * tree.tokens.count)
-        write(tree, format: format, nested: false, into: buffer)
-        return buffer.bytes
+        write(documentTree(plan, model: model, format: format), format: format, nested: false)
     }
 
     /// Writes the same bytes as ``renderUTF8(_:model:format:)`` to `sink` in pieces of
@@ -60,7 +57,7 @@ public enum PlanRenderer {
         return tree
     }
 
-    /// Writes `tree` as a model under `models`.
+    /// The bytes of `tree` written as the whole document, or (`nested`) as a model.
     private static func write(_ tree: DisplayTree, format: Format, nested: Bool) -> [UInt8] {
         let buffer = TextBuffer(capacity: 32 * tree.tokens.count)
         write(tree, format: format, nested: nested, into: buffer)

@@ -15,16 +15,18 @@ final class TextBuffer {
     private let sink: ((UnsafeBufferPointer<UInt8>) -> Void)?
 
     /// Creates an empty buffer with room for `capacity` bytes.
-    init(capacity: Int = 256) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-        sink = nil
+    convenience init(capacity: Int = 256) {
+        self.init(capacity: capacity, sink: nil)
     }
 
     /// A buffer that passes its bytes to `sink` each time its `capacity` is full, and
     /// the rest on ``flush()``: a large document goes out through one small buffer
     /// instead of being built whole in memory and copied again.
-    init(streamingTo sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void, capacity: Int = 64 * 1024) {
+    convenience init(streamingTo sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void, capacity: Int = 64 * 1024) {
+        self.init(capacity: capacity, sink: sink)
+    }
+
+    private init(capacity: Int, sink: ((UnsafeBufferPointer<UInt8>) -> Void)?) {
         self.capacity = max(capacity, 16)
         base = .allocate(capacity: self.capacity)
         self.sink = sink
