@@ -93,9 +93,9 @@ struct SchedulerActorTests {
         #expect(await scheduler.snapshot()["a"] == ModelActivity(state: .ready, inFlight: 1, queued: 0))
         #expect(await scheduler.readyModels() == ["a"])
         let second = try await scheduler.acquire(model: "a")
-        await scheduler.release(lease)
-        await scheduler.release(second)
-        await scheduler.release(second)
+        scheduler.release(lease)
+        scheduler.release(second)
+        scheduler.release(second)
         #expect(await scheduler.snapshot()["a"] == ModelActivity(state: .ready, inFlight: 0, queued: 0))
     }
 
@@ -106,7 +106,7 @@ struct SchedulerActorTests {
         await #expect(throws: SchedulerError.unknownModel("nope")) { try await scheduler.acquire(model: "nope") }
         let lease = try await scheduler.acquire(model: "a")
         await #expect(throws: SchedulerError.overLimit(retryAfter: 1)) { try await scheduler.acquire(model: "a") }
-        await scheduler.release(lease)
+        scheduler.release(lease)
 
         var events = fake.events.makeAsyncIterator()
         #expect(await events.next() == "start a")
@@ -128,7 +128,7 @@ struct SchedulerActorTests {
         let pending = Task { try await scheduler.acquire(model: "b") }
         await Self.until(scheduler) { $0["b"]?.queued == 1 }
         #expect(await scheduler.snapshot()["a"]?.state == .ready, "in flight: not stopped")
-        await scheduler.release(lease)
+        scheduler.release(lease)
         #expect(await events.next() == "stop a")
         #expect(await events.next() == "start b")
         await fake.completeStart("b")
@@ -176,8 +176,8 @@ struct SchedulerActorTests {
         let held = Task { try await scheduler.acquire(model: "a") }
         await Self.until(scheduler) { $0["a"]?.queued == 1 }
         let drained = Task { await scheduler.waitForDrain(models: ["a"], timeout: .seconds(600)) }
-        await scheduler.release(first)
-        await scheduler.release(second)
+        scheduler.release(first)
+        scheduler.release(second)
         await drained.value
         await scheduler.updatePlan(try Self.twoModels(limit: 3), replaced: ["a"])
         #expect(try await held.value.model == "a")
@@ -197,7 +197,7 @@ struct SchedulerActorTests {
         let fake = FakeBackendControl(instant: ["a"])
         let scheduler = ModelScheduler(plan: try Self.twoModels(ttl: 1), backends: fake)
         var events = fake.events.makeAsyncIterator()
-        await scheduler.release(try await scheduler.acquire(model: "a"))
+        scheduler.release(try await scheduler.acquire(model: "a"))
         #expect(await events.next() == "start a")
         #expect(await events.next() == "stop a")
         await Self.until(scheduler) { $0["a"]?.state == .stopped }

@@ -127,7 +127,7 @@ public struct SwapResponder: HTTPResponder {
     ) async throws
         -> Response
     {
-        // Only `warm` selectors look at which models are ready; skip the actor hop otherwise.
+        // Only `warm` selectors look at which models are ready; skip collecting them otherwise.
         let ready = plan.selectors.isEmpty ? [] : Set(await core.scheduler.readyModels())
         let resolver = ModelResolver(plan: plan, activeProfile: core.activeProfile, readyModels: ready)
         switch resolver.resolve(name) {
@@ -242,11 +242,11 @@ public struct SwapResponder: HTTPResponder {
                     upstream, from: address.baseURL,
                     finished: { completed in
                         counters.record(model: modelID, status: completed ? status : 502)
-                        await scheduler.release(lease)
+                        scheduler.release(lease)
                     })
             }
         } catch {
-            await scheduler.release(lease)
+            scheduler.release(lease)
             throw error
         }
     }

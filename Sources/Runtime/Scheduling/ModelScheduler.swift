@@ -15,7 +15,7 @@ import Synchronization
 ///
 /// ```swift
 /// let lease = try await scheduler.acquire(model: "llama")
-/// defer { Task { await scheduler.release(lease) } }
+/// defer { scheduler.release(lease) }
 /// // forward the request to llama's backend
 /// ```
 public final class ModelScheduler: Sendable {
@@ -100,18 +100,15 @@ public final class ModelScheduler: Sendable {
             withdraw { queuedID.load(ordering: .relaxed) }
         }
         if Task.isCancelled {
-            finish(lease)
+            release(lease)
             throw CancellationError()
         }
         return lease
     }
 
-    /// Ends an admitted request. Releasing a lease twice has no effect.
-    public func release(_ lease: SchedulerLease) async {
-        finish(lease)
-    }
-
-    private func finish(_ lease: SchedulerLease) {
+    /// Ends an admitted request. Releasing a lease twice has no effect. It does not
+    /// wait: the machine is behind a lock, not in an actor.
+    public func release(_ lease: SchedulerLease) {
         let now = clock.now
         run { state in perform(state.machine.requestFinished(id: lease.id, now: now), on: &state) }
     }
@@ -119,7 +116,7 @@ public final class ModelScheduler: Sendable {
     /// Starts `model` (an ID or alias) without sending it a request, e.g. to preload it;
     /// returns once it is ready. Throws like ``acquire(model:)``.
     public func load(model: String) async throws {
-        finish(try await acquire(model: model))
+        release(try await acquire(model: model))
     }
 
     /// Loads `model` at startup (`hooks.on_startup.preload`), like ``load(model:)`` but

@@ -96,14 +96,14 @@ struct SchedulerStateMachine: Sendable {
         if state.inFlight.count + queuedCount(model) >= limit(model) {
             return [.reject(id, .overLimit(retryAfterSeconds: 1))]
         }
-        let waiter = Waiter(id: id, model: model, priority: priority, sequence: nextSequence)
-        nextSequence += 1
         if queue.isEmpty, state.backend == .ready, !state.isHeld {
             // What `reconcile` decides for a lone waiter on a ready model (the limit was
             // checked above), without walking every model: the proxy's hot path.
             admit(id, to: model)
             return [.admit(id)]
         }
+        let waiter = Waiter(id: id, model: model, priority: priority, sequence: nextSequence)
+        nextSequence += 1
         let index = queue.firstIndex { $0.priority < priority } ?? queue.endIndex
         queue.insert(waiter, at: index)
         return reconcile()
@@ -128,10 +128,15 @@ struct SchedulerStateMachine: Sendable {
         guard queue.isEmpty else { return reconcile() }
         // Every input ends reconciled, so with nobody queued only this model can have
         // become ready to stop (an unload waiting for its last request).
+        return stopIfUnloadPending(model).map { [$0] } ?? []
+    }
+
+    /// Stops `model` when an unload waits only for it to have no request in flight.
+    private mutating func stopIfUnloadPending(_ model: String) -> SchedulerAction? {
         guard let state = models[model], state.unloadPending, state.backend == .ready, state.inFlight.isEmpty
-        else { return [] }
+        else { return nil }
         models[model]?.backend = .stopping
-        return [.stopBackend(model)]
+        return .stopBackend(model)
     }
 
     /// The backend of `model` finished starting and serves requests.
@@ -295,10 +300,7 @@ struct SchedulerStateMachine: Sendable {
     private mutating func reconcile() -> [SchedulerAction] {
         var actions: [SchedulerAction] = []
         for name in models.keys.sorted() {
-            guard let state = models[name], state.unloadPending, state.backend == .ready, state.inFlight.isEmpty
-            else { continue }
-            models[name]?.backend = .stopping
-            actions.append(.stopBackend(name))
+            if let stop = stopIfUnloadPending(name) { actions.append(stop) }
         }
         // Models earlier waiters want stopped, and models earlier waiters want running.
         var claimed: Set<String> = []

@@ -119,16 +119,10 @@ final class UpstreamExchange: Sendable {
                     if case .wait = action { inner.bodyWaiter = continuation }
                     return action
                 }
-                switch action {
-                case .deliver(let chunk, let readAgain):
+                if case .wait(let readAgain) = action {
                     if readAgain { connection.readAgain() }
-                    continuation.resume(returning: chunk)
-                case .end:
-                    continuation.resume(returning: nil)
-                case .fail(let error):
-                    continuation.resume(throwing: error)
-                case .wait(let readAgain):
-                    if readAgain { connection.readAgain() }
+                } else {
+                    continuation.resume(with: Result { try deliver(action) })
                 }
             }
         } onCancel: {
