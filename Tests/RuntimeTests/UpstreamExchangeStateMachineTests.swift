@@ -23,6 +23,26 @@ struct UpstreamExchangeStateMachineTests {
         return false
     }
 
+    static func isFail(_ action: Machine.ReadAction) -> Bool {
+        if case .fail = action { return true }
+        return false
+    }
+
+    static func isWait(_ action: Machine.ReadAction, readAgain: Bool) -> Bool {
+        if case .wait(let again) = action { return again == readAgain }
+        return false
+    }
+
+    /// A machine whose head the reader has taken, with `chunks` received after it.
+    static func streaming(_ chunks: String..., highWater: Int? = nil, lowWater: Int? = nil) -> Machine {
+        var machine =
+            if let highWater, let lowWater { Machine(highWater: highWater, lowWater: lowWater) } else { Machine() }
+        _ = machine.received(head: head)
+        _ = machine.awaitHead()
+        for text in chunks { _ = machine.received(chunk: chunk(text)) }
+        return machine
+    }
+
     @Test("a whole small answer that arrived before anyone asked is handed over without waiting")
     func arrivedFirst() {
         var machine = Machine()
@@ -38,8 +58,8 @@ struct UpstreamExchangeStateMachineTests {
         #expect(machine.hasBufferedPart)
         #expect(Self.delivered(machine.next())?.0 == "{}")
         #expect(Self.isEnd(machine.next()))
-        let abandon1 = machine.abandon()
-        #expect(!abandon1)
+        let closes = machine.abandon()
+        #expect(!closes)
     }
 
     @Test("a whole answer that arrived before the head was asked for keeps its body and end")
@@ -104,10 +124,7 @@ struct UpstreamExchangeStateMachineTests {
 
     @Test("chunks are handed over in order, never merged")
     func order() {
-        var machine = Machine()
-        _ = machine.received(head: Self.head)
-        _ = machine.awaitHead()
-        for text in ["data: 1\n\n", "data: 2\n\n", "data: 3\n\n"] { _ = machine.received(chunk: Self.chunk(text)) }
+        var machine = Self.streaming("data: 1\n\n", "data: 2\n\n", "data: 3\n\n")
         #expect(Self.delivered(machine.next())?.0 == "data: 1\n\n")
         #expect(Self.delivered(machine.next())?.0 == "data: 2\n\n")
         #expect(Self.delivered(machine.next())?.0 == "data: 3\n\n")
@@ -134,28 +151,19 @@ struct UpstreamExchangeStateMachineTests {
 
     @Test("a failure mid-body reaches the reader after the chunks that came before it")
     func failureMidBody() {
-        var machine = Machine()
-        _ = machine.received(head: Self.head)
-        _ = machine.awaitHead()
-        _ = machine.received(chunk: Self.chunk("a"))
+        var machine = Self.streaming("a")
         guard case .none = machine.failed(UpstreamError.closed) else {
             Issue.record("nobody waits")
             return
         }
         #expect(Self.delivered(machine.next())?.0 == "a")
-        guard case .fail = machine.next() else {
-            Issue.record("error not thrown after the buffered chunk")
-            return
-        }
+        #expect(Self.isFail(machine.next()), "error thrown after the buffered chunk")
         #expect(!machine.isComplete)
     }
 
     @Test("a close after the whole body arrived is no failure")
     func closeAfterEnd() {
-        var machine = Machine()
-        _ = machine.received(head: Self.head)
-        _ = machine.awaitHead()
-        _ = machine.received(chunk: Self.chunk("a"))
+        var machine = Self.streaming("a")
         _ = machine.receivedEnd()
         guard case .none = machine.failed(UpstreamError.closed) else {
             Issue.record("unexpected failure action")
@@ -167,54 +175,41 @@ struct UpstreamExchangeStateMachineTests {
 
     @Test("reading pauses at the high-water mark and resumes under the low-water mark")
     func backpressure() {
-        var machine = Machine(highWater: 10, lowWater: 5)
-        _ = machine.received(head: Self.head)
-        _ = machine.awaitHead()
-        let shouldRead2 = machine.shouldRead()
-        #expect(shouldRead2)
+        var machine = Self.streaming(highWater: 10, lowWater: 5)
+        let readsAtFirst = machine.shouldRead()
+        #expect(readsAtFirst)
         _ = machine.received(chunk: Self.chunk("123456"))
-        let shouldRead3 = machine.shouldRead()
-        #expect(shouldRead3)
+        let readsUnderHigh = machine.shouldRead()
+        #expect(readsUnderHigh)
         _ = machine.received(chunk: Self.chunk("123456"))
-        let shouldRead4 = machine.shouldRead()
-        #expect(!shouldRead4)
+        let readsOverHigh = machine.shouldRead()
+        #expect(!readsOverHigh)
         // 12 buffered → 6 after one read: still above the low mark.
         #expect(Self.delivered(machine.next())?.1 == false)
         // 6 → 0: under the low mark, the paused connection reads again.
         #expect(Self.delivered(machine.next())?.1 == true)
-        let shouldRead5 = machine.shouldRead()
-        #expect(shouldRead5)
+        let readsUnderLow = machine.shouldRead()
+        #expect(readsUnderLow)
     }
 
     @Test("a paused connection reads again when the reader finds the buffer empty")
     func backpressureEmptyBuffer() {
-        var machine = Machine(highWater: 4, lowWater: 0)
-        _ = machine.received(head: Self.head)
-        _ = machine.awaitHead()
-        _ = machine.received(chunk: Self.chunk("12345"))
-        let shouldRead6 = machine.shouldRead()
-        #expect(!shouldRead6)
+        var machine = Self.streaming("12345", highWater: 4, lowWater: 0)
+        let readsOverHigh = machine.shouldRead()
+        #expect(!readsOverHigh)
         #expect(Self.delivered(machine.next())?.1 == false)
-        guard case .wait(readAgain: true) = machine.next() else {
-            Issue.record("a waiting reader must let the connection read")
-            return
-        }
+        #expect(Self.isWait(machine.next(), readAgain: true), "a waiting reader must let the connection read")
     }
 
     @Test("abandoning an unfinished response asks for the connection to be closed")
     func abandon() {
-        var unfinished = Machine()
-        _ = unfinished.received(head: Self.head)
-        _ = unfinished.awaitHead()
-        _ = unfinished.received(chunk: Self.chunk("a"))
-        let abandon7 = unfinished.abandon()
-        #expect(abandon7)
+        var unfinished = Self.streaming("a")
+        let closesUnfinished = unfinished.abandon()
+        #expect(closesUnfinished)
 
-        var finished = Machine()
-        _ = finished.received(head: Self.head)
-        _ = finished.awaitHead()
+        var finished = Self.streaming()
         _ = finished.receivedEnd()
-        let abandon8 = finished.abandon()
-        #expect(!abandon8)
+        let closesFinished = finished.abandon()
+        #expect(!closesFinished)
     }
 }
