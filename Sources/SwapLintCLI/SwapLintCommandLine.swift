@@ -30,15 +30,16 @@ public enum SwapLintCommandLine {
         options: [
             .value("config-dir", help: "A directory of config fragments merged into one config."),
             .choice(
-                "format", of: OutputFormat.self, default: .human,
+                "format", of: OutputFormat.self, default: CheckOptions().format,
                 help: "Output format: human, gnu, json, sarif or github."),
             .choice(
-                "fail-level", of: Severity.self, default: .error,
+                "fail-level", of: Severity.self, default: CheckOptions().failLevel,
                 help: "Lowest severity that fails the run: error, warning or note."),
             .flag("strict", help: "Fail on warnings too (same as --fail-level warning)."),
             .flag("check-paths", help: "Also check that each model's program exists and is executable."),
             .choice(
-                "color", of: ColorChoice.self, default: .auto, help: "Colour in human output: auto, always or never."),
+                "color", of: ColorChoice.self, default: CheckOptions().color,
+                help: "Colour in human output: auto, always or never."),
         ])
 
     static let plan = CommandSpec(
@@ -48,7 +49,9 @@ public enum SwapLintCommandLine {
         options: [
             .value("config-dir", help: "A directory of config fragments merged into the config."),
             .value("model", help: "Show only this model."),
-            .choice("format", of: PlanRenderer.Format.self, default: .json, help: "Output format: json or yaml."),
+            .choice(
+                "format", of: PlanRenderer.Format.self, default: PlanOptions(file: "").format,
+                help: "Output format: json or yaml."),
         ])
 
     static let diff = CommandSpec(
@@ -58,7 +61,11 @@ public enum SwapLintCommandLine {
             ArgumentSpec("old", help: "The config as it is now."),
             ArgumentSpec("new", help: "The config as it will be."),
         ],
-        options: [.choice("format", of: DiffFormat.self, default: .text, help: "Output format: text or json.")])
+        options: [
+            .choice(
+                "format", of: DiffFormat.self, default: DiffOptions(old: "", new: "").format,
+                help: "Output format: text or json.")
+        ])
 
     static let schema = CommandSpec(name: "schema", abstract: "Print the JSON Schema of the config format.")
 

@@ -73,7 +73,8 @@ public struct OptionSpec: Sendable {
         case flag
         /// Takes a value as `--name value` or `--name=value`. When `allowed` is not
         /// empty the value must be one of them; `defaultValue` is what the help shows
-        /// and what the parsed result holds when the option is absent.
+        /// (the parsed result has no entry when the option is absent; the command's
+        /// options struct keeps its own default, which the spec is built from).
         case value(allowed: [String], defaultValue: String?)
     }
 
