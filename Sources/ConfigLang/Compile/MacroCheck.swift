@@ -55,6 +55,7 @@ struct MacroCheck {
         let groups = groupOf
         // A global macro whose expansion cannot differ between models is expanded once.
         let shared = MacroExpander.sharedExpansions(of: config.macros, scope: global, sources: sources)
+        let sharedTexts = shared.mapValues(\.text)
         let outcomes = ParallelMap.map(models.count) { index in
             let model = models[index]
             var scope = global
@@ -70,8 +71,7 @@ struct MacroCheck {
             var expander = MacroExpander(
                 scope: scope, modelID: model.id.value, sources: sources,
                 context: (model.id.span, "while expanding model `\(model.id.value)`"))
-            expander.shared = shared
-            expander.shadowed = shadowed
+            expander.useShared(shared, texts: sharedTexts, shadowed: shadowed)
             let node = expander.expandNode(model.node)
             // Values that held macros get their types checked now that they are known.
             var typed = SchemaValidator(

@@ -51,11 +51,22 @@ struct MacroExpander {
         var uses: Set<String>
     }
 
-    /// Shared expansions of global macros, computed once for all models.
-    var shared: [String: SharedExpansion] = [:]
-    /// The names this scope defines above the global level (group and model macros).
-    /// A shared expansion that uses one of them does not hold here.
-    var shadowed: Set<String> = []
+    /// Takes the shared expansions of global macros (computed once for all models, with
+    /// their texts alone in `texts`) as already expanded, except those that `shadowed`
+    /// (the names this scope defines above the global level: group and model macros)
+    /// redefines or that go through one of them.
+    mutating func useShared(
+        _ shared: [String: SharedExpansion], texts: [String: String], shadowed: Set<String>
+    ) {
+        guard cache.isEmpty, shadowed.isEmpty else {
+            for (name, expansion) in shared
+            where !shadowed.contains(name) && expansion.uses.isDisjoint(with: shadowed) {
+                cache[name] = expansion.text
+            }
+            return
+        }
+        cache = texts
+    }
     /// When true, every name met while expanding goes into ``usedNames``.
     var recordsUses = false
     /// The macro names met while expanding (only with ``recordsUses``).
@@ -180,11 +191,10 @@ struct MacroExpander {
         MacroReference.substitute(text) { reference in
             let name = reference.name
             if recordsUses { usedNames.insert(name) }
-            if let found = shared[name],
-                shadowed.isEmpty || (!shadowed.contains(name) && found.uses.isDisjoint(with: shadowed))
-            {
-                return found.text
-            }
+            // Only names in scope that expanded completely are cached (never a reserved
+            // name or `env.…`), and a name is cached only once its expansion is done, so
+            // this cannot hide a cycle.
+            if let cached = cache[name] { return cached }
             switch name {
             case "PORT":
                 return nil
@@ -221,7 +231,6 @@ struct MacroExpander {
                 reportCycle(Array(stack[cycleStart...]) + [name])
                 return nil
             }
-            if let cached = cache[name] { return cached }
             guard let value = definition.value.scalar else { return nil }
             stack.append(name)
             let expanded = expand(value, span: definition.value.span, allowPID: allowPID, stack: &stack)

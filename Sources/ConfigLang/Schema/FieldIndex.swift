@@ -43,9 +43,13 @@ struct FieldIndex: Sendable {
 
     /// Length, first and last byte: distinct for nearly every pair of field names.
     static func hash(_ key: String) -> Int {
+        // Indexing by offset: `UTF8View.last` walks back through the string's index
+        // machinery and costs several times as much on this path.
         let bytes = key.utf8
-        guard let first = bytes.first, let last = bytes.last else { return 0 }
         let count = bytes.count
-        return (count &* 31 &+ Int(first) &* 7 &+ Int(last) &* 13) ^ (count >> 2)
+        guard count > 0 else { return 0 }
+        let first = Int(bytes[bytes.startIndex])
+        let last = Int(bytes[bytes.index(bytes.startIndex, offsetBy: count - 1)])
+        return (count &* 31 &+ first &* 7 &+ last &* 13) ^ (count >> 2)
     }
 }
