@@ -17,6 +17,10 @@ public enum ConfigChecker {
         public var expandedModels: [String: YAMLNode] = [:]
         /// The sources, by name, for stages that need exact spans.
         public var sources: [String: SourceFile] = [:]
+        /// The parsed files and the models checked while parsing, held only so that
+        /// they are freed with the result rather than piece by piece when checking
+        /// returns (a caller that exits right after compiling then frees nothing).
+        var intermediates: (syntaxTrees: [YAMLNode], precheck: ModelPrecheck) = ([], ModelPrecheck())
     }
 
     /// Checks `files` as one config (the first is the main file; the rest are merged
@@ -52,7 +56,7 @@ public enum ConfigChecker {
         diagnostics += mergeDiagnostics
         if parsed, let merged {
             var root = merged
-            if files.contains(where: { $0.text.containsBytes("${env.") }) {
+            if files.contains(where: { $0.contains(bytesOf: "${env.") }) {
                 var environmentPass = EnvironmentSubstitution(environment: environment, sources: sources)
                 root = environmentPass.apply(merged)
                 diagnostics += environmentPass.diagnostics
@@ -112,6 +116,6 @@ public enum ConfigChecker {
         }
         return Result(
             config: config, diagnostics: suppressed.sortedByPosition(), expandedModels: expandedModels,
-            sources: sources)
+            sources: sources, intermediates: (roots, precheck))
     }
 }

@@ -10,7 +10,7 @@ public struct Suppressions: Sendable {
 
     /// Reads the suppression comments of `source`.
     public init(_ source: SourceFile) {
-        guard source.text.containsBytes("swap-lint") else { return }
+        guard source.contains(bytesOf: "swap-lint") else { return }
         for number in 1...max(1, source.lineCount) {
             guard let line = source.line(number), let marker = line.range(of: "swap-lint disable-") else { continue }
             let before = line[..<marker.lowerBound]

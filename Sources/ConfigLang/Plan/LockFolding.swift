@@ -14,8 +14,8 @@ struct LockFolding {
         case set(JSONValue)
     }
 
-    /// False when only the diagnostics are wanted: set and default values are then
-    /// not converted to JSON (they are held as `null`).
+    /// False when only the diagnostics are wanted: the locks themselves are then not
+    /// recorded (``locks`` and ``provenance`` stay empty), only what the checks need.
     let keepsValues: Bool
     private(set) var values: [String: (lock: ValueLock, origin: LockOrigin)] = [:]
     private(set) var clamps: [String: (range: ClampRange, origin: LockOrigin)] = [:]
@@ -39,22 +39,22 @@ struct LockFolding {
                         help: "keep either the `setParams` entry or the `stripParams` entry"))
             }
         }
-        for name in filters.stripParams where admit(name, kind: "strip", level: level.label) {
+        for name in filters.stripParams where admit(name, kind: "strip", level: level.label) && keepsValues {
             values[name.value] = (.strip, LockOrigin(kind: "strip", level: level.label, span: name.span))
         }
-        for (key, value) in filters.defaultParams where admit(key, kind: "default", level: level.label) {
+        for (key, value) in filters.defaultParams where admit(key, kind: "default", level: level.label) && keepsValues {
             values[key.value] = (
-                .defaulted(json(value)), LockOrigin(kind: "default", level: level.label, span: key.span)
+                .defaulted(JSONValue(yaml: value)), LockOrigin(kind: "default", level: level.label, span: key.span)
             )
         }
         for (key, value) in filters.setParams
-        where stripped[key.value] == nil && admit(key, kind: "set", level: level.label) {
+        where stripped[key.value] == nil && admit(key, kind: "set", level: level.label) && keepsValues {
             values[key.value] = (
-                .set(json(value)), LockOrigin(kind: "set", level: level.label, span: key.span)
+                .set(JSONValue(yaml: value)), LockOrigin(kind: "set", level: level.label, span: key.span)
             )
         }
         for (key, value) in filters.clampParams where admit(key, kind: "clamp", level: level.label) {
-            if let range = clampRange(key, value) {
+            if let range = clampRange(key, value), keepsValues {
                 clamps[key.value] = (range, LockOrigin(kind: "clamp", level: level.label, span: key.span))
             }
         }
@@ -65,17 +65,13 @@ struct LockFolding {
 
     /// Adds the parameters of a `setParamsByID` entry as a last `set` level.
     mutating func addRequestedID(_ key: Located<String>, params: YAMLNode) {
-        for (name, value) in params.locatedEntries where admit(name, kind: "set", level: "setParamsByID `\(key.value)`")
-        {
+        let label = "setParamsByID `\(key.value)`"
+        for (name, value) in params.locatedEntries where admit(name, kind: "set", level: label) && keepsValues {
             values[name.value] = (
-                .set(json(value)),
-                LockOrigin(kind: "set", level: "setParamsByID `\(key.value)`", span: name.span)
+                .set(JSONValue(yaml: value)),
+                LockOrigin(kind: "set", level: label, span: name.span)
             )
         }
-    }
-
-    private func json(_ node: YAMLNode) -> JSONValue {
-        keepsValues ? JSONValue(yaml: node) : .null
     }
 
     /// The effective locks.

@@ -10,10 +10,10 @@ public enum PlanBuilder {
         public var diagnostics: [Diagnostic]
         /// The typed config the plan was built from, when the YAML parsed.
         public var config: Config?
-        /// Each model's node with its macros expanded, by model ID (what the model
-        /// plans were built from). Kept here too so that a caller that exits right
-        /// after compiling frees nothing of the compile on the way out.
-        public var expandedModels: [String: YAMLNode] = [:]
+        /// What the check produced besides the config (parsed and expanded nodes),
+        /// held so that a caller that exits right after compiling frees nothing of
+        /// the compile on the way out.
+        var intermediates: ConfigChecker.Result?
     }
 
     /// What a compile is for.
@@ -22,7 +22,7 @@ public enum PlanBuilder {
         case plan
         /// Only the diagnostics (`swap-lint check`): the plan's models carry their
         /// argv, ports and routing, but no locks, lock provenance, metadata or
-        /// fingerprints. The diagnostics are the same as for `.plan`.
+        /// fingerprints, and its source hash is empty. The diagnostics are the same as for `.plan`.
         case diagnostics
     }
 
@@ -32,15 +32,15 @@ public enum PlanBuilder {
     {
         let checked = ConfigChecker.check(files, environment: environment)
         guard let config = checked.config else {
-            return Result(plan: nil, diagnostics: checked.diagnostics, config: nil)
+            return Result(plan: nil, diagnostics: checked.diagnostics, config: nil, intermediates: checked)
         }
         var builder = Builder(config: config, expanded: checked.expandedModels, sources: checked.sources)
         builder.complete = purpose == .plan
-        let plan = builder.build(sourceHash: sourceHash(files))
+        // `check` shows no source hash; hashing a large file byte by byte costs about a millisecond.
+        let plan = builder.build(sourceHash: purpose == .plan ? sourceHash(files) : "")
         let diagnostics = (checked.diagnostics + builder.diagnostics).sortedByPosition()
         return Result(
-            plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics, config: config,
-            expandedModels: checked.expandedModels)
+            plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics, config: config, intermediates: checked)
     }
 
     /// The hash of a config's bytes, as ``Plan/sourceHash`` holds it (hex FNV-1a 64).
@@ -69,16 +69,17 @@ public enum PlanBuilder {
         }
 
         mutating func build(sourceHash: String) -> Plan {
-            var groupOf: [String: GroupConfig] = [:]
-            for group in config.groups {
-                for member in group.members where groupOf[member.value] == nil { groupOf[member.value] = group }
+            // Each model's group as an index into `config.groups` (the first group
+            // listing it), so the parallel stage below copies no group.
+            var groupIndex = [String: Int](minimumCapacity: config.models.count)
+            for (index, group) in config.groups.enumerated() {
+                for member in group.members where groupIndex[member.value] == nil { groupIndex[member.value] = index }
             }
-            let groupOfModel = groupOf
             let bases = baseFoldings()
             // Ports go to sorted model IDs in turn, so they are assigned before the
             // models are built side by side.
             var nextPort = config.startPort
-            var jobs: [(model: ModelConfig, node: YAMLNode, port: PortSlot?)] = []
+            var jobs: [(model: Int, node: YAMLNode, port: PortSlot?)] = []
             let models = config.models
             let ids = models.map(\.id.value)
             jobs.reserveCapacity(models.count)
@@ -89,37 +90,42 @@ public enum PlanBuilder {
                     port = PortSlot(offline: nextPort)
                     nextPort += 1
                 }
-                jobs.append((models[index], node, port))
+                jobs.append((index, node, port))
             }
             let builder = self
             let allJobs = jobs
-            let built = ParallelMap.map(allJobs.count) { index in
+            let groupOfModel = groupIndex
+            var built = ParallelMap.map(allJobs.count) { index in
                 var worker = builder
                 worker.diagnostics = []
                 let job = allJobs[index]
-                let group = groupOfModel[job.model.id.value]
+                let model = models[job.model]
+                let group = groupOfModel[model.id.value].map { builder.config.groups[$0] }
                 let plan = worker.modelPlan(
-                    job.model, node: job.node, group: group, port: job.port,
+                    model, node: job.node, group: group, port: job.port,
                     base: group.flatMap { bases.groups[$0.name.value] } ?? bases.global)
                 return (plan: plan, diagnostics: worker.diagnostics)
             }
-            var plans = [String: ModelPlan](minimumCapacity: built.count)
             var names = [String: String](minimumCapacity: 3 * built.count)
-            var slot = [String: Int](minimumCapacity: built.count)
+            // Where each model (by source position) was built, if it was.
+            var builtIndex = [Int?](repeating: nil, count: models.count)
             for index in built.indices {
-                let id = allJobs[index].model.id.value
-                plans[id] = built[index].plan
+                let id = built[index].plan.id
                 names[id] = id
-                slot[id] = index
+                builtIndex[allJobs[index].model] = index
                 diagnostics += built[index].diagnostics
             }
             // Aliases claim names in source order; a model's own ID always wins.
-            for id in ids {
-                guard let index = slot[id] else { continue }
+            for case let (index?, id) in zip(builtIndex, ids) {
                 for alias in built[index].plan.aliases where names[alias] == nil { names[alias] = id }
                 for alias in built[index].plan.locksByRequestedID.keys.sorted() where names[alias] == nil {
                     names[alias] = id
                 }
+            }
+            // Moved, not copied, into the table: a model plan holds a few dozen references.
+            var plans = [String: ModelPlan](minimumCapacity: built.count)
+            while let last = built.popLast() {
+                plans[last.plan.id] = last.plan
             }
             return Plan(
                 sourceHash: sourceHash, settings: settings(), models: plans, routing: routing(names: names),

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -9,39 +11,51 @@
 /// `name` is what diagnostics print (usually the path as the user gave it).
 /// Lines and columns everywhere in ConfigLang are 1-based and count Unicode
 /// scalars (characters as libyaml counts them), not bytes.
+///
+/// Only the bytes are kept: the decoded text and the line table are made when
+/// something asks for them (a config without diagnostics needs neither, and on a
+/// large file each costs about half a millisecond before parsing can start).
 public struct SourceFile: Sendable, Hashable {
     /// The name diagnostics print for this file.
     public let name: String
-    /// The whole text, decoded as UTF-8 (invalid bytes replaced).
-    public let text: String
     /// The original bytes.
     public let bytes: [UInt8]
-    /// Byte offset of the start of each line.
-    private let lineStarts: [Int]
+    /// The byte offset of the start of each line, found on first use.
+    private let lineTable: LineTable
 
     /// Creates a source file from raw bytes.
     public init(name: String, bytes: [UInt8]) {
         self.name = name
         self.bytes = bytes
-        self.text = String(decoding: bytes, as: UTF8.self)
-        var starts = [0]
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var index = 0
-            while index < buffer.count,
-                let hit = memchr(base + index, Int32(UInt8(ascii: "\n")), buffer.count - index)
-            {
-                index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
-                starts.append(index)
-            }
-        }
-        self.lineStarts = starts
+        self.lineTable = LineTable()
     }
 
     /// Creates a source file from a string.
     public init(name: String, text: String) {
         self.init(name: name, bytes: Array(text.utf8))
     }
+
+    /// The whole text, decoded as UTF-8 (invalid bytes replaced); decoded on each use.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// True when the UTF-8 bytes of `needle` occur in the file.
+    public func contains(bytesOf needle: String) -> Bool {
+        bytes.withUnsafeBufferPointer { haystack in
+            var needle = needle
+            return needle.withUTF8 { ByteSearch.contains(haystack, $0) }
+        }
+    }
+
+    public static func == (lhs: SourceFile, rhs: SourceFile) -> Bool {
+        lhs.name == rhs.name && lhs.bytes == rhs.bytes
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(bytes)
+    }
+
+    private var lineStarts: [Int] { lineTable.starts(of: bytes) }
 
     /// The number of lines (a trailing newline does not start a new line).
     public var lineCount: Int {
@@ -94,6 +108,30 @@ public struct SourceFile: Sendable, Hashable {
         case 0xE0...: return 3
         case 0xC0...: return 2
         default: return 1
+        }
+    }
+}
+
+/// A file's line starts, computed once by whichever thread asks first.
+private final class LineTable: Sendable {
+    private let table = Mutex<[Int]?>(nil)
+
+    func starts(of bytes: [UInt8]) -> [Int] {
+        table.withLock { table in
+            if let table { return table }
+            var starts = [0]
+            bytes.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                var index = 0
+                while index < buffer.count,
+                    let hit = memchr(base + index, Int32(UInt8(ascii: "\n")), buffer.count - index)
+                {
+                    index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+                    starts.append(index)
+                }
+            }
+            table = starts
+            return starts
         }
     }
 }

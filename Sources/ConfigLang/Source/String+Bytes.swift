@@ -12,21 +12,27 @@ extension StringProtocol {
         return needle.withUTF8 { pattern in
             guard let first = pattern.first else { return true }
             return utf8.withContiguousStorageIfAvailable { haystack in
-                Self.search(haystack, pattern, first)
-            } ?? Array(utf8).withUnsafeBufferPointer { Self.search($0, pattern, first) }
+                ByteSearch.contains(haystack, pattern, first: first)
+            } ?? Array(utf8).withUnsafeBufferPointer { ByteSearch.contains($0, pattern, first: first) }
         }
     }
+}
 
-    private static func search(
-        _ haystack: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>, _ first: UInt8
-    )
-        -> Bool
-    {
+/// A plain search for a byte pattern, `memchr` finding the candidates many bytes at a time.
+enum ByteSearch {
+    /// True when `pattern` occurs in `haystack` (an empty pattern always does).
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = pattern.first else { return true }
+        return contains(haystack, pattern, first: first)
+    }
+
+    static func contains(
+        _ haystack: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>, first: UInt8
+    ) -> Bool {
         guard haystack.count >= pattern.count, let base = haystack.baseAddress else { return false }
         var index = 0
         let last = haystack.count - pattern.count
         while index <= last {
-            // memchr finds candidates many bytes at a time; a config file is scanned whole.
             guard let hit = memchr(base + index, Int32(first), last - index + 1) else { return false }
             index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             var matched = 1
