@@ -46,10 +46,12 @@ public struct SourceFile: Sendable, Hashable {
         }
     }
 
+    /// Two files are equal when they have the same name and bytes.
     public static func == (lhs: SourceFile, rhs: SourceFile) -> Bool {
         lhs.name == rhs.name && lhs.bytes == rhs.bytes
     }
 
+    /// Hashes the name and the bytes.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(name)
         hasher.combine(bytes)
