@@ -5,20 +5,27 @@ import Testing
     let large = HugePageAdvice.minimumInputBytes
     let madvise = "always [madvise] never\n"
 
-    @Test func largeInputOnMadviseKernelAddsTheTunable() {
+    @Test func largeInputOnMadviseKernelAddsTheTunables() {
         #expect(
             HugePageAdvice.tunables(currentTunables: nil, inputBytes: large, kernelMode: madvise)
-                == "glibc.malloc.hugetlb=1")
+                == "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432")
         #expect(
             HugePageAdvice.tunables(currentTunables: "", inputBytes: large * 4, kernelMode: madvise)
-                == "glibc.malloc.hugetlb=1")
+                == "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432")
     }
 
     @Test func keepsTheUsersOtherTunables() {
         #expect(
             HugePageAdvice.tunables(
                 currentTunables: "glibc.malloc.arena_max=2", inputBytes: large, kernelMode: madvise)
-                == "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1")
+                == "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432")
+    }
+
+    @Test func aTopPadTheUserSetIsKept() {
+        #expect(
+            HugePageAdvice.tunables(
+                currentTunables: "glibc.malloc.top_pad=0", inputBytes: large, kernelMode: madvise)
+                == "glibc.malloc.top_pad=0:glibc.malloc.hugetlb=1")
     }
 
     @Test func aRestartedProcessLooksAtNothingElse() {

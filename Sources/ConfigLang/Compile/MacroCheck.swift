@@ -21,17 +21,14 @@ struct MacroCheck {
     mutating func run() {
         checkDefinitions(config.macros, level: { "global" })
         for group in config.groups { checkDefinitions(group.macros, level: { "group `\(group.name.value)`" }) }
-        for model in config.models where !model.macros.isEmpty {
-            checkDefinitions(model.macros, level: { "model `\(model.id.value)`" })
+        // By index: iterating the models would copy each one.
+        let models = config.models
+        for index in models.indices where !models[index].macros.isEmpty {
+            checkDefinitions(models[index].macros, level: { "model `\(models[index].id.value)`" })
         }
 
         let global = Self.scope(config.macros)
-        var groupOf: [String: GroupConfig] = [:]
-        groupOf.reserveCapacity(config.models.count)
         expandedModels.reserveCapacity(config.models.count)
-        for group in config.groups {
-            for member in group.members where groupOf[member.value] == nil { groupOf[member.value] = group }
-        }
 
         // Global macros are checked in the global scope only for names defined nowhere,
         // since a model may supply a name a global macro leaves open.
@@ -50,9 +47,9 @@ struct MacroCheck {
         }
         diagnostics += globalExpander.diagnostics
 
-        let models = config.models
         let sources = sources
-        let groups = groupOf
+        let groups = config.groups
+        let groupOfModel = config.groupIndexByModel()
         // A global macro whose expansion cannot differ between models is expanded once.
         let shared = MacroExpander.sharedExpansions(of: config.macros, scope: global, sources: sources)
         let sharedTexts = shared.mapValues(\.text)
@@ -60,9 +57,9 @@ struct MacroCheck {
             let model = models[index]
             var scope = global
             var shadowed: Set<String> = []
-            if let group = groups[model.id.value], !group.macros.isEmpty {
-                scope.merge(Self.scope(group.macros)) { $1 }
-                shadowed.formUnion(group.macros.map(\.name.value))
+            if let group = groupOfModel[model.id.value], !groups[group].macros.isEmpty {
+                scope.merge(Self.scope(groups[group].macros)) { $1 }
+                shadowed.formUnion(groups[group].macros.map(\.name.value))
             }
             if !model.macros.isEmpty {
                 scope.merge(Self.scope(model.macros)) { $1 }
@@ -83,11 +80,11 @@ struct MacroCheck {
                 node: node, diagnostics: expander.diagnostics, typed: typed.diagnostics
             )
         }
-        for (model, outcome) in zip(models, outcomes) {
-            expandedModels[model.id.value] = outcome.node
-            typedDiagnostics += outcome.typed
+        for index in outcomes.indices {
+            expandedModels[models[index].id.value] = outcomes[index].node
+            typedDiagnostics += outcomes[index].typed
             // A problem inside a shared macro is reported once, not once per model using it.
-            for diagnostic in outcome.diagnostics
+            for diagnostic in outcomes[index].diagnostics
             where !diagnostics.contains(where: { $0.code == diagnostic.code && $0.span == diagnostic.span }) {
                 diagnostics.append(diagnostic)
             }

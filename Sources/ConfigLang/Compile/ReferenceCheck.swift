@@ -26,21 +26,25 @@ struct ReferenceCheck {
     }
 
     private mutating func collectNames() {
-        localNames.reserveCapacity(config.models.count + config.models.reduce(0) { $0 + $1.aliases.count })
-        for model in config.models {
-            localNames[model.id.value] = (model.id.value, model.id.span)
+        // The models are read by index here and below: iterating them would copy each one.
+        let models = config.models
+        localNames.reserveCapacity(models.count + models.indices.reduce(0) { $0 + models[$1].aliases.count })
+        for index in models.indices {
+            let id = models[index].id
+            localNames[id.value] = (id.value, id.span)
         }
-        for model in config.models {
-            var names = model.aliases
-            for (key, _) in model.filters?.setParamsByID ?? [] {
-                let expanded = key.value.replacingOccurrences(of: "${MODEL_ID}", with: model.id.value)
-                if expanded != model.id.value, !expanded.containsBytes("${") {
+        for index in models.indices {
+            let id = models[index].id.value
+            var names = models[index].aliases
+            for (key, _) in models[index].filters?.setParamsByID ?? [] {
+                let expanded = key.value.replacingOccurrences(of: "${MODEL_ID}", with: id)
+                if expanded != id, !expanded.containsBytes("${") {
                     names.append(Located(expanded, at: key.span))
                 }
             }
             for alias in names {
                 if let existing = localNames[alias.value] {
-                    if existing.model == model.id.value { continue }
+                    if existing.model == id { continue }
                     let what = existing.model == alias.value ? "the ID of model" : "an alias of model"
                     diagnostics.append(
                         Diagnostic(
@@ -51,17 +55,19 @@ struct ReferenceCheck {
                         ))
                     continue
                 }
-                localNames[alias.value] = (model.id.value, alias.span)
+                localNames[alias.value] = (id, alias.span)
             }
         }
     }
 
     private mutating func checkModels() {
-        for model in config.models where model.cmd == nil && model.proxy == nil {
+        let models = config.models
+        for index in models.indices where models[index].cmd == nil && models[index].proxy == nil {
+            let id = models[index].id
             diagnostics.append(
                 Diagnostic(
-                    .missingCommand, "model `\(model.id.value)` has neither `cmd` nor `proxy`",
-                    at: model.id.span,
+                    .missingCommand, "model `\(id.value)` has neither `cmd` nor `proxy`",
+                    at: id.span,
                     help: "add `cmd:` to start a backend, or `proxy:` to forward to one that is already running"))
         }
         if let timeout = config.healthCheckTimeout, timeout.value < 15 {

@@ -69,12 +69,7 @@ public enum PlanBuilder {
         }
 
         mutating func build(sourceHash: String) -> Plan {
-            // Each model's group as an index into `config.groups` (the first group
-            // listing it), so the parallel stage below copies no group.
-            var groupIndex = [String: Int](minimumCapacity: config.models.count)
-            for (index, group) in config.groups.enumerated() {
-                for member in group.members where groupIndex[member.value] == nil { groupIndex[member.value] = index }
-            }
+            let groupOfModel = config.groupIndexByModel()
             let bases = baseFoldings()
             // Ports go to sorted model IDs in turn, so they are assigned before the
             // models are built side by side.
@@ -94,7 +89,6 @@ public enum PlanBuilder {
             }
             let builder = self
             let allJobs = jobs
-            let groupOfModel = groupIndex
             var built = ParallelMap.map(allJobs.count) { index in
                 var worker = builder
                 worker.diagnostics = []

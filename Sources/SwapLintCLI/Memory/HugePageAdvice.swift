@@ -9,12 +9,21 @@
 /// re-executes itself once with the tunable added. Small inputs are not worth the
 /// second start; kernels in `always` mode already give huge pages and in `never` mode
 /// give none.
+///
+/// The heap also grows 32 MiB at a time (`glibc.malloc.top_pad`) instead of 128 KiB: the
+/// kernel gives a huge page only for a 2 MiB range that lies wholly inside the heap when
+/// it is first touched, which small steps rarely leave, so most of the heap would still
+/// fault 4 KiB at a time (about 1700 faults against under 600 on the 1000-model config).
+/// Only the pages touched become resident.
 public enum HugePageAdvice {
     /// Inputs smaller than this many bytes in total run as they are.
     public static let minimumInputBytes = 256 * 1024
 
-    /// The tunable this advice adds.
+    /// The tunable this advice adds, and whose presence means "already decided".
     public static let tunable = "glibc.malloc.hugetlb=1"
+
+    /// How far the heap grows at a time, added unless the user set it.
+    public static let topPad = "glibc.malloc.top_pad=33554432"
 
     /// The `GLIBC_TUNABLES` value to re-execute with, or nil to go on in this process.
     ///
@@ -34,8 +43,9 @@ public enum HugePageAdvice {
         if let currentTunables, currentTunables.contains("glibc.malloc.hugetlb") { return nil }
         guard let bytes = inputBytes(), bytes >= minimumInputBytes else { return nil }
         guard let mode = kernelMode(), selectedMode(mode) == "madvise" else { return nil }
-        guard let currentTunables, !currentTunables.isEmpty else { return tunable }
-        return currentTunables + ":" + tunable
+        var added = [tunable]
+        if !(currentTunables ?? "").contains("glibc.malloc.top_pad") { added.append(topPad) }
+        return ([currentTunables ?? ""].filter { !$0.isEmpty } + added).joined(separator: ":")
     }
 
     /// The bracketed word of a sysfs mode line: `madvise` in `always [madvise] never`.
