@@ -43,7 +43,8 @@ public enum ShellWords {
     ///
     /// Other lines are kept byte for byte, joined by `\n`; a trailing newline stays.
     public static func stripCommentLines(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "#")) else { return text }
+        // memchr, not a byte-by-byte walk of the UTF-8 view: every `cmd` comes through here.
+        guard text.containsBytes("#") else { return text }
         var copy = text
         return copy.withUTF8 { bytes in
             var output: [UInt8] = []
