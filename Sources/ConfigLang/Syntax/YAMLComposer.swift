@@ -48,27 +48,30 @@ public enum YAMLComposer {
     ) -> Result {
         var state = ComposerState(file: source.name, section: section)
         if pipelined {
-            // On a large file libyaml's tokenising and this composing take about as long
-            // as each other, so they run side by side: the parsing thread only parses and
-            // hands raw events over in batches; this thread copies, frees and composes.
-            // Event buffers go round: the composer gives each back once it is done with it,
-            // and the parser runs at most eight batches ahead, so a large file touches under
-            // a megabyte of event storage instead of one fresh buffer per 1024 events.
-            let channel = BatchChannel<RawEventBatch>(recycleLimit: 8)
+            // On a large file libyaml's tokenising and the composing (with the models
+            // checked ahead) take about as long as each other, so they run side by side:
+            // the parsing thread parses, copies each event out of libyaml and frees it, and
+            // hands the copies over in batches; this thread composes. Event buffers go
+            // round: the composer gives each back once it is done with it, and the parser
+            // runs at most eight batches ahead, so a large file touches a few buffers
+            // instead of one fresh buffer per 1024 events.
+            let channel = BatchChannel<EventBatch>(recycleLimit: 8)
             DispatchQueue.global().async {
-                func emptyBatch() -> RawEventBatch {
+                func emptyBatch() -> EventBatch {
                     channel.recycled {
-                        var batch = RawEventBatch()
-                        batch.events.reserveCapacity(RawEventBatch.capacity)
+                        var batch = EventBatch()
+                        batch.events.reserveCapacity(EventBatch.capacity)
                         return batch
                     }
                 }
                 var batch = emptyBatch()
                 parse(
                     source,
-                    event: { event in
-                        batch.events.append(event)
-                        if batch.events.count == RawEventBatch.capacity {
+                    event: { raw in
+                        var raw = raw
+                        batch.events.append(YAMLEvent(raw))
+                        yaml_event_delete(&raw)
+                        if batch.events.count == EventBatch.capacity {
                             channel.send([batch])
                             batch = emptyBatch()
                         }
@@ -80,10 +83,8 @@ public enum YAMLComposer {
             while var batches = channel.receive() {
                 for index in batches.indices {
                     var batch = batches[index]
-                    batches[index] = RawEventBatch()
-                    for var raw in batch.events {
-                        let event = YAMLEvent(raw)
-                        yaml_event_delete(&raw)
+                    batches[index] = EventBatch()
+                    for event in batch.events {
                         state.handle(event, onEntry)
                     }
                     if let failure = batch.failure { state.handle(YAMLEvent(.parseError(failure)), onEntry) }

@@ -1,13 +1,9 @@
 import CLibYAML
 
-/// libyaml events as the parser produced them, on their way to the composing thread,
-/// which converts them to ``YAMLEvent`` and frees them; a parse failure ends the stream.
-struct RawEventBatch: @unchecked Sendable {
-    // Safe to send: the parsing thread appends events and then hands the batch over
-    // (``BatchChannel``) without touching it again. From then on the composing thread
-    // alone owns the events and the C strings inside them, and frees each one with
-    // `yaml_event_delete` after copying what it needs.
-    var events: [yaml_event_t] = []
+/// Events on their way from the parsing thread to the composing thread, in order; a
+/// parse failure ends the stream.
+struct EventBatch: Sendable {
+    var events: [YAMLEvent] = []
     var failure: Diagnostic?
 
     /// Events per batch: enough that handing over costs little, few enough that the
