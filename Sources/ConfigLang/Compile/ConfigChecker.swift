@@ -13,8 +13,15 @@ public enum ConfigChecker {
         public var config: Config?
         /// Every diagnostic, suppressions applied, sorted by position.
         public var diagnostics: [Diagnostic]
+        /// Each model's node with macros expanded (`${PORT}` still in place), in the
+        /// order of `config.models`.
+        var expandedNodes: [YAMLNode] = []
         /// Each model's node with macros expanded (`${PORT}` still in place), by model ID.
-        public var expandedModels: [String: YAMLNode] = [:]
+        public var expandedModels: [String: YAMLNode] {
+            guard let config else { return [:] }
+            return Dictionary(
+                zip(config.models.map(\.id.value), expandedNodes), uniquingKeysWith: { _, last in last })
+        }
         /// The sources, by name, for stages that need exact spans.
         public var sources: [String: SourceFile] = [:]
         /// The parsed files and the models checked while parsing, held only so that
@@ -51,7 +58,7 @@ public enum ConfigChecker {
             }
         }
         var config: Config?
-        var expandedModels: [String: YAMLNode] = [:]
+        var expandedNodes: [YAMLNode] = []
         let (merged, mergeDiagnostics) = ConfigMerge.merge(roots)
         diagnostics += mergeDiagnostics
         if parsed, let merged {
@@ -86,7 +93,7 @@ public enum ConfigChecker {
                     $0.code == .typeMismatch && nonScalarMacros.contains([$0.span.file, "\($0.span.start)"])
                 }
                 diagnostics += macros.diagnostics
-                expandedModels = macros.expandedModels
+                expandedNodes = macros.expandedNodes
                 let known = Set(diagnostics.map { [$0.code.rawValue, "\($0.span)"] })
                 for diagnostic in macros.typedDiagnostics
                 where [.typeMismatch, .outOfRange, .invalidValue, .invalidDuration].contains(diagnostic.code)
@@ -115,7 +122,7 @@ public enum ConfigChecker {
             suppressed.append(diagnostic)
         }
         return Result(
-            config: config, diagnostics: suppressed.sortedByPosition(), expandedModels: expandedModels,
+            config: config, diagnostics: suppressed.sortedByPosition(), expandedNodes: expandedNodes,
             sources: sources, intermediates: (roots, precheck))
     }
 }

@@ -7,8 +7,9 @@ struct MacroCheck {
     let config: Config
     let sources: [String: SourceFile]
     var diagnostics: [Diagnostic] = []
-    /// Each model's node with macros expanded (`${PORT}` still in place), by model ID.
-    var expandedModels: [String: YAMLNode] = [:]
+    /// Each model's node with macros expanded (`${PORT}` still in place), in the order
+    /// of `config.models`.
+    var expandedNodes: [YAMLNode] = []
     /// What checking those scalars' types after expansion found (every kind the
     /// schema reports; the caller keeps the value-level ones it did not already have).
     var typedDiagnostics: [Diagnostic] = []
@@ -28,7 +29,6 @@ struct MacroCheck {
         }
 
         let global = Self.scope(config.macros)
-        expandedModels.reserveCapacity(config.models.count)
 
         // Global macros are checked in the global scope only for names defined nowhere,
         // since a model may supply a name a global macro leaves open.
@@ -80,8 +80,8 @@ struct MacroCheck {
                 node: node, diagnostics: expander.diagnostics, typed: typed.diagnostics
             )
         }
+        expandedNodes = outcomes.map(\.node)
         for index in outcomes.indices {
-            expandedModels[models[index].id.value] = outcomes[index].node
             typedDiagnostics += outcomes[index].typed
             // A problem inside a shared macro is reported once, not once per model using it.
             for diagnostic in outcomes[index].diagnostics

@@ -34,7 +34,7 @@ public enum PlanBuilder {
         guard let config = checked.config else {
             return Result(plan: nil, diagnostics: checked.diagnostics, config: nil, intermediates: checked)
         }
-        var builder = Builder(config: config, expanded: checked.expandedModels, sources: checked.sources)
+        var builder = Builder(config: config, expanded: checked.expandedNodes, sources: checked.sources)
         builder.complete = purpose == .plan
         // `check` shows no source hash; hashing a large file byte by byte costs about a millisecond.
         let plan = builder.build(sourceHash: purpose == .plan ? sourceHash(files) : "")
@@ -55,14 +55,15 @@ public enum PlanBuilder {
 
     struct Builder {
         let config: Config
-        let expanded: [String: YAMLNode]
+        /// Each model's expanded node, in the order of `config.models`.
+        let expanded: [YAMLNode]
         let sources: [String: SourceFile]
         /// False when only diagnostics are wanted: locks, provenance, metadata and
         /// fingerprints, which no check reads, are then not built.
         var complete = true
         var diagnostics: [Diagnostic] = []
 
-        init(config: Config, expanded: [String: YAMLNode], sources: [String: SourceFile]) {
+        init(config: Config, expanded: [YAMLNode], sources: [String: SourceFile]) {
             self.config = config
             self.expanded = expanded
             self.sources = sources
@@ -79,7 +80,8 @@ public enum PlanBuilder {
             let ids = models.map(\.id.value)
             jobs.reserveCapacity(models.count)
             for index in ids.indices.sorted(by: { ids[$0] < ids[$1] }) {
-                guard let node = expanded[ids[index]] else { continue }
+                guard index < expanded.count else { continue }
+                let node = expanded[index]
                 var port: PortSlot?
                 if (node["cmd"]?.scalar ?? "").containsBytes("${PORT}") {
                     port = PortSlot(offline: nextPort)
@@ -240,14 +242,15 @@ public enum PlanBuilder {
         }
 
         mutating func routing(names: [String: String]) -> RoutingPlan {
-            let modelIDs = Set(config.models.map(\.id.value))
+            let ids = config.models.map(\.id.value)
+            let modelIDs = Set(ids)
             var groups = config.groups.map {
                 GroupPlan(
                     name: $0.name.value, swap: $0.swap, exclusive: $0.exclusive, persistent: $0.persistent,
                     members: $0.members.map(\.value).filter { modelIDs.contains($0) })
             }
             let grouped = Set(groups.flatMap(\.members))
-            let ungrouped = config.models.map(\.id.value).filter { !grouped.contains($0) }.sorted()
+            let ungrouped = ids.filter { !grouped.contains($0) }.sorted()
             if !ungrouped.isEmpty {
                 groups.append(
                     GroupPlan(
@@ -263,9 +266,8 @@ public enum PlanBuilder {
             var costs: [String: Int] = [:]
             if let matrix = config.matrix {
                 var aliases = names
-                for id in config.models.map(\.id.value) { aliases[id] = nil }
-                var compiler = MatrixCompiler(
-                    matrix: matrix, modelIDs: Set(config.models.map(\.id.value)), aliases: aliases, sources: sources)
+                for id in ids { aliases[id] = nil }
+                var compiler = MatrixCompiler(matrix: matrix, modelIDs: modelIDs, aliases: aliases, sources: sources)
                 (sets, costs) = compiler.compile()
                 diagnostics += compiler.diagnostics
             }
