@@ -53,8 +53,9 @@ public struct MacroReference: Sendable, Hashable {
             var cursor = 0
             for reference in references {
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<reference.range.lowerBound]))
-                if let value = replacement(reference) {
-                    output.append(contentsOf: value.utf8)
+                if var value = replacement(reference) {
+                    // As one block: appending the UTF-8 view goes byte by byte.
+                    value.withUTF8 { output.append(contentsOf: $0) }
                 } else {
                     output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[reference.range]))
                 }
