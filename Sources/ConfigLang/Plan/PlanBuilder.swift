@@ -21,8 +21,9 @@ public enum PlanBuilder {
         /// The whole plan, as the server and `swap-lint plan` use it.
         case plan
         /// Only the diagnostics (`swap-lint check`): the plan's models carry their
-        /// argv, ports and routing, but no locks, lock provenance, metadata or
-        /// fingerprints, and its source hash is empty. The diagnostics are the same as for `.plan`.
+        /// argv and ports, but no locks, lock provenance, metadata or fingerprints; its
+        /// source hash is empty, and its name table and routing are left empty unless a
+        /// matrix needs them for its checks. The diagnostics are the same as for `.plan`.
         case diagnostics
     }
 
@@ -102,31 +103,45 @@ public enum PlanBuilder {
                     base: group.flatMap { bases.groups[$0.name.value] } ?? bases.global)
                 return (plan: plan, diagnostics: worker.diagnostics)
             }
-            var names = [String: String](minimumCapacity: 3 * built.count)
-            // Where each model (by source position) was built, if it was.
-            var builtIndex = [Int?](repeating: nil, count: models.count)
-            for index in built.indices {
-                let id = built[index].plan.id
-                names[id] = id
-                builtIndex[allJobs[index].model] = index
-                diagnostics += built[index].diagnostics
-            }
-            // Aliases claim names in source order; a model's own ID always wins.
-            for case let (index?, id) in zip(builtIndex, ids) {
-                for alias in built[index].plan.aliases where names[alias] == nil { names[alias] = id }
-                for alias in built[index].plan.locksByRequestedID.keys.sorted() where names[alias] == nil {
-                    names[alias] = id
-                }
-            }
+            for index in built.indices { diagnostics += built[index].diagnostics }
+            // Names and routing report nothing themselves, except a matrix's checks.
+            let resolvesNames = complete || config.matrix != nil
+            let names = resolvesNames ? nameTable(built, order: allJobs.map(\.model)) : [:]
             // Moved, not copied, into the table: a model plan holds a few dozen references.
             var plans = [String: ModelPlan](minimumCapacity: built.count)
             while let last = built.popLast() {
                 plans[last.plan.id] = last.plan
             }
+            let routing =
+                resolvesNames
+                ? routing(names: names)
+                : RoutingPlan(engine: "group", groups: [], matrixSets: [], evictCosts: [:], priorities: [:])
             return Plan(
-                sourceHash: sourceHash, settings: settings(), models: plans, routing: routing(names: names),
+                sourceHash: sourceHash, settings: settings(), models: plans, routing: routing,
                 names: names, peers: peers(), selectors: selectors(), profiles: profiles(),
                 preload: config.preload.compactMap { names[$0.value] })
+        }
+
+        /// Every name a request may use, to the model ID it resolves to: each ID, then
+        /// aliases and `setParamsByID` keys in source order (a model's own ID always
+        /// wins, and the first model to claim an alias keeps it). `order[i]` is the
+        /// source position of `built[i]`; plans are read in place, not copied.
+        func nameTable(_ built: [(plan: ModelPlan, diagnostics: [Diagnostic])], order: [Int]) -> [String: String] {
+            var names = [String: String](minimumCapacity: 3 * built.count)
+            var builtIndex = [Int?](repeating: nil, count: config.models.count)
+            for index in built.indices {
+                let id = built[index].plan.id
+                names[id] = id
+                builtIndex[order[index]] = index
+            }
+            for case let index? in builtIndex {
+                let id = built[index].plan.id
+                for alias in built[index].plan.aliases where names[alias] == nil { names[alias] = id }
+                for alias in built[index].plan.locksByRequestedID.keys.sorted() where names[alias] == nil {
+                    names[alias] = id
+                }
+            }
+            return names
         }
 
         /// The global locks, and the global plus each group's by group name. Their own
