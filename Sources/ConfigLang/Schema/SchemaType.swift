@@ -115,6 +115,12 @@ public struct ObjectSchema: Sendable {
 
     /// The field named `key`, or nil.
     public func field(_ key: String) -> FieldSchema? {
-        index.position(of: key, in: fields).map { fields[$0] }
+        position(of: key).map { fields[$0] }
+    }
+
+    /// Where the field for `key` is in ``fields``, or nil when the object has none
+    /// (for callers that read one or two of its properties without copying it).
+    func position(of key: String) -> Int? {
+        index.position(of: key, in: fields)
     }
 }

@@ -143,7 +143,8 @@ public struct SchemaValidator: Sendable {
     private mutating func validateObject(_ node: YAMLNode, _ object: ObjectSchema) {
         guard let entries = node.entries else { return mismatch(node, .object(object)) }
         for entry in entries {
-            guard let field = object.field(entry.name) else {
+            // By position: copying the field schema for every key cost more than the check.
+            guard let position = object.position(of: entry.name) else {
                 if onlyScalarsAt != nil { continue }
                 let suggestion = Suggestion.closest(to: entry.name, among: object.fields.map(\.key))
                 diagnostics.append(
@@ -154,7 +155,7 @@ public struct SchemaValidator: Sendable {
                             ?? "remove it, or check the spelling against `swap-lint schema`"))
                 continue
             }
-            if field.status == .noEffectYet && onlyScalarsAt == nil {
+            if object.fields[position].status == .noEffectYet && onlyScalarsAt == nil {
                 diagnostics.append(
                     Diagnostic(
                         .notImplemented,
@@ -162,10 +163,12 @@ public struct SchemaValidator: Sendable {
                         at: entry.key.span, help: "swap reads this key but does not act on it in this version"))
             }
             segments.append(.key(entry.name))
-            check(entry.value, as: field.type)
+            check(entry.value, as: object.fields[position].type)
             segments.removeLast()
         }
-        for field in object.fields where field.required && onlyScalarsAt == nil {
+        guard onlyScalarsAt == nil else { return }
+        for index in object.fields.indices where object.fields[index].required {
+            let field = object.fields[index]
             if node.entry(field.key) == nil {
                 diagnostics.append(
                     Diagnostic(
