@@ -39,19 +39,15 @@ struct LockFolding {
                         help: "keep either the `setParams` entry or the `stripParams` entry"))
             }
         }
-        for name in filters.stripParams where admit(name, kind: "strip", level: level.label) && keepsValues {
-            values[name.value] = (.strip, LockOrigin(kind: "strip", level: level.label, span: name.span))
+        for name in filters.stripParams where admit(name, kind: "strip", level: level.label) {
+            keep(.strip, for: name, kind: "strip", level: level.label)
         }
-        for (key, value) in filters.defaultParams where admit(key, kind: "default", level: level.label) && keepsValues {
-            values[key.value] = (
-                .defaulted(JSONValue(yaml: value)), LockOrigin(kind: "default", level: level.label, span: key.span)
-            )
+        for (key, value) in filters.defaultParams where admit(key, kind: "default", level: level.label) {
+            keep(.defaulted(JSONValue(yaml: value)), for: key, kind: "default", level: level.label)
         }
         for (key, value) in filters.setParams
-        where stripped[key.value] == nil && admit(key, kind: "set", level: level.label) && keepsValues {
-            values[key.value] = (
-                .set(JSONValue(yaml: value)), LockOrigin(kind: "set", level: level.label, span: key.span)
-            )
+        where stripped[key.value] == nil && admit(key, kind: "set", level: level.label) {
+            keep(.set(JSONValue(yaml: value)), for: key, kind: "set", level: level.label)
         }
         for (key, value) in filters.clampParams where admit(key, kind: "clamp", level: level.label) {
             if let range = clampRange(key, value), keepsValues {
@@ -66,12 +62,18 @@ struct LockFolding {
     /// Adds the parameters of a `setParamsByID` entry as a last `set` level.
     mutating func addRequestedID(_ key: Located<String>, params: YAMLNode) {
         let label = "setParamsByID `\(key.value)`"
-        for (name, value) in params.locatedEntries where admit(name, kind: "set", level: label) && keepsValues {
-            values[name.value] = (
-                .set(JSONValue(yaml: value)),
-                LockOrigin(kind: "set", level: label, span: name.span)
-            )
+        for (name, value) in params.locatedEntries where admit(name, kind: "set", level: label) {
+            keep(.set(JSONValue(yaml: value)), for: name, kind: "set", level: label)
         }
+    }
+
+    /// Records a value lock admitted for `name`; nothing (not even the JSON value) is
+    /// built when only the diagnostics are wanted.
+    private mutating func keep(
+        _ lock: @autoclosure () -> ValueLock, for name: Located<String>, kind: String, level: String
+    ) {
+        guard keepsValues else { return }
+        values[name.value] = (lock(), LockOrigin(kind: kind, level: level, span: name.span))
     }
 
     /// The effective locks.

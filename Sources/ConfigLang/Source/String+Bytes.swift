@@ -10,10 +10,8 @@ extension StringProtocol {
     func containsBytes(_ needle: String) -> Bool {
         var needle = needle
         return needle.withUTF8 { pattern in
-            guard let first = pattern.first else { return true }
-            return utf8.withContiguousStorageIfAvailable { haystack in
-                ByteSearch.contains(haystack, pattern, first: first)
-            } ?? Array(utf8).withUnsafeBufferPointer { ByteSearch.contains($0, pattern, first: first) }
+            utf8.withContiguousStorageIfAvailable { ByteSearch.contains($0, pattern) }
+                ?? Array(utf8).withUnsafeBufferPointer { ByteSearch.contains($0, pattern) }
         }
     }
 }
@@ -23,12 +21,6 @@ enum ByteSearch {
     /// True when `pattern` occurs in `haystack` (an empty pattern always does).
     static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = pattern.first else { return true }
-        return contains(haystack, pattern, first: first)
-    }
-
-    static func contains(
-        _ haystack: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>, first: UInt8
-    ) -> Bool {
         guard haystack.count >= pattern.count, let base = haystack.baseAddress else { return false }
         var index = 0
         let last = haystack.count - pattern.count

@@ -67,10 +67,8 @@ public enum YAMLComposer {
                 var batch = emptyBatch()
                 parse(
                     source,
-                    event: { raw in
-                        var raw = raw
-                        batch.events.append(YAMLEvent(raw))
-                        yaml_event_delete(&raw)
+                    event: { event in
+                        batch.events.append(event)
                         if batch.events.count == EventBatch.capacity {
                             channel.send([batch])
                             batch = emptyBatch()
@@ -95,22 +93,16 @@ public enum YAMLComposer {
             }
         } else {
             parse(
-                source,
-                event: { raw in
-                    var raw = raw
-                    let event = YAMLEvent(raw)
-                    yaml_event_delete(&raw)
-                    state.handle(event, onEntry)
-                },
+                source, event: { state.handle($0, onEntry) },
                 failure: { state.handle(YAMLEvent(.parseError($0)), onEntry) })
         }
         return Result(root: state.root, diagnostics: state.diagnostics)
     }
 
-    /// Runs libyaml over `source`, giving each event to `event` (which then owns it
-    /// and must free it), or the problem to `failure` when libyaml stops.
+    /// Runs libyaml over `source`, giving each event to `event` as a ``YAMLEvent`` (libyaml's
+    /// own is freed at once), or the problem to `failure` when libyaml stops.
     private static func parse(
-        _ source: SourceFile, event emit: (yaml_event_t) -> Void, failure: (Diagnostic) -> Void
+        _ source: SourceFile, event emit: (YAMLEvent) -> Void, failure: (Diagnostic) -> Void
     ) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
@@ -129,7 +121,9 @@ public enum YAMLComposer {
                     return
                 }
                 let done = event.type == YAML_STREAM_END_EVENT
-                emit(event)
+                let copied = YAMLEvent(event)
+                yaml_event_delete(&event)
+                emit(copied)
                 if done { return }
             }
         }

@@ -43,9 +43,11 @@ public enum HugePageAdvice {
         if let currentTunables, currentTunables.contains("glibc.malloc.hugetlb") { return nil }
         guard let bytes = inputBytes(), bytes >= minimumInputBytes else { return nil }
         guard let mode = kernelMode(), selectedMode(mode) == "madvise" else { return nil }
-        var added = [tunable]
-        if !(currentTunables ?? "").contains("glibc.malloc.top_pad") { added.append(topPad) }
-        return ([currentTunables ?? ""].filter { !$0.isEmpty } + added).joined(separator: ":")
+        let current = currentTunables ?? ""
+        var parts = current.isEmpty ? [] : [current]
+        parts.append(tunable)
+        if !current.contains("glibc.malloc.top_pad") { parts.append(topPad) }
+        return parts.joined(separator: ":")
     }
 
     /// The bracketed word of a sysfs mode line: `madvise` in `always [madvise] never`.
