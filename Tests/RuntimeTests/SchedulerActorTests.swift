@@ -74,7 +74,7 @@ struct SchedulerActorTests {
         sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) async {
         for _ in 0..<1_000_000 {
-            if condition(await scheduler.snapshot()) { return }
+            if condition(scheduler.snapshot()) { return }
             await Task.yield()
         }
         Issue.record("condition never held", sourceLocation: sourceLocation)
@@ -90,13 +90,13 @@ struct SchedulerActorTests {
         await fake.completeStart("a")
         let lease = try await pending.value
         #expect(lease.model == "a")
-        #expect(await scheduler.snapshot()["a"] == ModelActivity(state: .ready, inFlight: 1, queued: 0))
-        #expect(await scheduler.readyModels() == ["a"])
+        #expect(scheduler.snapshot()["a"] == ModelActivity(state: .ready, inFlight: 1, queued: 0))
+        #expect(scheduler.readyModels() == ["a"])
         let second = try await scheduler.acquire(model: "a")
         scheduler.release(lease)
         scheduler.release(second)
         scheduler.release(second)
-        #expect(await scheduler.snapshot()["a"] == ModelActivity(state: .ready, inFlight: 0, queued: 0))
+        #expect(scheduler.snapshot()["a"] == ModelActivity(state: .ready, inFlight: 0, queued: 0))
     }
 
     @Test("unknown model, over limit and failed start are errors a caller can show")
@@ -115,7 +115,7 @@ struct SchedulerActorTests {
         #expect(await events.next() == "start b")
         await fake.completeStart("b", failure: "b could not load its weights")
         await #expect(throws: SchedulerError.backendFailed("b could not load its weights")) { try await pending.value }
-        #expect(await scheduler.snapshot()["b"]?.state == .stopped)
+        #expect(scheduler.snapshot()["b"]?.state == .stopped)
     }
 
     @Test("a swap waits for the lease on the running model, then stops it and starts the other")
@@ -127,13 +127,13 @@ struct SchedulerActorTests {
         #expect(await events.next() == "start a")
         let pending = Task { try await scheduler.acquire(model: "b") }
         await Self.until(scheduler) { $0["b"]?.queued == 1 }
-        #expect(await scheduler.snapshot()["a"]?.state == .ready, "in flight: not stopped")
+        #expect(scheduler.snapshot()["a"]?.state == .ready, "in flight: not stopped")
         scheduler.release(lease)
         #expect(await events.next() == "stop a")
         #expect(await events.next() == "start b")
         await fake.completeStart("b")
         #expect(try await pending.value.model == "b")
-        #expect(await scheduler.snapshot()["a"]?.state == .stopped)
+        #expect(scheduler.snapshot()["a"]?.state == .stopped)
     }
 
     @Test("cancelling a waiting acquire withdraws it with CancellationError")
@@ -148,7 +148,7 @@ struct SchedulerActorTests {
         await Self.until(scheduler) { $0["a"]?.queued == 0 }
         await fake.completeStart("a")
         await Self.until(scheduler) { $0["a"]?.state == .ready }
-        #expect(await scheduler.snapshot()["a"]?.inFlight == 0)
+        #expect(scheduler.snapshot()["a"]?.inFlight == 0)
     }
 
     @Test("unload stops idle models before returning")
@@ -160,7 +160,7 @@ struct SchedulerActorTests {
         #expect(await events.next() == "start a")
         await scheduler.unload(model: nil)
         #expect(await events.next() == "stop a")
-        #expect(await scheduler.snapshot()["a"]?.state == .stopped)
+        #expect(scheduler.snapshot()["a"]?.state == .stopped)
     }
 
     @Test("updatePlan applies new limits to the next request; drains end when the model is replaced")
@@ -169,17 +169,17 @@ struct SchedulerActorTests {
         let scheduler = ModelScheduler(plan: try Self.twoModels(limit: 1), backends: fake)
         let first = try await scheduler.acquire(model: "a")
         await #expect(throws: SchedulerError.overLimit(retryAfter: 1)) { try await scheduler.acquire(model: "a") }
-        await scheduler.updatePlan(try Self.twoModels(limit: 3))
+        scheduler.updatePlan(try Self.twoModels(limit: 3))
         let second = try await scheduler.acquire(model: "a")
 
-        await scheduler.beginDrain(models: ["a"])
+        scheduler.beginDrain(models: ["a"])
         let held = Task { try await scheduler.acquire(model: "a") }
         await Self.until(scheduler) { $0["a"]?.queued == 1 }
         let drained = Task { await scheduler.waitForDrain(models: ["a"], timeout: .seconds(600)) }
         scheduler.release(first)
         scheduler.release(second)
         await drained.value
-        await scheduler.updatePlan(try Self.twoModels(limit: 3), replaced: ["a"])
+        scheduler.updatePlan(try Self.twoModels(limit: 3), replaced: ["a"])
         #expect(try await held.value.model == "a")
     }
 

@@ -8,6 +8,7 @@ struct TaskCancellerTests {
     func cancelsUntilDisarmed() async {
         let cancelled = await Task { () -> Bool in
             let canceller = TaskCanceller()
+            defer { canceller.disarm() }
             canceller.cancel()
             return Task.isCancelled
         }.value

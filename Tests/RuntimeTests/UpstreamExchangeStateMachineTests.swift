@@ -34,9 +34,8 @@ struct UpstreamExchangeStateMachineTests {
     }
 
     /// A machine whose head the reader has taken, with `chunks` received after it.
-    static func streaming(_ chunks: String..., highWater: Int? = nil, lowWater: Int? = nil) -> Machine {
-        var machine =
-            if let highWater, let lowWater { Machine(highWater: highWater, lowWater: lowWater) } else { Machine() }
+    static func streaming(_ chunks: String..., from start: Machine = Machine()) -> Machine {
+        var machine = start
         _ = machine.received(head: head)
         _ = machine.awaitHead()
         for text in chunks { _ = machine.received(chunk: chunk(text)) }
@@ -175,7 +174,7 @@ struct UpstreamExchangeStateMachineTests {
 
     @Test("reading pauses at the high-water mark and resumes under the low-water mark")
     func backpressure() {
-        var machine = Self.streaming(highWater: 10, lowWater: 5)
+        var machine = Self.streaming(from: Machine(highWater: 10, lowWater: 5))
         let readsAtFirst = machine.shouldRead()
         #expect(readsAtFirst)
         _ = machine.received(chunk: Self.chunk("123456"))
@@ -194,7 +193,7 @@ struct UpstreamExchangeStateMachineTests {
 
     @Test("a paused connection reads again when the reader finds the buffer empty")
     func backpressureEmptyBuffer() {
-        var machine = Self.streaming("12345", highWater: 4, lowWater: 0)
+        var machine = Self.streaming("12345", from: Machine(highWater: 4, lowWater: 0))
         let readsOverHigh = machine.shouldRead()
         #expect(!readsOverHigh)
         #expect(Self.delivered(machine.next())?.1 == false)

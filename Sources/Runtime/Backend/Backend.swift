@@ -30,10 +30,11 @@ public actor Backend {
     public nonisolated let model: ModelPlan
     /// The port substituted for `${PORT}`, if the model has one.
     public nonisolated let port: Int?
-    /// Where requests for the model go: the plan's `proxy` with the port filled in.
-    public nonisolated let proxyBaseURL: String
-    /// ``proxyBaseURL``, parsed once for the proxy.
+    /// Where requests for the model go (the plan's `proxy` with the port filled in),
+    /// parsed once for the proxy.
     public nonisolated let upstreamAddress: UpstreamAddress
+    /// Where requests for the model go, as a URL.
+    public nonisolated var proxyBaseURL: String { upstreamAddress.baseURL }
 
     private let logs: LogHub
     private let httpClient: HTTPClient
@@ -77,11 +78,10 @@ public actor Backend {
         // reached over 127.0.0.1: resolving `localhost` tries ::1 first and adds
         // milliseconds to every cold start, and backends started with `--port` listen on
         // IPv4 loopback. A proxy the config spells out is used exactly as written.
-        self.proxyBaseURL =
+        self.upstreamAddress = UpstreamAddress(
             model.proxyTemplate == "http://localhost:${PORT}"
-            ? model.proxy(port: port).replacingOccurrences(of: "http://localhost:", with: "http://127.0.0.1:")
-            : model.proxy(port: port)
-        self.upstreamAddress = UpstreamAddress(proxyBaseURL)
+                ? model.proxy(port: port).replacingOccurrences(of: "http://localhost:", with: "http://127.0.0.1:")
+                : model.proxy(port: port))
         self.logs = logs
         self.httpClient = httpClient
         self.launcherExecutable = launcherExecutable

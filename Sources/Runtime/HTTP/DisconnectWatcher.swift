@@ -23,11 +23,10 @@ final class DisconnectWatcher: Sendable {
         let key = ObjectIdentifier(channel)
         let (token, isNew) = connections.withLock { table -> (Int, Bool) in
             let isNew = table[key] == nil
-            var connection = table[key] ?? Connection()
-            let token = connection.next
-            connection.next += 1
-            connection.handles[token] = cancel
-            table[key] = connection
+            // Changed in place: a copy taken out of the table would copy its handles too.
+            let token = table[key, default: Connection()].next
+            table[key, default: Connection()].next += 1
+            table[key, default: Connection()].handles[token] = cancel
             return (token, isNew)
         }
         if isNew {

@@ -84,7 +84,7 @@ struct ManagementRoutes: Sendable {
 
     private func running(_ plan: Plan) async -> [String: Any] {
         let states = await core.pool.states()
-        let activity = await core.scheduler.snapshot()
+        let activity = core.scheduler.snapshot()
         var list: [[String: Any]] = []
         for id in states.keys.sorted() {
             guard let entry = states[id], entry.state.isRunning else { continue }
@@ -103,7 +103,7 @@ struct ManagementRoutes: Sendable {
     /// Prometheus text exposition: reloads, plan, per-model state and requests.
     private func metrics(_ plan: Plan) async -> String {
         let status = core.status
-        let activity = await core.scheduler.snapshot()
+        let activity = core.scheduler.snapshot()
         var lines: [String] = []
         func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, Int)]) {
             lines.append("# HELP \(name) \(help)")

@@ -128,7 +128,7 @@ public struct SwapResponder: HTTPResponder {
         -> Response
     {
         // Only `warm` selectors look at which models are ready; skip collecting them otherwise.
-        let ready = plan.selectors.isEmpty ? [] : Set(await core.scheduler.readyModels())
+        let ready = plan.selectors.isEmpty ? [] : Set(core.scheduler.readyModels())
         let resolver = ModelResolver(plan: plan, activeProfile: core.activeProfile, readyModels: ready)
         switch resolver.resolve(name) {
         case nil, .disabled?:

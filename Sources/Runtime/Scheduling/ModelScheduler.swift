@@ -145,7 +145,7 @@ public final class ModelScheduler: Sendable {
     /// Holds new requests for `models` (they queue; in-flight ones continue) because a
     /// reload is about to replace their backends. Pair with ``waitForDrain(models:timeout:)``
     /// and ``updatePlan(_:replaced:)``.
-    public func beginDrain(models: [String]) async {
+    public func beginDrain(models: [String]) {
         run { state in perform(state.machine.drainRequested(models: models), on: &state) }
     }
 
@@ -177,7 +177,7 @@ public final class ModelScheduler: Sendable {
     ///
     /// `replaced` names models whose old backends the caller has already stopped (after
     /// ``beginDrain(models:)``); their held requests start the new version.
-    public func updatePlan(_ plan: Plan, replaced: [String] = []) async {
+    public func updatePlan(_ plan: Plan, replaced: [String] = []) {
         run { state in
             state.plan = plan
             let actions = state.machine.updatePlan(
@@ -188,12 +188,12 @@ public final class ModelScheduler: Sendable {
     }
 
     /// What every model is doing: state, requests in flight, requests queued.
-    public func snapshot() async -> [String: ModelActivity] {
+    public func snapshot() -> [String: ModelActivity] {
         state.withLock { $0.machine.activity() }
     }
 
     /// The IDs of the models that are ready, sorted.
-    public func readyModels() async -> [String] {
+    public func readyModels() -> [String] {
         state.withLock { $0.machine.readyModels() }
     }
 

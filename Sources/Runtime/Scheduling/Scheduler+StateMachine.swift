@@ -53,11 +53,8 @@ struct SchedulerStateMachine: Sendable {
 
     private var solver: EvictionSolver
     private var limits: [String: Int]
-    private var ttls: [String: Int] {
-        didSet { hasTTL = ttls.values.contains { $0 > 0 } }
-    }
-    /// Whether any model has a TTL (else there is never a deadline).
-    private var hasTTL: Bool
+    /// The models that unload when idle, with their TTLs in seconds (none: no deadline).
+    private var ttls: [String: Int]
     private var models: [String: ModelState] = [:]
     /// Queued requests, in service order (priority descending, then arrival).
     private var queue: [Waiter] = []
@@ -69,8 +66,7 @@ struct SchedulerStateMachine: Sendable {
     init(routing: RoutingPlan, limits: [String: Int], ttls: [String: Int]) {
         self.solver = EvictionSolver(routing: routing)
         self.limits = limits
-        self.ttls = ttls
-        self.hasTTL = ttls.values.contains { $0 > 0 }
+        self.ttls = ttls.filter { $0.value > 0 }
         for name in limits.keys { models[name] = ModelState() }
     }
 
@@ -215,7 +211,7 @@ struct SchedulerStateMachine: Sendable {
     ) -> [SchedulerAction] {
         solver = EvictionSolver(routing: routing)
         self.limits = limits
-        self.ttls = ttls
+        self.ttls = ttls.filter { $0.value > 0 }
         for name in replaced where models[name] != nil {
             models[name]?.backend = .stopped
             models[name]?.draining = false
@@ -243,7 +239,7 @@ struct SchedulerStateMachine: Sendable {
 
     /// When ``tick(now:)`` should run next (the earliest TTL expiry), or nil.
     func nextDeadline() -> ContinuousClock.Instant? {
-        guard hasTTL else { return nil }
+        guard !ttls.isEmpty else { return nil }
         return models.keys.compactMap(ttlDeadline).min()
     }
 

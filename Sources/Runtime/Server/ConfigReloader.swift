@@ -81,14 +81,14 @@ public struct ConfigReloader: Sendable {
 
     private func apply(_ plan: Plan, diff: PlanDiff) async {
         let replaced = diff.restart + diff.removed
-        let wasRunning = Set(await core.scheduler.readyModels()).intersection(diff.restart)
-        await core.scheduler.beginDrain(models: replaced)
+        let wasRunning = Set(core.scheduler.readyModels()).intersection(diff.restart)
+        core.scheduler.beginDrain(models: replaced)
         await core.scheduler.waitForDrain(models: replaced, timeout: .seconds(plan.settings.drainTimeout))
         await withTaskGroup(of: Void.self) { group in
             for id in replaced { group.addTask { await core.pool.stop(model: id) } }
         }
         _ = await core.pool.adopt(plan, diff: diff)
-        await core.scheduler.updatePlan(plan, replaced: replaced)
+        core.scheduler.updatePlan(plan, replaced: replaced)
         for id in wasRunning {
             Task { await core.scheduler.preload(model: id) }
         }

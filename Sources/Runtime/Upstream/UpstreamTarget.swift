@@ -12,8 +12,8 @@ public struct UpstreamTarget: Sendable, Equatable {
 
     /// Parses `baseURL`; nil when it is not a plain `http://` URL with a valid port.
     ///
-    /// Works on the UTF-8 bytes: every delimiter is ASCII, and it runs for every proxied
-    /// request (a walk over `Character`s, with grapheme breaking, cost several times more).
+    /// Works on the UTF-8 bytes, where every delimiter is ASCII. A backend's address is
+    /// parsed once (``UpstreamAddress``); a peer's is still parsed for each request.
     public init?(baseURL: String) {
         var rest = baseURL.utf8[...]
         guard rest.starts(with: "http://".utf8) else { return nil }
