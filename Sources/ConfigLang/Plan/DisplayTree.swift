@@ -3,9 +3,9 @@
 /// The tree is its pre-order token list: `beginObject`, then `key` and value pairs,
 /// then `endObject`; `beginArray`, values, `endArray`; scalars as single tokens. Object
 /// members are already sorted by key (Swift `String` order), so writing the tree out
-/// never sorts, hashes or allocates per node. Append with the `add…` methods; they
-/// keep the tokens balanced and the keys of data-keyed objects sorted.
-struct DisplayTree: Sendable {
+/// never sorts, hashes or allocates per node. Append with ``DisplaySink``'s `add…`
+/// methods; they keep the tokens balanced and the keys of data-keyed objects sorted.
+struct DisplayTree: DisplaySink, Sendable {
     /// One step of the pre-order walk.
     enum Token: Sendable, Equatable {
         /// `{`.
@@ -44,41 +44,6 @@ struct DisplayTree: Sendable {
     /// Appends one token.
     mutating func add(_ token: Token) {
         tokens.append(token)
-    }
-
-    /// Appends an array of strings.
-    mutating func add(strings: [String]) {
-        tokens.append(.beginArray)
-        for text in strings { tokens.append(.string(text)) }
-        tokens.append(.endArray)
-    }
-
-    /// Appends a dictionary as an object with sorted keys, each value added by `addValue`.
-    mutating func add<Value>(_ dictionary: [String: Value], _ addValue: (inout DisplayTree, Value) -> Void) {
-        tokens.append(.beginObject)
-        for index in dictionary.indices.sorted(by: { dictionary[$0].key < dictionary[$1].key }) {
-            let entry = dictionary[index]
-            tokens.append(.key(entry.key))
-            addValue(&self, entry.value)
-        }
-        tokens.append(.endObject)
-    }
-
-    /// Appends a ``JSONValue``, object keys sorted and doubles as ``number(_:)`` shows them.
-    mutating func add(json value: JSONValue) {
-        switch value {
-        case .null: tokens.append(.null)
-        case .bool(let flag): tokens.append(.bool(flag))
-        case .integer(let integer): tokens.append(.integer(integer))
-        case .double(let number): tokens.append(Self.number(number))
-        case .string(let text): tokens.append(.string(text))
-        case .array(let items):
-            tokens.append(.beginArray)
-            for item in items { add(json: item) }
-            tokens.append(.endArray)
-        case .object(let members):
-            add(members) { $0.add(json: $1) }
-        }
     }
 
     /// A double as a Codable round trip through `JSONEncoder` and ``JSONValue`` shows it:

@@ -16,14 +16,14 @@ enum Fingerprint {
 
     static func live(_ model: ModelPlan) -> String {
         var writer = FieldWriter()
-        writer.add("ttl", one: String(model.ttl))
-        writer.add("unload", one: String(model.unloadTimeout))
-        writer.add("limit", one: String(model.concurrencyLimit))
+        writer.add("ttl", one: model.ttl)
+        writer.add("unload", one: model.unloadTimeout)
+        writer.add("limit", one: model.concurrencyLimit)
         writer.add("aliases", model.aliases)
         writer.add("useModelName", one: model.useModelName ?? "<none>")
         writer.add("name", one: model.name ?? "<none>")
         writer.add("description", one: model.description ?? "<none>")
-        writer.add("unlisted", one: String(model.unlisted))
+        writer.add("unlisted", one: model.unlisted ? "true" : "false")
         writer.add("metadata", model.metadata ?? .string("<none>"))
         writer.add("locks", model.locks)
         for key in model.locksByRequestedID.keys.sorted() {
@@ -56,12 +56,11 @@ enum Fingerprint {
 
         mutating func add(_ name: String, _ timeouts: ConnectionTimeouts) {
             field(name, count: 5)
-            for seconds in [
-                timeouts.connect, timeouts.keepalive, timeouts.responseHeader, timeouts.tlsHandshake,
-                timeouts.idleConn,
-            ] {
-                value(String(seconds))
-            }
+            value(timeouts.connect)
+            value(timeouts.keepalive)
+            value(timeouts.responseHeader)
+            value(timeouts.tlsHandshake)
+            value(timeouts.idleConn)
         }
 
         /// Feeds a JSON value in a canonical form (sorted keys, tagged kinds).
@@ -76,18 +75,18 @@ enum Fingerprint {
             case .bool(let flag):
                 hasher.add(UInt8(1))
                 hasher.add(UInt8(flag ? 1 : 0))
-            case .integer(let number): add("i", one: String(number))
+            case .integer(let number): add("i", one: number)
             case .double(let number): add("d", one: String(number))
             case .string(let text): add("s", one: text)
             case .array(let items):
-                add("a", one: String(items.count))
+                add("a", one: items.count)
                 for item in items { feed(item) }
             case .object(let members): feed(members)
             }
         }
 
         private mutating func feed(_ members: [String: JSONValue]) {
-            add("o", one: String(members.count))
+            add("o", one: members.count)
             for key in members.keys.sorted() {
                 add("k", one: key)
                 feed(members[key]!)
@@ -105,6 +104,12 @@ enum Fingerprint {
             value(text)
         }
 
+        /// The same bytes as `add(name, one: String(number))`.
+        mutating func add(_ name: String, one number: Int) {
+            field(name, count: 1)
+            value(number)
+        }
+
         /// A field's name (written as `name` + `suffix`, as one string) and its count.
         private mutating func field(_ name: String, _ suffix: String = "", count: Int) {
             hasher.addBytes(name)
@@ -116,6 +121,27 @@ enum Fingerprint {
         private mutating func value(_ text: String) {
             hasher.add(text.utf8.count)
             hasher.add(text)
+        }
+
+        /// The same bytes as `value(String(number))`, without building the string.
+        private mutating func value(_ number: Int) {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+                var magnitude = number.magnitude
+                var start = digits.count
+                repeat {
+                    start -= 1
+                    digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                    magnitude /= 10
+                } while magnitude > 0
+                if number < 0 {
+                    start -= 1
+                    digits[start] = UInt8(ascii: "-")
+                }
+                let text = UnsafeBufferPointer(rebasing: digits[start...])
+                hasher.add(text.count)
+                hasher.add(text)
+                hasher.add(UInt8(0xFF))
+            }
         }
     }
 }
@@ -162,8 +188,15 @@ struct FNV1a {
         value = value &* 0x0000_0100_0000_01B3
     }
 
+    /// The value as 16 lowercase hex digits.
     var hex: String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        let value = self.value
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            for index in 0..<16 {
+                buffer[index] = digits.utf8Start[Int((value >> (60 - 4 * UInt64(index))) & 0xF)]
+            }
+            return 16
+        }
     }
 }

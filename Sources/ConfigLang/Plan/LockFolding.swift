@@ -29,7 +29,10 @@ struct LockFolding {
     /// Adds a level on top of what is folded so far.
     mutating func add(_ level: Level) {
         let filters = level.filters
-        let stripped = Dictionary(filters.stripParams.map { ($0.value, $0.span) }, uniquingKeysWith: { a, _ in a })
+        // Parameters both set and stripped at this level; usually there are none to look for.
+        let stripped =
+            filters.stripParams.isEmpty || filters.setParams.isEmpty
+            ? [:] : Dictionary(filters.stripParams.map { ($0.value, $0.span) }, uniquingKeysWith: { a, _ in a })
         for (key, _) in filters.setParams {
             if let strip = stripped[key.value] {
                 diagnostics.append(
@@ -81,6 +84,7 @@ struct LockFolding {
         var strip: [String] = []
         var defaults: [String: JSONValue] = [:]
         var set: [String: JSONValue] = [:]
+        set.reserveCapacity(values.count)
         for (key, entry) in values {
             switch entry.lock {
             case .strip: strip.append(key)
@@ -95,6 +99,7 @@ struct LockFolding {
     /// Where each effective lock came from.
     var provenance: [String: [LockOrigin]] {
         var result: [String: [LockOrigin]] = [:]
+        result.reserveCapacity(values.count + clamps.count + finals.count)
         for (key, entry) in values { result[key, default: []].append(entry.origin) }
         for (key, entry) in clamps { result[key, default: []].append(entry.origin) }
         for (key, origin) in finals { result[key, default: []].append(origin) }

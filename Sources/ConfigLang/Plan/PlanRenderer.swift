@@ -24,7 +24,9 @@ public enum PlanRenderer {
 
     /// The same text as ``render(_:model:format:)``, as UTF-8 bytes (no string to build).
     public static func renderUTF8(_ plan: Plan, model: String? = nil, format: Format) -> [UInt8] {
-        write(documentTree(plan, model: model, format: format), format: format, nested: false)
+        let buffer = TextBuffer(capacity: model == nil ? 4096 * (plan.models.count + 1) : 4096)
+        write(plan, model: model, format: format, into: buffer)
+        return buffer.bytes
     }
 
     /// Writes the same bytes as ``renderUTF8(_:model:format:)`` to `sink` in pieces of
@@ -33,46 +35,51 @@ public enum PlanRenderer {
         _ plan: Plan, model: String? = nil, format: Format, to sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void
     ) {
         let buffer = TextBuffer(streamingTo: sink)
-        write(documentTree(plan, model: model, format: format), format: format, nested: false, into: buffer)
+        write(plan, model: model, format: format, into: buffer)
         buffer.flush()
     }
 
-    /// The document's tree; on a large plan each model's text is already written (on
-    /// every core) and placed in the tree as it is.
-    private static func documentTree(_ plan: Plan, model: String?, format: Format) -> DisplayTree {
-        var tree: DisplayTree
-        if model == nil, plan.models.count >= ParallelMap.threshold {
-            // Each model's text is written on its own core; the document then places it.
-            let ids = Array(plan.models.keys)
-            let texts = ParallelMap.map(ids.count) { index in
-                var modelTree = DisplayTree(capacity: 256)
-                modelTree.add(plan.models[ids[index]]!)
-                return write(modelTree, format: format, nested: true)
-            }
-            tree = DisplayTree(capacity: 256 + 2 * plan.models.count + 2 * plan.names.count)
-            tree.add(plan, renderedModels: Dictionary(uniqueKeysWithValues: zip(ids, texts)))
-        } else {
-            tree = Self.tree(plan, model: model)
-        }
-        return tree
-    }
-
-    /// The bytes of `tree` written as the whole document, or (`nested`) as a model.
-    private static func write(_ tree: DisplayTree, format: Format, nested: Bool) -> [UInt8] {
-        let buffer = TextBuffer(capacity: 32 * tree.tokens.count)
-        write(tree, format: format, nested: nested, into: buffer)
-        return buffer.bytes
-    }
-
-    /// Writes `tree` as the whole document, or (`nested`) as a model under `models`.
-    private static func write(_ tree: DisplayTree, format: Format, nested: Bool, into buffer: TextBuffer) {
+    /// Writes the document: JSON straight from the plan, YAML through a display tree
+    /// (its writer looks ahead). On a large plan each model's text is written first, on
+    /// every core, and the document places it as it is.
+    private static func write(_ plan: Plan, model: String?, format: Format, into buffer: TextBuffer) {
+        let rendered = model == nil && plan.models.count >= ParallelMap.threshold ? renderModels(plan, format) : nil
         switch format {
         case .json:
-            tree.writeJSON(into: buffer, depth: nested ? 2 : 0)
-            if !nested { buffer.append(byte: UInt8(ascii: "\n")) }
+            var writer = JSONTextWriter(into: buffer)
+            add(plan, model: model, renderedModels: rendered, to: &writer)
+            buffer.append(byte: UInt8(ascii: "\n"))
         case .yaml:
-            tree.writeYAML(into: buffer, indent: nested ? 2 : 0)
+            tree(plan, model: model, renderedModels: rendered).writeYAML(into: buffer, indent: 0)
         }
+    }
+
+    /// Adds the plan, or the one model (`null` when there is no such model).
+    private static func add<Sink: DisplaySink>(
+        _ plan: Plan, model: String?, renderedModels: [(id: String, text: [UInt8])]?, to sink: inout Sink
+    ) {
+        guard let model else { return sink.add(plan, renderedModels: renderedModels) }
+        if let found = plan.models[model] { sink.add(found) } else { sink.add(.null) }
+    }
+
+    /// Each model's text as the document nests it under `models`, in sorted ID order.
+    private static func renderModels(_ plan: Plan, _ format: Format) -> [(id: String, text: [UInt8])] {
+        let ids = plan.models.keys.sorted()
+        let texts = ParallelMap.map(ids.count) { index in
+            let model = plan.models[ids[index]]!
+            let buffer = TextBuffer(capacity: 8192)
+            switch format {
+            case .json:
+                var writer = JSONTextWriter(into: buffer, depth: 2)
+                writer.add(model)
+            case .yaml:
+                var tree = DisplayTree(capacity: 256)
+                tree.add(model)
+                tree.writeYAML(into: buffer, indent: 2)
+            }
+            return buffer.bytes
+        }
+        return Array(zip(ids, texts))
     }
 
     /// The plan as a JSON value with resolved argv/proxy and redacted keys.
@@ -81,14 +88,13 @@ public enum PlanRenderer {
     }
 
     /// The display tree of the plan, or of one model (`null` when there is no such model).
-    static func tree(_ plan: Plan, model: String?) -> DisplayTree {
-        guard let model else {
-            var tree = DisplayTree(capacity: 256 + 256 * plan.models.count + 2 * plan.names.count)
-            tree.add(plan)
-            return tree
-        }
-        var tree = DisplayTree(capacity: 256)
-        if let found = plan.models[model] { tree.add(found) } else { tree.add(.null) }
+    static func tree(
+        _ plan: Plan, model: String?, renderedModels: [(id: String, text: [UInt8])]? = nil
+    ) -> DisplayTree {
+        let tokensPerModel = renderedModels == nil ? 256 : 2
+        var tree = DisplayTree(
+            capacity: model == nil ? 256 + tokensPerModel * plan.models.count + 2 * plan.names.count : 256)
+        add(plan, model: model, renderedModels: renderedModels, to: &tree)
         return tree
     }
 }

@@ -1,22 +1,36 @@
-/// The display tree of a plan: the plan's Codable shape (the keys its synthesized
+/// A plan as display tokens: the plan's Codable shape (the keys its synthesized
 /// `CodingKeys` use, a nil optional left out), with API keys redacted and each model's
 /// `argv` and `proxy` resolved to its offline `${PORT}`.
 ///
 /// Members are listed in sorted key order by hand. `PlanRendererTests` compares the
-/// tree with the plan's `JSONEncoder` encoding on a plan that fills every field, so a
+/// display tree with the plan's `JSONEncoder` encoding on a plan that fills every field, so a
 /// field added to a plan type and not here fails a test instead of silently
 /// disappearing from `swap-lint plan`.
 extension DisplayTree {
     /// What an API key prints as.
     static let redacted = "<redacted>"
 
-    /// Appends the whole plan; with `renderedModels` (each model's text by ID, already
-    /// written in the output format) the models are not added token by token.
-    mutating func add(_ plan: Plan, renderedModels: [String: [UInt8]]? = nil) {
+    /// `text` with every `${PORT}` replaced by `port`, as ``ModelPlan/argv(port:)`` does.
+    static func resolving(_ text: String, _ port: String?) -> String {
+        guard let port else { return text }
+        return text.replacingOccurrences(of: "${PORT}", with: port)
+    }
+}
+
+extension DisplaySink {
+    /// Appends the whole plan; with `renderedModels` (each model's ID and text, already
+    /// written in the output format, in sorted ID order) the models are not added token
+    /// by token.
+    mutating func add(_ plan: Plan, renderedModels: [(id: String, text: [UInt8])]? = nil) {
         add(.beginObject)
         member("models")
         if let renderedModels {
-            add(renderedModels) { $0.add(.rendered($1)) }
+            add(.beginObject)
+            for model in renderedModels {
+                add(.key(model.id))
+                add(.rendered(model.text))
+            }
+            add(.endObject)
         } else {
             add(plan.models) { $0.add($1) }
         }
@@ -42,7 +56,7 @@ extension DisplayTree {
     mutating func add(_ settings: PlanSettings) {
         add(.beginObject)
         member("apiKeys")
-        add(strings: settings.apiKeys.map { _ in Self.redacted })
+        add(strings: settings.apiKeys.map { _ in DisplayTree.redacted })
         member("drainTimeout", .integer(settings.drainTimeout))
         member("globalTTL", .integer(settings.globalTTL))
         member("healthCheckTimeout", .integer(settings.healthCheckTimeout))
@@ -62,7 +76,7 @@ extension DisplayTree {
         add(strings: model.aliases)
         member("argv")
         add(.beginArray)
-        for word in model.argvTemplate { add(.string(Self.resolving(word, port))) }
+        for word in model.argvTemplate { add(.string(DisplayTree.resolving(word, port))) }
         add(.endArray)
         member("argvTemplate")
         add(strings: model.argvTemplate)
@@ -96,7 +110,7 @@ extension DisplayTree {
             add(.endObject)
         }
         member("processFingerprint", .string(model.processFingerprint))
-        member("proxy", .string(Self.resolving(model.proxyTemplate, port)))
+        member("proxy", .string(DisplayTree.resolving(model.proxyTemplate, port)))
         member("proxyTemplate", .string(model.proxyTemplate))
         if let stop = model.stopTemplate {
             member("stopTemplate")
@@ -128,8 +142,8 @@ extension DisplayTree {
     /// Appends a clamp range; an open side is left out.
     mutating func add(_ range: ClampRange) {
         add(.beginObject)
-        if let max = range.max { member("max", Self.number(max)) }
-        if let min = range.min { member("min", Self.number(min)) }
+        if let max = range.max { member("max", DisplayTree.number(max)) }
+        if let min = range.min { member("min", DisplayTree.number(min)) }
         add(.endObject)
     }
 
@@ -191,7 +205,7 @@ extension DisplayTree {
     /// Appends a peer, its API key redacted.
     mutating func add(_ peer: PeerPlan) {
         add(.beginObject)
-        if peer.apiKey != nil { member("apiKey", .string(Self.redacted)) }
+        if peer.apiKey != nil { member("apiKey", .string(DisplayTree.redacted)) }
         member("locks")
         add(peer.locks)
         member("models")
@@ -226,7 +240,7 @@ extension DisplayTree {
     mutating func add(_ profile: ProfilePlan) {
         add(.beginObject)
         member("pins")
-        add(profile.pins) { $0.add($1.map(Token.string) ?? .null) }
+        add(profile.pins) { $0.add($1.map(DisplayTree.Token.string) ?? .null) }
         add(.endObject)
     }
 
@@ -234,14 +248,9 @@ extension DisplayTree {
         add(.key(key))
     }
 
-    private mutating func member(_ key: String, _ scalar: Token) {
+    private mutating func member(_ key: String, _ scalar: DisplayTree.Token) {
         add(.key(key))
         add(scalar)
     }
 
-    /// `text` with every `${PORT}` replaced by `port`, as ``ModelPlan/argv(port:)`` does.
-    static func resolving(_ text: String, _ port: String?) -> String {
-        guard let port else { return text }
-        return text.replacingOccurrences(of: "${PORT}", with: port)
-    }
 }
