@@ -18,24 +18,24 @@ extension DisplayTree {
 }
 
 extension DisplaySink {
-    /// Appends the whole plan; with `renderedModels` (each model's ID and text, already
-    /// written in the output format, in sorted ID order) the models are not added token
-    /// by token.
-    mutating func add(_ plan: Plan, renderedModels: [(id: String, text: [UInt8])]? = nil) {
+    /// Appends the whole plan; with `rendered` (each model's text and the name table's,
+    /// already written in the output format) those are not added token by token.
+    mutating func add(_ plan: Plan, rendered: RenderedPlanParts? = nil) {
         add(.beginObject)
         member("models")
-        if let renderedModels {
+        if let rendered {
             add(.beginObject)
-            for model in renderedModels {
+            for model in rendered.models {
                 add(.key(model.id))
                 add(.rendered(model.text))
             }
             add(.endObject)
+            member("names", .rendered(rendered.names))
         } else {
             add(plan.models) { $0.add($1) }
+            member("names")
+            add(plan.names) { $0.add(.string($1)) }
         }
-        member("names")
-        add(plan.names) { $0.add(.string($1)) }
         member("peers")
         add(plan.peers) { $0.add($1) }
         member("preload")

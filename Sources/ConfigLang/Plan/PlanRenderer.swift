@@ -43,29 +43,32 @@ public enum PlanRenderer {
     /// (its writer looks ahead). On a large plan each model's text is written first, on
     /// every core, and the document places it as it is.
     private static func write(_ plan: Plan, model: String?, format: Format, into buffer: TextBuffer) {
-        let rendered = model == nil && plan.models.count >= ParallelMap.threshold ? renderModels(plan, format) : nil
+        let rendered = model == nil && plan.models.count >= ParallelMap.threshold ? renderParts(plan, format) : nil
         switch format {
         case .json:
             var writer = JSONTextWriter(into: buffer)
-            add(plan, model: model, renderedModels: rendered, to: &writer)
+            add(plan, model: model, rendered: rendered, to: &writer)
             buffer.append(byte: UInt8(ascii: "\n"))
         case .yaml:
-            tree(plan, model: model, renderedModels: rendered).writeYAML(into: buffer, indent: 0)
+            tree(plan, model: model, rendered: rendered).writeYAML(into: buffer, indent: 0)
         }
     }
 
     /// Adds the plan, or the one model (`null` when there is no such model).
     private static func add<Sink: DisplaySink>(
-        _ plan: Plan, model: String?, renderedModels: [(id: String, text: [UInt8])]?, to sink: inout Sink
+        _ plan: Plan, model: String?, rendered: RenderedPlanParts?, to sink: inout Sink
     ) {
-        guard let model else { return sink.add(plan, renderedModels: renderedModels) }
+        guard let model else { return sink.add(plan, rendered: rendered) }
         if let found = plan.models[model] { sink.add(found) } else { sink.add(.null) }
     }
 
-    /// Each model's text as the document nests it under `models`, in sorted ID order.
-    private static func renderModels(_ plan: Plan, _ format: Format) -> [(id: String, text: [UInt8])] {
+    /// Each model's text as the document nests it under `models`, in sorted ID order,
+    /// and the name table's text, all written on every core (the name table, a few
+    /// thousand sorted entries on a large config, alongside the models).
+    private static func renderParts(_ plan: Plan, _ format: Format) -> RenderedPlanParts {
         let ids = plan.models.keys.sorted()
-        let texts = ParallelMap.map(ids.count) { index in
+        let texts = ParallelMap.map(ids.count + 1) { index in
+            guard index < ids.count else { return renderNames(plan.names, format) }
             let model = plan.models[ids[index]]!
             let buffer = TextBuffer(capacity: 8192)
             switch format {
@@ -79,7 +82,23 @@ public enum PlanRenderer {
             }
             return buffer.bytes
         }
-        return Array(zip(ids, texts))
+        return RenderedPlanParts(models: Array(zip(ids, texts)), names: texts[ids.count])
+    }
+
+    /// The name table's text as the document places it after its key (a non-empty
+    /// table: every model's ID is in it).
+    private static func renderNames(_ names: [String: String], _ format: Format) -> [UInt8] {
+        let buffer = TextBuffer(capacity: 64 * names.count + 64)
+        switch format {
+        case .json:
+            var writer = JSONTextWriter(into: buffer, depth: 1)
+            writer.add(names) { $0.add(.string($1)) }
+        case .yaml:
+            var tree = DisplayTree(capacity: 2 * names.count + 2)
+            tree.add(names) { $0.add(.string($1)) }
+            tree.writeYAML(into: buffer, indent: 1)
+        }
+        return buffer.bytes
     }
 
     /// The plan as a JSON value with resolved argv/proxy and redacted keys.
@@ -89,12 +108,21 @@ public enum PlanRenderer {
 
     /// The display tree of the plan, or of one model (`null` when there is no such model).
     static func tree(
-        _ plan: Plan, model: String?, renderedModels: [(id: String, text: [UInt8])]? = nil
+        _ plan: Plan, model: String?, rendered: RenderedPlanParts? = nil
     ) -> DisplayTree {
-        let tokensPerModel = renderedModels == nil ? 256 : 2
-        var tree = DisplayTree(
-            capacity: model == nil ? 256 + tokensPerModel * plan.models.count + 2 * plan.names.count : 256)
-        add(plan, model: model, renderedModels: renderedModels, to: &tree)
+        let tokens = rendered == nil ? 256 * plan.models.count + 2 * plan.names.count : 2 * plan.models.count
+        var tree = DisplayTree(capacity: model == nil ? 256 + tokens : 256)
+        add(plan, model: model, rendered: rendered, to: &tree)
         return tree
     }
+}
+
+/// Parts of a large plan's document written ahead, on every core: each model's text
+/// (in sorted ID order) and the name table's, in the output format and at the nesting
+/// the document places them.
+struct RenderedPlanParts {
+    /// Each model's ID and text, sorted by ID.
+    var models: [(id: String, text: [UInt8])]
+    /// The `names` object's text.
+    var names: [UInt8]
 }
