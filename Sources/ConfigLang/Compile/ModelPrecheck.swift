@@ -24,6 +24,9 @@ struct ModelPrecheck: Sendable {
         }
     }
 
+    /// The top-level key whose entries are checked ahead.
+    static let section = "models"
+
     private var results: [ObjectIdentifier: Result] = [:]
 
     /// The number of models checked ahead.
@@ -55,5 +58,7 @@ struct ModelPrecheck: Sendable {
     }
 
     /// The schema path of the model `name`, as the validator writes it in messages.
-    static func path(of name: String) -> String { "models." + name }
+    static func path(of name: String) -> String { pathPrefix + name }
+
+    private static let pathPrefix = section + "."
 }

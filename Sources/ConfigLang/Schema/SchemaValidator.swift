@@ -123,7 +123,7 @@ public struct SchemaValidator: Sendable {
     /// been checked ahead (``precheck``).
     private var isModelsMap: Bool {
         guard segments.count == 1, case .key(let key) = segments[0] else { return false }
-        return key == "models"
+        return key == ModelPrecheck.section
     }
 
     /// True when the node has the right shape (scalar, list, mapping) for `type`.
