@@ -89,6 +89,32 @@ struct SchedulerStateMachineTests {
         #expect(held.activity()["a"] == ModelActivity(state: .ready, inFlight: 0, queued: 1))
     }
 
+    @Test("admitIfReady admits exactly when requestArrived would admit at once, and otherwise changes nothing")
+    func admitIfReadyMatchesArrival() {
+        var m = Self.machine(Self.single, limit: 2)
+        #expect(!m.admitIfReady(id: Self.r(1), model: "a"), "a is stopped")
+        #expect(!m.admitIfReady(id: Self.r(1), model: "x"), "x is unknown")
+        #expect(m.activity()["a"] == ModelActivity(state: .stopped, inFlight: 0, queued: 0))
+        Self.warm(&m, "a", id: 1)
+        #expect(m.admitIfReady(id: Self.r(2), model: "a"))
+        #expect(!m.admitIfReady(id: Self.r(2), model: "a"), "an admitted ID is not admitted twice")
+        #expect(m.admitIfReady(id: Self.r(3), model: "a"))
+        #expect(!m.admitIfReady(id: Self.r(4), model: "a"), "a is at its limit")
+        #expect(m.activity()["a"] == ModelActivity(state: .ready, inFlight: 2, queued: 0))
+        #expect(m.requestFinished(id: Self.r(3), now: Self.at(1)) == [])
+        // b's swap claims a: nobody is admitted at once while it is queued.
+        #expect(m.requestArrived(id: Self.r(5), model: "b", priority: 0, now: Self.at(1)) == [])
+        #expect(!m.admitIfReady(id: Self.r(6), model: "a"), "somebody is queued")
+        #expect(m.activity()["a"] == ModelActivity(state: .ready, inFlight: 1, queued: 0))
+        _ = m.requestFinished(id: Self.r(2), now: Self.at(2))
+        #expect(m.activity()["a"]?.inFlight == 0, "a request admitted by it is released like any other")
+        var held = Self.machine(Self.single)
+        Self.warm(&held, "a", id: 1)
+        #expect(held.drainRequested(models: ["a"]) == [])
+        #expect(!held.admitIfReady(id: Self.r(2), model: "a"), "a drain holds a")
+        #expect(held.activity()["a"] == ModelActivity(state: .ready, inFlight: 0, queued: 0))
+    }
+
     @Test("no TTL anywhere means no deadline; a TTL set by a plan update brings one")
     func deadlineOnlyWithTTL() {
         var m = Self.machine(Self.single)

@@ -120,17 +120,18 @@ public struct ProxyForwarder: Sendable {
         var headers = HTTPFields()
         var contentType: String?
         var contentLengthField: String?
+        headers.reserveCapacity(upstream.headers.count + 2)
         for header in upstream.headers {
-            let name = header.name.lowercased()
-            if name == "content-type" {
+            // The name is lowercased once, by `HTTPField.Name` (its canonical name); a
+            // name it rejects is no `Content-Type` or `Content-Length` either.
+            guard let fieldName = HTTPField.Name(header.name) else { continue }
+            if fieldName == .contentType {
                 contentType = contentType ?? header.value
-            } else if name == "content-length" {
+            } else if fieldName == .contentLength {
                 contentLengthField = contentLengthField ?? header.value
             }
-            if hopByHop.contains(name) { continue }
-            if let fieldName = HTTPField.Name(header.name) {
-                headers.append(HTTPField(name: fieldName, value: header.value))
-            }
+            if hopByHop.contains(fieldName.canonicalName) { continue }
+            headers.append(HTTPField(name: fieldName, value: header.value))
         }
         let isEventStream = contentType?.lowercased().hasPrefix("text/event-stream") ?? false
         if isEventStream {
@@ -144,16 +145,17 @@ public struct ProxyForwarder: Sendable {
         if let contentLength, contentLength > 0 {
             do {
                 if let first = try await iterator.next() {
-                    pending.append(first)
                     if first.readableBytes == contentLength {
                         // The end follows the last byte at once.
                         if let more = try await iterator.next() {
-                            pending.append(more)
+                            pending = [first, more]
                         } else {
                             onChunk?(first)
                             await finished(true)
                             return Response(status: status, headers: headers, body: .init(byteBuffer: first))
                         }
+                    } else {
+                        pending = [first]
                     }
                 }
             } catch {

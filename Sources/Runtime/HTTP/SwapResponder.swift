@@ -81,7 +81,7 @@ public struct SwapResponder: HTTPResponder {
 
     private func modelRouted(_ request: Request, context: Context, plan: Plan) async throws -> Response {
         let bytes = try await collect(request)
-        let contentType = request.headers[.contentType] ?? ""
+        let contentType = request.headers.scannedValue(.contentType) ?? ""
         if let form = MultipartForm(contentType: contentType) {
             guard let field = form.modelField(in: bytes) else {
                 throw OpenAIError.badRequest("The multipart form has no `model` field.")
