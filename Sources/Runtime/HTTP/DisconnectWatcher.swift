@@ -45,6 +45,11 @@ final class DisconnectWatcher: Sendable {
     /// Forgets the work registered under `token`.
     func remove(_ token: Int, on channel: any Channel) {
         let key = ObjectIdentifier(channel)
-        connections.withLock { _ = $0[key]?.handles.removeValue(forKey: token) }
+        // Through the table's index: a change made through `$0[key]?.…` allocated the
+        // frames of the subscript's nested accessors (three allocations per request).
+        connections.withLock { table in
+            guard let index = table.index(forKey: key) else { return }
+            table.values[index].handles.removeValue(forKey: token)
+        }
     }
 }

@@ -169,10 +169,10 @@ public struct SwapResponder: HTTPResponder {
     private func forward(
         _ request: Request, context: Context, to address: UpstreamAddress, path: String, body: ProxyForwarder.Body,
         plan: Plan, timeouts: ConnectionTimeouts, inject: [(String, String)] = []
-    ) async throws -> HTTPClientResponse {
+    ) async throws -> UpstreamAnswer {
         let baseURL = address.baseURL
         do {
-            return try await core.forwarder.forward(
+            return try await core.forwarder.send(
                 method: request.method, to: address, path: path, query: request.uri.query,
                 headers: request.headers, body: body, stripCredentials: !plan.settings.apiKeys.isEmpty,
                 inject: inject, on: context.channel.eventLoop, timeouts: timeouts)
@@ -226,7 +226,7 @@ public struct SwapResponder: HTTPResponder {
                         .serviceUnavailable, "Model `\(model.id)` could not be started: \(error)", type: "server_error",
                         code: "backend_failed", retryAfter: 1)
                 }
-                let upstream: HTTPClientResponse
+                let upstream: UpstreamAnswer
                 do {
                     upstream = try await forward(
                         request, context: context, to: address, path: path, body: body, plan: plan,
@@ -237,7 +237,7 @@ public struct SwapResponder: HTTPResponder {
                     continue
                 }
                 let counters = core.requests
-                let status = Int(upstream.status.code)
+                let status = upstream.statusCode
                 return try await relay(
                     upstream, from: address.baseURL,
                     finished: { completed in
@@ -254,7 +254,7 @@ public struct SwapResponder: HTTPResponder {
     /// The client's response for `upstream`; a backend that fails before its first body
     /// chunk is a 502.
     private func relay(
-        _ upstream: HTTPClientResponse, from baseURL: String, finished: @escaping @Sendable (Bool) async -> Void
+        _ upstream: UpstreamAnswer, from baseURL: String, finished: @escaping @Sendable (Bool) async -> Void
     ) async throws -> Response {
         do {
             return try await ProxyForwarder.response(from: upstream, finished: finished)

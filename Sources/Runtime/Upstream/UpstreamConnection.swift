@@ -80,7 +80,7 @@ final class UpstreamConnection: Sendable, Identifiable {
     /// With `responseHeaderTimeout` above 0, a response head that has not arrived that
     /// many seconds after the call fails the exchange and closes the connection.
     func execute(head: HTTPRequestHead, body: ProxyForwarder.Body, responseHeaderTimeout: Int = 0) async throws
-        -> HTTPClientResponse
+        -> (head: HTTPResponseHead, body: UpstreamBody)
     {
         let exchange = UpstreamExchange(connection: self)
         var timer: Scheduled<Void>?
@@ -110,10 +110,7 @@ final class UpstreamConnection: Sendable, Identifiable {
             }
             onLoop { $0.endRequest() }
         }
-        let responseHead = try await exchange.head()
-        return HTTPClientResponse(
-            version: responseHead.version, status: responseHead.status, headers: responseHead.headers,
-            body: .stream(UpstreamBody(exchange)))
+        return (try await exchange.head(), UpstreamBody(exchange))
     }
 
     private func write(_ chunk: ByteBuffer) async throws {

@@ -47,6 +47,20 @@ public final class UpstreamConnectionPool: Sendable {
         host: String, port: Int, head: HTTPRequestHead, body: ProxyForwarder.Body, on eventLoop: any EventLoop,
         timeouts: ConnectionTimeouts = .defaults
     ) async throws -> HTTPClientResponse {
+        let (responseHead, responseBody) = try await send(
+            host: host, port: port, head: head, body: body, on: eventLoop, timeouts: timeouts)
+        return HTTPClientResponse(
+            version: responseHead.version, status: responseHead.status, headers: responseHead.headers,
+            body: .stream(responseBody))
+    }
+
+    /// ``execute(host:port:head:body:on:timeouts:)`` without AsyncHTTPClient's response
+    /// wrapper: the response head and its body as the connection hands them over (what
+    /// the proxy relays; the wrapper boxed the body and cost allocations per request).
+    func send(
+        host: String, port: Int, head: HTTPRequestHead, body: ProxyForwarder.Body, on eventLoop: any EventLoop,
+        timeouts: ConnectionTimeouts = .defaults
+    ) async throws -> (head: HTTPResponseHead, body: UpstreamBody) {
         let key = Key(loop: ObjectIdentifier(eventLoop), host: host, port: port)
         let (connection, reused) = try await lease(key, on: eventLoop, timeouts: timeouts)
         do {
