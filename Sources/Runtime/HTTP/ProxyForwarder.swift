@@ -44,7 +44,7 @@ public struct ProxyForwarder: Sendable {
     /// `stripCredentials` drops the client's `Authorization`/`x-api-key` (swap's own keys);
     /// `inject` adds headers (a peer's API key). `eventLoop` is the loop of the client's
     /// connection: the upstream connection is then one that lives on that loop.
-    public func forward(
+    public nonisolated(nonsending) func forward(
         method: HTTPRequest.Method, to address: UpstreamAddress, path: String, query: String?, headers: HTTPFields,
         body: Body,
         stripCredentials: Bool, inject: [(String, String)] = [], on eventLoop: (any EventLoop)? = nil,
@@ -64,7 +64,7 @@ public struct ProxyForwarder: Sendable {
 
     /// What ``forward(method:to:path:query:headers:body:stripCredentials:inject:on:timeouts:)``
     /// does, answering as the pool or AsyncHTTPClient answered (see ``UpstreamAnswer``).
-    func send(
+    nonisolated(nonsending) func send(
         method: HTTPRequest.Method, to address: UpstreamAddress, path: String, query: String?, headers: HTTPFields,
         body: Body,
         stripCredentials: Bool, inject: [(String, String)] = [], on eventLoop: (any EventLoop)? = nil,
@@ -134,7 +134,7 @@ public struct ProxyForwarder: Sendable {
     /// three, and `finished` runs as soon as the upstream response has ended. Otherwise
     /// the body streams chunk by chunk from there. Throws when the upstream fails before
     /// its first chunk (after calling `finished(false)`).
-    public static func response(
+    public nonisolated(nonsending) static func response(
         from upstream: HTTPClientResponse, finished: @escaping @Sendable (Bool) async -> Void,
         onChunk: (@Sendable (ByteBuffer) -> Void)? = nil
     ) async throws -> Response {
@@ -144,7 +144,7 @@ public struct ProxyForwarder: Sendable {
     }
 
     /// ``response(from:finished:onChunk:)`` for either kind of ``UpstreamAnswer``.
-    static func response(
+    nonisolated(nonsending) static func response(
         from answer: UpstreamAnswer, finished: @escaping @Sendable (Bool) async -> Void,
         onChunk: (@Sendable (ByteBuffer) -> Void)? = nil
     ) async throws -> Response {
@@ -159,7 +159,7 @@ public struct ProxyForwarder: Sendable {
 
     /// ``response(from:finished:onChunk:)`` for an answer's parts; generic over the body
     /// so that the pool's body is read without a box around it.
-    private static func response<UpstreamBodySequence: AsyncSequence & Sendable>(
+    private nonisolated(nonsending) static func response<UpstreamBodySequence: AsyncSequence & Sendable>(
         status upstreamStatus: HTTPResponseStatus, headers upstreamHeaders: HTTPHeaders,
         body upstreamBody: UpstreamBodySequence,
         finished: @escaping @Sendable (Bool) async -> Void, onChunk: (@Sendable (ByteBuffer) -> Void)?
@@ -253,7 +253,7 @@ public struct ProxyForwarder: Sendable {
             self.pending = pending
         }
 
-        func next() async throws -> ByteBuffer? {
+        nonisolated(nonsending) func next() async throws -> ByteBuffer? {
             if !pending.isEmpty { return pending.removeFirst() }
             return try await iterator.next()
         }

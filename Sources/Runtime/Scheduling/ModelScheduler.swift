@@ -73,7 +73,7 @@ public final class ModelScheduler: Sendable {
     ///   not start (or the model left the config while the request waited), and
     ///   `CancellationError` when the calling task is cancelled: the request is then
     ///   withdrawn from the queue (or released, if it had just been admitted).
-    public func acquire(model name: String) async throws -> SchedulerLease {
+    public nonisolated(nonsending) func acquire(model name: String) async throws -> SchedulerLease {
         if let lease = admitAtOnce(name) { return lease }
         // The request's ID once it is queued (0 before); set and read under the lock.
         let queuedID = Atomic<UInt64>(0)
