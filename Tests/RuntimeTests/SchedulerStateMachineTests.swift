@@ -89,6 +89,40 @@ struct SchedulerStateMachineTests {
         #expect(held.activity()["a"] == ModelActivity(state: .ready, inFlight: 0, queued: 1))
     }
 
+    @Test("admitIfReady admits exactly when requestArrived would admit at once, and otherwise changes nothing")
+    func admitIfReadyMatchesArrival() {
+        var m = Self.machine(Self.single, limit: 2)
+        let stopped = m.admitIfReady(id: Self.r(1), model: "a")
+        #expect(!stopped, "a is stopped")
+        let unknown = m.admitIfReady(id: Self.r(1), model: "x")
+        #expect(!unknown, "x is unknown")
+        #expect(m.activity()["a"] == ModelActivity(state: .stopped, inFlight: 0, queued: 0))
+        Self.warm(&m, "a", id: 1)
+        let first = m.admitIfReady(id: Self.r(2), model: "a")
+        #expect(first)
+        let again = m.admitIfReady(id: Self.r(2), model: "a")
+        #expect(!again, "an admitted ID is not admitted twice")
+        let second = m.admitIfReady(id: Self.r(3), model: "a")
+        #expect(second)
+        let overLimit = m.admitIfReady(id: Self.r(4), model: "a")
+        #expect(!overLimit, "a is at its limit")
+        #expect(m.activity()["a"] == ModelActivity(state: .ready, inFlight: 2, queued: 0))
+        #expect(m.requestFinished(id: Self.r(3), now: Self.at(1)) == [])
+        // b's swap claims a: nobody is admitted at once while it is queued.
+        #expect(m.requestArrived(id: Self.r(5), model: "b", priority: 0, now: Self.at(1)) == [])
+        let behindQueue = m.admitIfReady(id: Self.r(6), model: "a")
+        #expect(!behindQueue, "somebody is queued")
+        #expect(m.activity()["a"] == ModelActivity(state: .ready, inFlight: 1, queued: 0))
+        _ = m.requestFinished(id: Self.r(2), now: Self.at(2))
+        #expect(m.activity()["a"]?.inFlight == 0, "a request admitted by it is released like any other")
+        var held = Self.machine(Self.single)
+        Self.warm(&held, "a", id: 1)
+        #expect(held.drainRequested(models: ["a"]) == [])
+        let drained = held.admitIfReady(id: Self.r(2), model: "a")
+        #expect(!drained, "a drain holds a")
+        #expect(held.activity()["a"] == ModelActivity(state: .ready, inFlight: 0, queued: 0))
+    }
+
     @Test("no TTL anywhere means no deadline; a TTL set by a plan update brings one")
     func deadlineOnlyWithTTL() {
         var m = Self.machine(Self.single)

@@ -13,6 +13,14 @@ final class DisconnectWatcher: Sendable {
     private struct Connection {
         var next = 0
         var handles: [Int: @Sendable () -> Void] = [:]
+
+        /// Keeps `cancel` and returns its token; the first one a connection gets is 0.
+        mutating func add(_ cancel: @escaping @Sendable () -> Void) -> Int {
+            let token = next
+            next += 1
+            handles[token] = cancel
+            return token
+        }
     }
 
     private let connections = Mutex<[ObjectIdentifier: Connection]>([:])
@@ -21,15 +29,11 @@ final class DisconnectWatcher: Sendable {
     /// If the channel is already closed, `cancel` runs at once.
     func add(_ cancel: @escaping @Sendable () -> Void, on channel: any Channel) -> Int {
         let key = ObjectIdentifier(channel)
-        let (token, isNew) = connections.withLock { table -> (Int, Bool) in
-            let isNew = table[key] == nil
-            // Changed in place: a copy taken out of the table would copy its handles too.
-            let token = table[key, default: Connection()].next
-            table[key, default: Connection()].next += 1
-            table[key, default: Connection()].handles[token] = cancel
-            return (token, isNew)
-        }
-        if isNew {
+        // Changed in place, with one lookup: a copy taken out of the table would copy its
+        // handles too.
+        let token = connections.withLock { $0[key, default: Connection()].add(cancel) }
+        // Token 0: the connection was not in the table (its first work, or it closed).
+        if token == 0 {
             channel.closeFuture.whenComplete { [self] _ in
                 let handles = connections.withLock { $0.removeValue(forKey: key)?.handles.values.map { $0 } ?? [] }
                 for handle in handles { handle() }
@@ -41,6 +45,11 @@ final class DisconnectWatcher: Sendable {
     /// Forgets the work registered under `token`.
     func remove(_ token: Int, on channel: any Channel) {
         let key = ObjectIdentifier(channel)
-        connections.withLock { _ = $0[key]?.handles.removeValue(forKey: token) }
+        // Through the table's index: a change made through `$0[key]?.…` allocated the
+        // frames of the subscript's nested accessors (three allocations per request).
+        connections.withLock { table in
+            guard let index = table.index(forKey: key) else { return }
+            table.values[index].handles.removeValue(forKey: token)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTPTypesHTTP1
 
 /// An HTTP/1 server child channel whose connection tasks run on the connection's event
 /// loop (see ``EventLoopTaskExecutor``).
@@ -36,9 +37,16 @@ public struct EventLoopPinnedChannel: ServerChildChannel {
         HTTPServerBuilder { responder in EventLoopPinnedChannel(responder: responder, configuration: configuration) }
     }
 
-    /// Sets the channel up as HTTP/1.
+    /// Sets the channel up as HTTP/1, with ``HTTP1ServerCodec`` in place of the HTTP/1 ↔
+    /// HTTP Types codec Hummingbird installs.
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
-        base.setup(channel: channel, logger: logger)
+        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            let pipeline = channel.pipeline.syncOperations
+            let codec = try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)
+            try pipeline.addHandler(HTTP1ServerCodec(), position: .after(codec))
+            pipeline.removeHandler(codec, promise: nil)
+            return value
+        }
     }
 
     /// Handles the connection's requests with its loop as the preferred executor.

@@ -44,12 +44,32 @@ public struct ProxyForwarder: Sendable {
     /// `stripCredentials` drops the client's `Authorization`/`x-api-key` (swap's own keys);
     /// `inject` adds headers (a peer's API key). `eventLoop` is the loop of the client's
     /// connection: the upstream connection is then one that lives on that loop.
-    public func forward(
+    public nonisolated(nonsending) func forward(
         method: HTTPRequest.Method, to address: UpstreamAddress, path: String, query: String?, headers: HTTPFields,
         body: Body,
         stripCredentials: Bool, inject: [(String, String)] = [], on eventLoop: (any EventLoop)? = nil,
         timeouts: ConnectionTimeouts = .defaults
     ) async throws -> HTTPClientResponse {
+        let answer = try await send(
+            method: method, to: address, path: path, query: query, headers: headers, body: body,
+            stripCredentials: stripCredentials, inject: inject, on: eventLoop, timeouts: timeouts)
+        switch answer {
+        case .pooled(let head, let body):
+            return HTTPClientResponse(
+                version: head.version, status: head.status, headers: head.headers, body: .stream(body))
+        case .client(let response):
+            return response
+        }
+    }
+
+    /// What ``forward(method:to:path:query:headers:body:stripCredentials:inject:on:timeouts:)``
+    /// does, answering as the pool or AsyncHTTPClient answered (see ``UpstreamAnswer``).
+    nonisolated(nonsending) func send(
+        method: HTTPRequest.Method, to address: UpstreamAddress, path: String, query: String?, headers: HTTPFields,
+        body: Body,
+        stripCredentials: Bool, inject: [(String, String)] = [], on eventLoop: (any EventLoop)? = nil,
+        timeouts: ConnectionTimeouts = .defaults
+    ) async throws -> UpstreamAnswer {
         if let upstream, let target = address.target {
             var uri = target.pathPrefix + path
             if let query, !query.isEmpty { uri += "?" + query }
@@ -69,9 +89,10 @@ public struct ProxyForwarder: Sendable {
             }
             let head = HTTPRequestHead(
                 version: .http1_1, method: HTTPMethod(rawValue: method.rawValue), uri: uri, headers: outgoing)
-            return try await upstream.execute(
+            let (responseHead, responseBody) = try await upstream.send(
                 host: target.host, port: target.port, head: head, body: body,
                 on: eventLoop ?? MultiThreadedEventLoopGroup.singleton.any(), timeouts: timeouts)
+            return .pooled(responseHead, responseBody)
         }
         let baseURL = address.baseURL
         var url = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -88,7 +109,7 @@ public struct ProxyForwarder: Sendable {
         case .none:
             break
         }
-        return try await client.execute(request, timeout: .hours(24))
+        return .client(try await client.execute(request, timeout: .hours(24)))
     }
 
     /// Copies the client's end-to-end headers, then sets `inject`.
@@ -113,47 +134,75 @@ public struct ProxyForwarder: Sendable {
     /// three, and `finished` runs as soon as the upstream response has ended. Otherwise
     /// the body streams chunk by chunk from there. Throws when the upstream fails before
     /// its first chunk (after calling `finished(false)`).
-    public static func response(
+    public nonisolated(nonsending) static func response(
         from upstream: HTTPClientResponse, finished: @escaping @Sendable (Bool) async -> Void,
         onChunk: (@Sendable (ByteBuffer) -> Void)? = nil
     ) async throws -> Response {
+        try await response(
+            status: upstream.status, headers: upstream.headers, body: upstream.body, finished: finished,
+            onChunk: onChunk)
+    }
+
+    /// ``response(from:finished:onChunk:)`` for either kind of ``UpstreamAnswer``.
+    nonisolated(nonsending) static func response(
+        from answer: UpstreamAnswer, finished: @escaping @Sendable (Bool) async -> Void,
+        onChunk: (@Sendable (ByteBuffer) -> Void)? = nil
+    ) async throws -> Response {
+        switch answer {
+        case .pooled(let head, let body):
+            try await response(
+                status: head.status, headers: head.headers, body: body, finished: finished, onChunk: onChunk)
+        case .client(let upstream):
+            try await response(from: upstream, finished: finished, onChunk: onChunk)
+        }
+    }
+
+    /// ``response(from:finished:onChunk:)`` for an answer's parts; generic over the body
+    /// so that the pool's body is read without a box around it.
+    private nonisolated(nonsending) static func response<UpstreamBodySequence: AsyncSequence & Sendable>(
+        status upstreamStatus: HTTPResponseStatus, headers upstreamHeaders: HTTPHeaders,
+        body upstreamBody: UpstreamBodySequence,
+        finished: @escaping @Sendable (Bool) async -> Void, onChunk: (@Sendable (ByteBuffer) -> Void)?
+    ) async throws -> Response where UpstreamBodySequence.Element == ByteBuffer {
         var headers = HTTPFields()
         var contentType: String?
         var contentLengthField: String?
-        for header in upstream.headers {
-            let name = header.name.lowercased()
-            if name == "content-type" {
+        headers.reserveCapacity(upstreamHeaders.count + 2)
+        for header in upstreamHeaders {
+            // The name is lowercased once, by `HTTPField.Name` (its canonical name); a
+            // name it rejects is no `Content-Type` or `Content-Length` either.
+            guard let fieldName = HTTPField.Name(header.name) else { continue }
+            if fieldName == .contentType {
                 contentType = contentType ?? header.value
-            } else if name == "content-length" {
+            } else if fieldName == .contentLength {
                 contentLengthField = contentLengthField ?? header.value
             }
-            if hopByHop.contains(name) { continue }
-            if let fieldName = HTTPField.Name(header.name) {
-                headers.append(HTTPField(name: fieldName, value: header.value))
-            }
+            if hopByHop.contains(fieldName.canonicalName) { continue }
+            headers.append(HTTPField(name: fieldName, value: header.value))
         }
         let isEventStream = contentType?.lowercased().hasPrefix("text/event-stream") ?? false
         if isEventStream {
             headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
             headers[.cacheControl] = "no-cache"
         }
-        let status = HTTPResponse.Status(code: Int(upstream.status.code))
+        let status = HTTPResponse.Status(code: Int(upstreamStatus.code))
         let contentLength = isEventStream ? nil : contentLengthField.flatMap { Int($0) }
-        var iterator = upstream.body.makeAsyncIterator()
+        var iterator = upstreamBody.makeAsyncIterator()
         var pending: [ByteBuffer] = []
         if let contentLength, contentLength > 0 {
             do {
                 if let first = try await iterator.next() {
-                    pending.append(first)
                     if first.readableBytes == contentLength {
                         // The end follows the last byte at once.
                         if let more = try await iterator.next() {
-                            pending.append(more)
+                            pending = [first, more]
                         } else {
                             onChunk?(first)
                             await finished(true)
                             return Response(status: status, headers: headers, body: .init(byteBuffer: first))
                         }
+                    } else {
+                        pending = [first]
                     }
                 }
             } catch {
@@ -194,16 +243,17 @@ public struct ProxyForwarder: Sendable {
     /// `@unchecked Sendable` is safe because it is used by one task at a time: the
     /// handler reads ahead and then returns the response, and only after that does
     /// Hummingbird run the body writer that reads the rest.
-    private final class BodyIterator: @unchecked Sendable {
-        private var iterator: HTTPClientResponse.Body.AsyncIterator
+    private final class BodyIterator<Iterator: AsyncIteratorProtocol>: @unchecked Sendable
+    where Iterator.Element == ByteBuffer {
+        private var iterator: Iterator
         private var pending: [ByteBuffer]
 
-        init(_ iterator: HTTPClientResponse.Body.AsyncIterator, pending: [ByteBuffer]) {
+        init(_ iterator: Iterator, pending: [ByteBuffer]) {
             self.iterator = iterator
             self.pending = pending
         }
 
-        func next() async throws -> ByteBuffer? {
+        nonisolated(nonsending) func next() async throws -> ByteBuffer? {
             if !pending.isEmpty { return pending.removeFirst() }
             return try await iterator.next()
         }

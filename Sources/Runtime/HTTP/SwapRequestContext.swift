@@ -22,7 +22,9 @@ public struct SwapRequestContext: RequestContext {
     /// The operation runs in the calling task, the connection's (which stays on the
     /// connection's event loop, see ``EventLoopPinnedChannel``): a closed connection
     /// cancels that task, which has nothing left to do for a client that is gone.
-    func untilClientDisconnects<T: Sendable>(_ operation: () async throws -> T) async throws -> T {
+    nonisolated(nonsending) func untilClientDisconnects<T: Sendable>(
+        _ operation: nonisolated(nonsending) () async throws -> T
+    ) async throws -> T {
         let canceller = TaskCanceller()
         let watcher = DisconnectWatcher.shared
         let token = watcher.add({ canceller.cancel() }, on: channel)

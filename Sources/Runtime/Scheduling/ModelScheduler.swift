@@ -73,7 +73,8 @@ public final class ModelScheduler: Sendable {
     ///   not start (or the model left the config while the request waited), and
     ///   `CancellationError` when the calling task is cancelled: the request is then
     ///   withdrawn from the queue (or released, if it had just been admitted).
-    public func acquire(model name: String) async throws -> SchedulerLease {
+    public nonisolated(nonsending) func acquire(model name: String) async throws -> SchedulerLease {
+        if let lease = admitAtOnce(name) { return lease }
         // The request's ID once it is queued (0 before); set and read under the lock.
         let queuedID = Atomic<UInt64>(0)
         let lease = try await withTaskCancellationHandler {
@@ -104,6 +105,24 @@ public final class ModelScheduler: Sendable {
             throw CancellationError()
         }
         return lease
+    }
+
+    /// The lease of a request for `name` that the machine admits at once (a ready model
+    /// with room and nobody queued), taken under the lock without parking the caller on
+    /// a continuation; nil when the request has to go through ``acquire(model:)``'s
+    /// queue (or the task is cancelled, which that path reports).
+    private func admitAtOnce(_ name: String) -> SchedulerLease? {
+        if Task.isCancelled { return nil }
+        return state.withLock { state -> SchedulerLease? in
+            guard let model = Self.resolve(name, in: state.plan) else { return nil }
+            let id = RequestID(state.lastRequestID + 1)
+            guard state.machine.admitIfReady(id: id, model: model) else { return nil }
+            state.lastRequestID += 1
+            // What `perform` does after an admission: admitting only removes a TTL
+            // deadline and never drains a model, so this keeps the timer as it is.
+            rescheduleTimer(&state)
+            return SchedulerLease(model: model, id: id)
+        }
     }
 
     /// Ends an admitted request. Releasing a lease twice has no effect. It does not

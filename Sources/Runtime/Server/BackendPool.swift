@@ -62,7 +62,7 @@ public actor BackendPool: BackendControl {
     ///
     /// A backend that is ready answers without a hop onto this actor or the backend's
     /// (the proxy's hot path); any other state takes the actors' path.
-    public nonisolated func readyAddress(of model: String) async throws -> UpstreamAddress {
+    public nonisolated(nonsending) func readyAddress(of model: String) async throws -> UpstreamAddress {
         if let address = backendIndex.withLock({ $0[model] })?.readyAddress { return address }
         return try await startedAddress(of: model)
     }

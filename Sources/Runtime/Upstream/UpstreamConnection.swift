@@ -79,8 +79,10 @@ final class UpstreamConnection: Sendable, Identifiable {
     /// streams as the backend sends it. Throws when the connection fails before the head.
     /// With `responseHeaderTimeout` above 0, a response head that has not arrived that
     /// many seconds after the call fails the exchange and closes the connection.
-    func execute(head: HTTPRequestHead, body: ProxyForwarder.Body, responseHeaderTimeout: Int = 0) async throws
-        -> HTTPClientResponse
+    nonisolated(nonsending) func execute(
+        head: HTTPRequestHead, body: ProxyForwarder.Body, responseHeaderTimeout: Int = 0
+    ) async throws
+        -> (head: HTTPResponseHead, body: UpstreamBody)
     {
         let exchange = UpstreamExchange(connection: self)
         var timer: Scheduled<Void>?
@@ -110,13 +112,10 @@ final class UpstreamConnection: Sendable, Identifiable {
             }
             onLoop { $0.endRequest() }
         }
-        let responseHead = try await exchange.head()
-        return HTTPClientResponse(
-            version: responseHead.version, status: responseHead.status, headers: responseHead.headers,
-            body: .stream(UpstreamBody(exchange)))
+        return (try await exchange.head(), UpstreamBody(exchange))
     }
 
-    private func write(_ chunk: ByteBuffer) async throws {
+    private nonisolated(nonsending) func write(_ chunk: ByteBuffer) async throws {
         let promise = channel.eventLoop.makePromise(of: Void.self)
         onLoop { $0.write(chunk: chunk, promise: promise) }
         try await promise.futureResult.get()

@@ -56,11 +56,11 @@ extension UpstreamConnectionPool {
         /// A request for `key` at `now`. `expired` are idle connections to close.
         mutating func lease(_ key: Key, now: ContinuousClock.Instant) -> (action: LeaseAction, expired: [Connection]) {
             guard !isShutDown else { return (.shutDown, []) }
-            guard var list = idle[key] else { return (.connect, []) }
-            let expired = Self.removeExpired(from: &list, now: now)
-            let taken = list.popLast()
-            idle[key] = list.isEmpty ? nil : list
-            if let taken { return (.reuse(taken.connection), expired) }
+            // The key's list is changed in place (one lookup, no copy of the list); an
+            // emptied list stays for the connection that comes back to it.
+            guard let index = idle.index(forKey: key) else { return (.connect, []) }
+            let expired = Self.removeExpired(from: &idle.values[index], now: now)
+            if let taken = idle.values[index].popLast() { return (.reuse(taken.connection), expired) }
             return (.connect, expired)
         }
 
@@ -78,22 +78,26 @@ extension UpstreamConnectionPool {
             _ connection: Connection, to key: Key, now: ContinuousClock.Instant, idleTimeout: Duration?
         ) -> ReleaseAction {
             guard !isShutDown else { return .close }
-            var list = idle[key] ?? []
-            let expired = Self.removeExpired(from: &list, now: now)
-            guard list.count < maxIdlePerKey else {
-                idle[key] = list.isEmpty ? nil : list
-                return .close
-            }
-            list.append(Idle(connection: connection, expires: idleTimeout.map { now + $0 }))
-            idle[key] = list
+            return Self.keep(
+                Idle(connection: connection, expires: idleTimeout.map { now + $0 }), in: &idle[key, default: []],
+                maxIdle: maxIdlePerKey, now: now)
+        }
+
+        /// Adds `connection` to `list` (changed in place) unless it holds `maxIdle`
+        /// connections that have not expired.
+        private static func keep(_ connection: Idle, in list: inout [Idle], maxIdle: Int, now: ContinuousClock.Instant)
+            -> ReleaseAction
+        {
+            let expired = removeExpired(from: &list, now: now)
+            guard list.count < maxIdle else { return .close }
+            list.append(connection)
             return .keep(expired: expired)
         }
 
         /// `connection` closed (the backend closed it, or it failed): it is not reused.
         mutating func closed(_ id: Connection.ID, key: Key) {
-            guard var list = idle[key] else { return }
-            list.removeAll { $0.connection.id == id }
-            idle[key] = list.isEmpty ? nil : list
+            guard let index = idle.index(forKey: key) else { return }
+            idle.values[index].removeAll { $0.connection.id == id }
         }
 
         /// Shuts the pool down; returns the idle connections to close. Later leases fail

@@ -43,10 +43,24 @@ public final class UpstreamConnectionPool: Sendable {
     /// returns the connection to the pool; dropping it earlier closes the connection.
     /// Cancelling the task closes the connection. Throws when no connection can be made
     /// or the backend closes it before answering.
-    public func execute(
+    public nonisolated(nonsending) func execute(
         host: String, port: Int, head: HTTPRequestHead, body: ProxyForwarder.Body, on eventLoop: any EventLoop,
         timeouts: ConnectionTimeouts = .defaults
     ) async throws -> HTTPClientResponse {
+        let (responseHead, responseBody) = try await send(
+            host: host, port: port, head: head, body: body, on: eventLoop, timeouts: timeouts)
+        return HTTPClientResponse(
+            version: responseHead.version, status: responseHead.status, headers: responseHead.headers,
+            body: .stream(responseBody))
+    }
+
+    /// ``execute(host:port:head:body:on:timeouts:)`` without AsyncHTTPClient's response
+    /// wrapper: the response head and its body as the connection hands them over (what
+    /// the proxy relays; the wrapper boxed the body and cost allocations per request).
+    nonisolated(nonsending) func send(
+        host: String, port: Int, head: HTTPRequestHead, body: ProxyForwarder.Body, on eventLoop: any EventLoop,
+        timeouts: ConnectionTimeouts = .defaults
+    ) async throws -> (head: HTTPResponseHead, body: UpstreamBody) {
         let key = Key(loop: ObjectIdentifier(eventLoop), host: host, port: port)
         let (connection, reused) = try await lease(key, on: eventLoop, timeouts: timeouts)
         do {
@@ -64,9 +78,11 @@ public final class UpstreamConnectionPool: Sendable {
         }
     }
 
-    private func lease(_ key: Key, on eventLoop: any EventLoop, timeouts: ConnectionTimeouts) async throws -> (
-        UpstreamConnection, reused: Bool
-    ) {
+    private nonisolated(nonsending) func lease(_ key: Key, on eventLoop: any EventLoop, timeouts: ConnectionTimeouts)
+        async throws -> (
+            UpstreamConnection, reused: Bool
+        )
+    {
         while true {
             let now = ContinuousClock.now
             let lease = state.withLock { state in state.lease(key, now: now) }
@@ -86,7 +102,8 @@ public final class UpstreamConnectionPool: Sendable {
         }
     }
 
-    private func connect(_ key: Key, on eventLoop: any EventLoop, timeouts: ConnectionTimeouts) async throws
+    private nonisolated(nonsending) func connect(_ key: Key, on eventLoop: any EventLoop, timeouts: ConnectionTimeouts)
+        async throws
         -> UpstreamConnection
     {
         opened.add(1, ordering: .relaxed)

@@ -114,6 +114,7 @@ extension UpstreamExchange {
             switch state {
             case .headReady(let head, var body):
                 guard body.failure == nil, !body.ended else { return .none }
+                state = .done  // see `next()`: the buffer is then changed in place
                 body.keep(chunk)
                 state = .headReady(head, body)
                 return .none
@@ -124,6 +125,7 @@ extension UpstreamExchange {
                     state = .body(body)
                     return .resumeBody
                 }
+                state = .done  // see `next()`: the buffer is then changed in place
                 body.keep(chunk)
                 state = .body(body)
                 return .none
@@ -227,6 +229,10 @@ extension UpstreamExchange {
         mutating func next() -> ReadAction {
             switch state {
             case .body(var body):
+                // The state lets go of its copy first, so that `body` holds the only
+                // reference to its buffer and taking a chunk does not copy the buffer.
+                // Every branch below sets the state again.
+                state = .done
                 if let chunk = body.buffer.popFirst() {
                     body.bufferedBytes -= chunk.readableBytes
                     let readAgain = body.readPaused && body.bufferedBytes < lowWater

@@ -84,7 +84,7 @@ final class UpstreamExchange: Sendable {
 
     /// The response head; throws when the connection fails first. Cancelling the task
     /// closes the connection.
-    func head() async throws -> HTTPResponseHead {
+    nonisolated(nonsending) func head() async throws -> HTTPResponseHead {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let action = inner.withLock { inner in
@@ -105,7 +105,7 @@ final class UpstreamExchange: Sendable {
 
     /// The next body chunk, or nil at the end; throws when the connection fails first.
     /// Cancelling the task closes the connection.
-    func next() async throws -> ByteBuffer? {
+    nonisolated(nonsending) func next() async throws -> ByteBuffer? {
         // Fast path: a chunk or the end that is already here needs no continuation.
         let ready = inner.withLock { inner -> StateMachine.ReadAction? in
             if inner.machine.hasBufferedPart { return inner.machine.next() }
