@@ -87,17 +87,14 @@ struct SchedulerStateMachine: Sendable {
     mutating func requestArrived(
         id: RequestID, model: String, priority: Int, now: ContinuousClock.Instant
     ) -> [SchedulerAction] {
-        guard let state = models[model], limits[model] != nil else { return [.reject(id, .unknownModel)] }
+        guard let slot = models.index(forKey: model), limits[model] != nil else { return [.reject(id, .unknownModel)] }
         guard admitted[id] == nil, !queue.contains(where: { $0.id == id }) else { return [] }
-        if state.inFlight.count + queuedCount(model) >= limit(model) {
+        if models.values[slot].inFlight.count + queuedCount(model) >= limit(model) {
             return [.reject(id, .overLimit(retryAfterSeconds: 1))]
         }
-        if queue.isEmpty, state.backend == .ready, !state.isHeld {
-            // What `reconcile` decides for a lone waiter on a ready model (the limit was
-            // checked above), without walking every model: the proxy's hot path.
-            admit(id, to: model)
-            return [.admit(id)]
-        }
+        // What `reconcile` decides for a lone waiter on a ready model, without walking
+        // every model: the proxy's hot path.
+        if admitIfReady(id: id, model: model) { return [.admit(id)] }
         let waiter = Waiter(id: id, model: model, priority: priority, sequence: nextSequence)
         nextSequence += 1
         let index = queue.firstIndex { $0.priority < priority } ?? queue.endIndex
@@ -110,18 +107,15 @@ struct SchedulerStateMachine: Sendable {
     /// returns true; otherwise changes nothing and returns false. Lets a driver admit a
     /// request without parking its caller first (the proxy's hot path).
     mutating func admitIfReady(id: RequestID, model: String) -> Bool {
+        // The state is read where it is: with no copy of it alive, its `inFlight` set
+        // changes in place below.
         guard queue.isEmpty, limits[model] != nil, admitted[id] == nil, let index = models.index(forKey: model),
-            Self.admitsAtOnce(models.values[index], limit: limit(model))
+            models.values[index].backend == .ready, !models.values[index].isHeld,
+            models.values[index].inFlight.count < limit(model)
         else { return false }
-        // No copy of the model's state is alive here, so its `inFlight` set changes in place.
         models.values[index].inFlight.insert(id)
         admitted[id] = model
         return true
-    }
-
-    /// Whether a model in `state` takes one more request at once.
-    private static func admitsAtOnce(_ state: ModelState, limit: Int) -> Bool {
-        state.backend == .ready && !state.isHeld && state.inFlight.count < limit
     }
 
     /// The request's client went away: a queued request is withdrawn (it is never
