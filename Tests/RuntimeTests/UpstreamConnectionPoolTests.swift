@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import NIOCore
@@ -53,14 +52,16 @@ struct UpstreamConnectionPoolTests {
     }
 
     /// Sends a streaming chat request through `pool` to the backend on `port`.
-    static func streamingChat(_ pool: UpstreamConnectionPool, port: Int) async throws -> HTTPClientResponse {
+    static func streamingChat(_ pool: UpstreamConnectionPool, port: Int) async throws -> (
+        head: HTTPResponseHead, body: UpstreamBody
+    ) {
         let body = Array(#"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"#.utf8)
-        return try await pool.execute(
+        return try await pool.send(
             host: "127.0.0.1", port: port, head: Self.head(.POST, "/v1/chat/completions", port: port, body: body),
             body: .bytes(body), on: Self.loop)
     }
 
-    static func collect(_ body: HTTPClientResponse.Body) async throws -> [String] {
+    static func collect(_ body: UpstreamBody) async throws -> [String] {
         var chunks: [String] = []
         for try await chunk in body { chunks.append(String(buffer: chunk)) }
         return chunks
@@ -75,10 +76,10 @@ struct UpstreamConnectionPoolTests {
             defer { pool.shutdown() }
             for index in 0..<3 {
                 let body = Array("{\"n\":\(index)}".utf8)
-                let response = try await pool.execute(
+                let response = try await pool.send(
                     host: "127.0.0.1", port: port, head: Self.head(.POST, "/echo?x=\(index)", port: port, body: body),
                     body: .bytes(body), on: Self.loop)
-                #expect(response.status == .ok)
+                #expect(response.head.status == .ok)
                 let text = try await Self.collect(response.body).joined()
                 let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
                 #expect(json["method"] as? String == "POST")
@@ -97,7 +98,7 @@ struct UpstreamConnectionPoolTests {
             defer { pool.shutdown() }
             let payload = String(repeating: "x", count: 1 << 20)
             let body = Array(payload.utf8)
-            let response = try await pool.execute(
+            let response = try await pool.send(
                 host: "127.0.0.1", port: port, head: Self.head(.POST, "/echo", port: port, body: body),
                 body: .bytes(body), on: Self.loop)
             var received = 0
@@ -106,7 +107,7 @@ struct UpstreamConnectionPoolTests {
                 await Task.yield()
             }
             #expect(received > 1 << 20)
-            let again = try await pool.execute(
+            let again = try await pool.send(
                 host: "127.0.0.1", port: port, head: Self.head(.GET, "/health", port: port), body: .none,
                 on: Self.loop)
             _ = try await Self.collect(again.body)
@@ -122,7 +123,7 @@ struct UpstreamConnectionPoolTests {
             var head = Self.head(.PUT, "/upload", port: port)
             head.headers.add(name: "transfer-encoding", value: "chunked")
             let parts = ["{\"a\":", "1,", "\"b\":2}"].map { ByteBuffer(string: $0) }
-            let response = try await pool.execute(
+            let response = try await pool.send(
                 host: "127.0.0.1", port: port, head: head,
                 body: .stream(RequestBody(asyncSequence: parts.async)), on: Self.loop)
             let text = try await Self.collect(response.body).joined()
@@ -136,7 +137,7 @@ struct UpstreamConnectionPoolTests {
             let pool = UpstreamConnectionPool()
             defer { pool.shutdown() }
             let response = try await Self.streamingChat(pool, port: port)
-            #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
+            #expect(response.head.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
             let chunks = try await Self.collect(response.body)
             #expect(chunks.count >= 5)
             #expect(chunks.last?.contains("[DONE]") == true)
@@ -163,7 +164,7 @@ struct UpstreamConnectionPoolTests {
         let pool = UpstreamConnectionPool()
         defer { pool.shutdown() }
         await #expect(throws: (any Error).self) {
-            _ = try await pool.execute(
+            _ = try await pool.send(
                 host: "127.0.0.1", port: port, head: Self.head(.GET, "/health", port: port), body: .none, on: Self.loop)
         }
     }
@@ -175,10 +176,10 @@ struct UpstreamConnectionPoolTests {
         defer { pool.shutdown() }
         for _ in 0..<2 {
             try await Self.withBackend(port: port) { port in
-                let response = try await pool.execute(
+                let response = try await pool.send(
                     host: "127.0.0.1", port: port, head: Self.head(.GET, "/health", port: port), body: .none,
                     on: Self.loop)
-                #expect(response.status == .ok)
+                #expect(response.head.status == .ok)
                 _ = try await Self.collect(response.body)
             }
         }
@@ -195,7 +196,7 @@ struct UpstreamConnectionPoolTests {
                 var iterator = response.body.makeAsyncIterator()
                 _ = try await iterator.next()
             }
-            let response = try await pool.execute(
+            let response = try await pool.send(
                 host: "127.0.0.1", port: port, head: Self.head(.GET, "/health", port: port), body: .none,
                 on: Self.loop)
             _ = try await Self.collect(response.body)

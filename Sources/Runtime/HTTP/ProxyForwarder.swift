@@ -40,30 +40,11 @@ public struct ProxyForwarder: Sendable {
         "transfer-encoding", "upgrade", "host", "content-length",
     ]
 
-    /// Sends the request and returns the upstream response (status, headers, streaming body).
+    /// Sends the request and returns the upstream answer (status, headers, streaming
+    /// body) as the pool or AsyncHTTPClient gave it (see ``UpstreamAnswer``).
     /// `stripCredentials` drops the client's `Authorization`/`x-api-key` (swap's own keys);
     /// `inject` adds headers (a peer's API key). `eventLoop` is the loop of the client's
     /// connection: the upstream connection is then one that lives on that loop.
-    public nonisolated(nonsending) func forward(
-        method: HTTPRequest.Method, to address: UpstreamAddress, path: String, query: String?, headers: HTTPFields,
-        body: Body,
-        stripCredentials: Bool, inject: [(String, String)] = [], on eventLoop: (any EventLoop)? = nil,
-        timeouts: ConnectionTimeouts = .defaults
-    ) async throws -> HTTPClientResponse {
-        let answer = try await send(
-            method: method, to: address, path: path, query: query, headers: headers, body: body,
-            stripCredentials: stripCredentials, inject: inject, on: eventLoop, timeouts: timeouts)
-        switch answer {
-        case .pooled(let head, let body):
-            return HTTPClientResponse(
-                version: head.version, status: head.status, headers: head.headers, body: .stream(body))
-        case .client(let response):
-            return response
-        }
-    }
-
-    /// What ``forward(method:to:path:query:headers:body:stripCredentials:inject:on:timeouts:)``
-    /// does, answering as the pool or AsyncHTTPClient answered (see ``UpstreamAnswer``).
     nonisolated(nonsending) func send(
         method: HTTPRequest.Method, to address: UpstreamAddress, path: String, query: String?, headers: HTTPFields,
         body: Body,

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ConfigLang
 import HTTPTypes
 import NIOCore
@@ -19,9 +18,9 @@ import Synchronization
 ///
 /// ```swift
 /// let pool = UpstreamConnectionPool()
-/// let response = try await pool.execute(
+/// let (responseHead, body) = try await pool.send(
 ///     host: "127.0.0.1", port: 8081, head: head, body: .bytes(json), on: channel.eventLoop)
-/// for try await chunk in response.body { … }
+/// for try await chunk in body { … }
 /// await pool.shutdown()
 /// ```
 public final class UpstreamConnectionPool: Sendable {
@@ -38,25 +37,14 @@ public final class UpstreamConnectionPool: Sendable {
         state = Mutex(StateMachine(maxIdlePerKey: maxIdlePerKey))
     }
 
-    /// Sends `head` and `body` to `host`:`port` and returns the response once its head
-    /// has arrived; the body streams as the backend sends it. Reading the body to its end
-    /// returns the connection to the pool; dropping it earlier closes the connection.
-    /// Cancelling the task closes the connection. Throws when no connection can be made
-    /// or the backend closes it before answering.
-    public nonisolated(nonsending) func execute(
-        host: String, port: Int, head: HTTPRequestHead, body: ProxyForwarder.Body, on eventLoop: any EventLoop,
-        timeouts: ConnectionTimeouts = .defaults
-    ) async throws -> HTTPClientResponse {
-        let (responseHead, responseBody) = try await send(
-            host: host, port: port, head: head, body: body, on: eventLoop, timeouts: timeouts)
-        return HTTPClientResponse(
-            version: responseHead.version, status: responseHead.status, headers: responseHead.headers,
-            body: .stream(responseBody))
-    }
-
-    /// ``execute(host:port:head:body:on:timeouts:)`` without AsyncHTTPClient's response
-    /// wrapper: the response head and its body as the connection hands them over (what
-    /// the proxy relays; the wrapper boxed the body and cost allocations per request).
+    /// Sends `head` and `body` to `host`:`port` and returns the response head once it
+    /// has arrived, with the body, which streams as the backend sends it. Reading the
+    /// body to its end returns the connection to the pool; dropping it earlier closes the
+    /// connection. Cancelling the task closes the connection. Throws when no connection
+    /// can be made or the backend closes it before answering.
+    ///
+    /// The answer is not wrapped in AsyncHTTPClient's `HTTPClientResponse`, whose body
+    /// box cost allocations on every proxied request.
     nonisolated(nonsending) func send(
         host: String, port: Int, head: HTTPRequestHead, body: ProxyForwarder.Body, on eventLoop: any EventLoop,
         timeouts: ConnectionTimeouts = .defaults
