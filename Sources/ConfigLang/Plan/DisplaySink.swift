@@ -22,14 +22,9 @@ extension DisplaySink {
     /// Adds a dictionary as an object with sorted keys, each value added by `addValue`.
     mutating func add<Value>(_ dictionary: [String: Value], _ addValue: (inout Self, Value) -> Void) {
         add(.beginObject)
-        if dictionary.count == 1, let entry = dictionary.first {
+        for entry in dictionary.sorted(by: { $0.key < $1.key }) {
             add(.key(entry.key))
             addValue(&self, entry.value)
-        } else if !dictionary.isEmpty {
-            for entry in dictionary.sorted(by: { $0.key < $1.key }) {
-                add(.key(entry.key))
-                addValue(&self, entry.value)
-            }
         }
         add(.endObject)
     }

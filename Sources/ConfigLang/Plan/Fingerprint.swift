@@ -125,21 +125,9 @@ enum Fingerprint {
 
         /// The same bytes as `value(String(number))`, without building the string.
         private mutating func value(_ number: Int) {
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-                var magnitude = number.magnitude
-                var start = digits.count
-                repeat {
-                    start -= 1
-                    digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                    magnitude /= 10
-                } while magnitude > 0
-                if number < 0 {
-                    start -= 1
-                    digits[start] = UInt8(ascii: "-")
-                }
-                let text = UnsafeBufferPointer(rebasing: digits[start...])
-                hasher.add(text.count)
-                hasher.add(text)
+            number.withDecimalDigits { digits in
+                hasher.add(digits.count)
+                hasher.add(digits)
                 hasher.add(UInt8(0xFF))
             }
         }

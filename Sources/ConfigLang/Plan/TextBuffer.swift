@@ -97,20 +97,7 @@ final class TextBuffer {
 
     /// Appends the decimal digits of `value`, as `String(value)` spells it.
     func appendInteger(_ value: Int) {
-        reserve(20)
-        if value < 0 {
-            base[count] = UInt8(ascii: "-")
-            count += 1
-        }
-        var magnitude = value.magnitude
-        let start = count
-        repeat {
-            base[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            count += 1
-            magnitude /= 10
-        } while magnitude > 0
-        var digits = UnsafeMutableBufferPointer(start: base + start, count: count - start)
-        digits.reverse()
+        value.withDecimalDigits { append($0.baseAddress, count: $0.count) }
     }
 
     /// Appends `text` as a quoted JSON string.
