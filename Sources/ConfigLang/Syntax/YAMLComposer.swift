@@ -50,31 +50,18 @@ public enum YAMLComposer {
         if pipelined {
             // On a large file libyaml's tokenising and the composing (with the models
             // checked ahead) take about as long as each other, so they run side by side:
-            // the parsing thread parses, copies each event out of libyaml and frees it, and
-            // hands the copies over in batches; this thread composes. Event buffers go
-            // round: the composer gives each back once it is done with it, and the parser
-            // runs at most eight batches ahead, so a large file touches a few buffers
-            // instead of one fresh buffer per 1024 events.
+            // the parsing thread parses, copies each event and its texts out of libyaml and
+            // frees libyaml's, and hands the copies over in batches; this thread makes the
+            // strings and composes. Batches go round: the composer gives each back once it
+            // is done with it, and the parser runs at most eight batches ahead, so a large
+            // file touches a few buffers instead of fresh ones for every 1024 events.
             let channel = BatchChannel<EventBatch>(recycleLimit: 8)
             DispatchQueue.global().async {
-                func emptyBatch() -> EventBatch {
-                    channel.recycled {
-                        var batch = EventBatch()
-                        batch.events.reserveCapacity(EventBatch.capacity)
-                        return batch
-                    }
+                var batch = channel.recycled(orMake: EventBatch.reserved)
+                parse(source, into: &batch) { full in
+                    channel.send([full])
+                    full = channel.recycled(orMake: EventBatch.reserved)
                 }
-                var batch = emptyBatch()
-                parse(
-                    source,
-                    event: { event in
-                        batch.events.append(event)
-                        if batch.events.count == EventBatch.capacity {
-                            channel.send([batch])
-                            batch = emptyBatch()
-                        }
-                    },
-                    failure: { batch.failure = $0 })
                 channel.send([batch])
                 channel.finish()
             }
@@ -82,31 +69,32 @@ public enum YAMLComposer {
                 for index in batches.indices {
                     var batch = batches[index]
                     batches[index] = EventBatch()
-                    for event in batch.events {
-                        state.handle(event, onEntry)
-                    }
-                    if let failure = batch.failure { state.handle(YAMLEvent(.parseError(failure)), onEntry) }
-                    batch.events.removeAll(keepingCapacity: true)
-                    batch.failure = nil
+                    state.handle(batch, onEntry)
+                    batch.removeAll()
                     channel.giveBack(batch)
                 }
             }
         } else {
-            parse(
-                source, event: { state.handle($0, onEntry) },
-                failure: { state.handle(YAMLEvent(.parseError($0)), onEntry) })
+            var batch = EventBatch.reserved()
+            parse(source, into: &batch) { full in
+                state.handle(full, onEntry)
+                full.removeAll()
+            }
+            state.handle(batch, onEntry)
         }
         return Result(root: state.root, diagnostics: state.diagnostics)
     }
 
-    /// Runs libyaml over `source`, giving each event to `event` as a ``YAMLEvent`` (libyaml's
-    /// own is freed at once), or the problem to `failure` when libyaml stops.
+    /// Runs libyaml over `source`, copying each event into `batch` (libyaml's own is
+    /// freed at once) and handing a full batch to `deliver`, which leaves an empty one
+    /// in its place. The last events, and the problem when libyaml stops, stay in
+    /// `batch` for the caller.
     private static func parse(
-        _ source: SourceFile, event emit: (YAMLEvent) -> Void, failure: (Diagnostic) -> Void
+        _ source: SourceFile, into batch: inout EventBatch, deliver: (inout EventBatch) -> Void
     ) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            failure(Diagnostic(.yamlSyntax, "libyaml could not be initialised", at: .file(source.name)))
+            batch.failure = Diagnostic(.yamlSyntax, "libyaml could not be initialised", at: .file(source.name))
             return
         }
         defer { yaml_parser_delete(&parser) }
@@ -117,13 +105,13 @@ public enum YAMLComposer {
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else {
-                    failure(parseError(parser, file: source.name))
+                    batch.failure = parseError(parser, file: source.name)
                     return
                 }
                 let done = event.type == YAML_STREAM_END_EVENT
-                let copied = YAMLEvent(event)
+                if batch.isFull { deliver(&batch) }
+                batch.append(event)
                 yaml_event_delete(&event)
-                emit(copied)
                 if done { return }
             }
         }
@@ -188,7 +176,17 @@ private struct ComposerState {
             end: SourceLocation(line: Int(event.endLine) + 1, column: Int(event.endColumn) + 1))
     }
 
-    mutating func handle(_ event: YAMLEvent, _ onEntry: (YAMLEntry) -> Void) {
+    /// Composes a batch's events in order, then its parse failure if it has one.
+    mutating func handle(_ batch: EventBatch, _ onEntry: (YAMLEntry) -> Void) {
+        batch.bytes.withUnsafeBufferPointer { bytes in
+            for event in batch.events {
+                handle(event, bytes, onEntry)
+            }
+        }
+        if let failure = batch.failure { diagnostics.append(failure) }
+    }
+
+    mutating func handle(_ event: YAMLEvent, _ bytes: UnsafeBufferPointer<UInt8>, _ onEntry: (YAMLEntry) -> Void) {
         switch event.kind {
         case .documentStart:
             documents += 1
@@ -198,13 +196,14 @@ private struct ComposerState {
                         .multipleDocuments, "the file holds more than one YAML document; only the first is read",
                         at: span(event), help: "remove the `---` and everything after it, or split the file"))
             }
-        case .scalar(let text, let style):
-            let node = YAMLNode(.scalar(text, style), span: span(event), tag: event.tag)
-            if let anchor = event.anchor { anchors[anchor] = node }
+        case .scalar:
+            let node = YAMLNode(
+                .scalar(event.text.string(in: bytes), event.style), span: span(event), tag: tag(event, bytes))
+            if let anchor = event.anchor { anchors[anchor.string(in: bytes)] = node }
             add(node, onEntry)
         case .alias:
             let site = span(event)
-            let name = event.anchor ?? ""
+            let name = event.anchor?.string(in: bytes) ?? ""
             if let target = anchors[name] {
                 add(target.referenced(from: site), onEntry)
             } else {
@@ -213,10 +212,11 @@ private struct ComposerState {
                         .undefinedAlias, "alias `*\(name)` refers to no anchor", at: site,
                         help: "define `&\(name)` on a node above this alias"))
             }
-        case .sequenceStart:
-            stack.append(Frame(isMapping: false, start: span(event), tag: event.tag, anchor: event.anchor))
-        case .mappingStart:
-            stack.append(Frame(isMapping: true, start: span(event), tag: event.tag, anchor: event.anchor))
+        case .sequenceStart, .mappingStart:
+            stack.append(
+                Frame(
+                    isMapping: event.kind == .mappingStart, start: span(event), tag: tag(event, bytes),
+                    anchor: event.anchor?.string(in: bytes)))
         case .collectionEnd:
             guard let frame = stack.popLast() else { return }
             let endSpan = span(event)
@@ -234,11 +234,14 @@ private struct ComposerState {
             }
             if let anchor = frame.anchor { anchors[anchor] = node }
             add(node, onEntry)
-        case .parseError(let diagnostic):
-            diagnostics.append(diagnostic)
         case .streamEnd, .other:
             break
         }
+    }
+
+    /// The event's tag, resolved (`!!str` → `tag:yaml.org,2002:str`).
+    func tag(_ event: YAMLEvent, _ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        event.tag.map { YAMLEvent.resolveTag($0.string(in: bytes)) }
     }
 
     /// A collection's span: from its start to the end of its last child (flow
