@@ -31,14 +31,19 @@ public enum PlanBuilder {
     public static func compile(_ files: [SourceFile], environment: [String: String], for purpose: Purpose = .plan)
         -> Result
     {
-        let checked = ConfigChecker.check(files, environment: environment)
+        // The source hash reads the bytes one at a time (about a millisecond on a large
+        // config); it is computed beside the check instead of after it.
+        let (hash, checked) = SideTask.run(
+            worthIt: purpose == .plan && files.reduce(0, { $0 + $1.bytes.count }) >= YAMLComposer.pipelineThreshold,
+            { purpose == .plan ? sourceHash(files) : "" },
+            while: { ConfigChecker.check(files, environment: environment) })
         guard let config = checked.config else {
             return Result(plan: nil, diagnostics: checked.diagnostics, config: nil, intermediates: checked)
         }
         var builder = Builder(config: config, expanded: checked.expandedNodes, sources: checked.sources)
         builder.complete = purpose == .plan
-        // `check` shows no source hash; hashing a large file byte by byte costs about a millisecond.
-        let plan = builder.build(sourceHash: purpose == .plan ? sourceHash(files) : "")
+        // `check` shows no source hash.
+        let plan = builder.build(sourceHash: hash)
         let diagnostics = (checked.diagnostics + builder.diagnostics).sortedByPosition()
         return Result(
             plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics, config: config, intermediates: checked)
@@ -52,6 +57,12 @@ public enum PlanBuilder {
             hasher.add(file.bytes)
         }
         return hasher.hex
+    }
+
+    /// One model's plan and what building it reported.
+    struct BuiltModel: Sendable {
+        var plan: ModelPlan
+        var diagnostics: [Diagnostic]
     }
 
     struct Builder {
@@ -101,7 +112,7 @@ public enum PlanBuilder {
                 let plan = worker.modelPlan(
                     model, node: job.node, group: group, port: job.port,
                     base: group.flatMap { bases.groups[$0.name.value] } ?? bases.global)
-                return (plan: plan, diagnostics: worker.diagnostics)
+                return BuiltModel(plan: plan, diagnostics: worker.diagnostics)
             }
             for index in built.indices { diagnostics += built[index].diagnostics }
             // Names and routing report nothing themselves, except a matrix's checks.
@@ -126,7 +137,7 @@ public enum PlanBuilder {
         /// aliases and `setParamsByID` keys in source order (a model's own ID always
         /// wins, and the first model to claim an alias keeps it). `order[i]` is the
         /// source position of `built[i]`; plans are read in place, not copied.
-        func nameTable(_ built: [(plan: ModelPlan, diagnostics: [Diagnostic])], order: [Int]) -> [String: String] {
+        func nameTable(_ built: [BuiltModel], order: [Int]) -> [String: String] {
             var names = [String: String](minimumCapacity: 3 * built.count)
             var builtIndex = [Int?](repeating: nil, count: config.models.count)
             for index in built.indices {

@@ -63,13 +63,14 @@ public enum PlanRenderer {
     }
 
     /// Each model's text as the document nests it under `models`, in sorted ID order,
-    /// and the name table's text, all written on every core (the name table, a few
-    /// thousand sorted entries on a large config, alongside the models).
+    /// and the name table's text, all written on every core. The name table (a few
+    /// thousand sorted entries on a large config, the largest single piece) is the first
+    /// job, so that it does not end the pass with one core idle.
     private static func renderParts(_ plan: Plan, _ format: Format) -> RenderedPlanParts {
         let ids = plan.models.keys.sorted()
-        let texts = ParallelMap.map(ids.count + 1) { index in
-            guard index < ids.count else { return renderNames(plan.names, format) }
-            let model = plan.models[ids[index]]!
+        var texts = ParallelMap.map(ids.count + 1) { index in
+            guard index > 0 else { return renderNames(plan.names, format) }
+            let model = plan.models[ids[index - 1]]!
             let buffer = TextBuffer(capacity: 8192)
             switch format {
             case .json:
@@ -82,7 +83,8 @@ public enum PlanRenderer {
             }
             return buffer.bytes
         }
-        return RenderedPlanParts(models: Array(zip(ids, texts)), names: texts[ids.count])
+        let names = texts.removeFirst()
+        return RenderedPlanParts(models: Array(zip(ids, texts)), names: names)
     }
 
     /// The name table's text as the document places it after its key (a non-empty
