@@ -43,7 +43,7 @@ struct ModelPrecheckTests {
         #expect(source.bytes.count >= YAMLComposer.pipelineThreshold)
         Self.expectSameBothWays([source])
         var precheck = ModelPrecheck()
-        _ = YAMLComposer.compose(source, section: "models") { precheck.add($0) }
+        _ = YAMLComposer.compose(source, section: "models", into: &precheck)
         #expect(precheck.count == 800)
     }
 
@@ -85,8 +85,8 @@ struct ModelPrecheckTests {
             groups:
               g: {members: [a]}
             """
-        var names: [String] = []
-        _ = YAMLComposer.compose(SourceFile(name: "s.yaml", text: yaml), section: "models") { names.append($0.name) }
-        #expect(names == ["a", "b"])
+        var names = EntryNames()
+        _ = YAMLComposer.compose(SourceFile(name: "s.yaml", text: yaml), section: "models", into: &names)
+        #expect(names.names == ["a", "b"])
     }
 }

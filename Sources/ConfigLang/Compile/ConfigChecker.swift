@@ -50,7 +50,7 @@ public enum ConfigChecker {
             sources[file.name] = file
             let composed =
                 checkModelsAhead
-                ? YAMLComposer.compose(file, section: ModelPrecheck.section) { precheck.add($0) }
+                ? YAMLComposer.compose(file, section: ModelPrecheck.section, into: &precheck)
                 : YAMLComposer.compose(file)
             diagnostics += composed.diagnostics
             if composed.diagnostics.contains(where: { $0.code == .yamlSyntax }) { parsed = false }

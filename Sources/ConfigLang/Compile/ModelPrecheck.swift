@@ -6,7 +6,7 @@
 /// meet again — the same node under the same key — and do the work themselves for any
 /// other node: one brought in by an alias or merge, one that `${env.…}` substitution
 /// rewrote, or a key that turned out to be a duplicate.
-struct ModelPrecheck: Sendable {
+struct ModelPrecheck: SectionEntryConsumer {
     /// A class, so the table below holds one pointer per model: a decoded model is large,
     /// and growing a table of them copied (and touched) megabytes on a big config.
     private final class Result: Sendable {
@@ -48,6 +48,15 @@ struct ModelPrecheck: Sendable {
         guard let result = results[node.identity], result.key.value == name
         else { return nil }
         return result.diagnostics
+    }
+
+    /// Takes over the results of another precheck of the same file's models.
+    mutating func absorb(_ other: ModelPrecheck) {
+        if results.isEmpty {
+            results = other.results
+        } else {
+            results.merge(other.results) { mine, _ in mine }
+        }
     }
 
     /// The decoded model for `node` under `key`, when it was decoded ahead.

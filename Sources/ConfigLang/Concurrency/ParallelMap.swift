@@ -25,6 +25,11 @@ enum ParallelMap {
     /// expanded nodes that saves a retain and a release per reference they hold, on
     /// memory another core wrote).
     static func map<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+        map(count, threshold: threshold, transform)
+    }
+
+    /// The same, for a few large jobs: in parallel from `threshold` jobs on.
+    static func map<T: Sendable>(_ count: Int, threshold: Int, _ transform: @Sendable (Int) -> T) -> [T] {
         if count < threshold || cores == 1 {
             return (0..<count).map(transform)
         }

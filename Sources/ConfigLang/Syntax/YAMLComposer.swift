@@ -31,15 +31,24 @@ public enum YAMLComposer {
     }
 
     /// Composes `source` and hands each entry of the mapping under the top-level key
-    /// `section` to `onEntry` as soon as that entry is complete, while the rest of the
+    /// `section` to `consumer` as soon as that entry is complete, while the rest of the
     /// file is still being parsed. The entries are handed over as written: before
     /// `<<` merges and duplicate keys of that mapping are resolved.
-    static func compose(
-        _ source: SourceFile, section: String, onEntry: (YAMLEntry) -> Void
+    ///
+    /// A large file whose section can be cut into pieces (``SectionSplit``) is parsed
+    /// and composed piece by piece on every core, each piece's entries going to a
+    /// consumer of its own; the consumers are then absorbed into `consumer`.
+    static func compose<Consumer: SectionEntryConsumer>(
+        _ source: SourceFile, section: String, into consumer: inout Consumer
     ) -> Result {
-        compose(
-            source, pipelined: pipelines(source),
-            section: section, onEntry: onEntry)
+        let pipelined = pipelines(source)
+        if pipelined,
+            let result = composeSplit(
+                source, section: section, pieces: ParallelMap.cores * piecesPerCore - 1, into: &consumer)
+        {
+            return result
+        }
+        return compose(source, pipelined: pipelined, section: section) { consumer.add($0) }
     }
 
     /// Composes `source`, parsing on another thread when `pipelined`.
@@ -92,28 +101,35 @@ public enum YAMLComposer {
     private static func parse(
         _ source: SourceFile, into batch: inout EventBatch, deliver: (inout EventBatch) -> Void
     ) {
+        source.bytes.withUnsafeBufferPointer { parse($0, file: source.name, into: &batch, deliver: deliver) }
+    }
+
+    /// The same for `bytes`, a file's bytes or a run of its lines; positions count from
+    /// the start of `bytes`.
+    static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, file: String, into batch: inout EventBatch,
+        deliver: (inout EventBatch) -> Void
+    ) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            batch.failure = Diagnostic(.yamlSyntax, "libyaml could not be initialised", at: .file(source.name))
+            batch.failure = Diagnostic(.yamlSyntax, "libyaml could not be initialised", at: .file(file))
             return
         }
         defer { yaml_parser_delete(&parser) }
         yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-        source.bytes.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress ?? UnsafePointer<UInt8>(bitPattern: 1)!
-            yaml_parser_set_input_string(&parser, base, buffer.count)
-            var event = yaml_event_t()
-            while true {
-                guard yaml_parser_parse(&parser, &event) == 1 else {
-                    batch.failure = parseError(parser, file: source.name)
-                    return
-                }
-                let done = event.type == YAML_STREAM_END_EVENT
-                if batch.isFull { deliver(&batch) }
-                batch.append(event)
-                yaml_event_delete(&event)
-                if done { return }
+        let base = bytes.baseAddress ?? UnsafePointer<UInt8>(bitPattern: 1)!
+        yaml_parser_set_input_string(&parser, base, bytes.count)
+        var event = yaml_event_t()
+        while true {
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                batch.failure = parseError(parser, file: file)
+                return
             }
+            let done = event.type == YAML_STREAM_END_EVENT
+            if batch.isFull { deliver(&batch) }
+            batch.append(event)
+            yaml_event_delete(&event)
+            if done { return }
         }
     }
 
@@ -133,8 +149,17 @@ public enum YAMLComposer {
     }
 }
 
+/// Takes the entries of a top-level section as they are composed (``ModelPrecheck``).
+protocol SectionEntryConsumer: Sendable {
+    init()
+    /// One complete entry of the section, as written.
+    mutating func add(_ entry: YAMLEntry)
+    /// Takes over what `other`, fed other entries of the same file, holds.
+    mutating func absorb(_ other: Self)
+}
+
 /// The composer's working state while it consumes events.
-private struct ComposerState {
+struct ComposerState {
     /// An open collection. A class, so appending to it does not copy what it holds.
     final class Frame {
         let isMapping: Bool

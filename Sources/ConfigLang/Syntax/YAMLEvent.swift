@@ -25,7 +25,21 @@ struct EventBatch: Sendable {
         return batch
     }
 
-    var isFull: Bool { events.count == Self.capacity }
+    /// Events after which ``YAMLComposer`` hands the batch over (see ``capacity``).
+    var limit = capacity
+
+    var isFull: Bool { events.count >= limit }
+
+    /// Moves every event down by `lines` lines (for a piece parsed apart from the
+    /// start of its file).
+    mutating func shiftLines(by lines: Int) {
+        let offset = Int32(truncatingIfNeeded: lines)
+        guard offset != 0 else { return }
+        for index in events.indices {
+            events[index].startLine += offset
+            events[index].endLine += offset
+        }
+    }
 
     /// Copies libyaml's `event` (which stays the caller's to free) into the batch.
     mutating func append(_ event: yaml_event_t) {
