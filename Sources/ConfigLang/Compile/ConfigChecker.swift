@@ -70,12 +70,21 @@ public enum ConfigChecker {
                 diagnostics += environmentPass.diagnostics
             }
 
-            var validator = SchemaValidator()
-            validator.precheck = precheck
-            validator.validate(root, as: .object(ConfigSchema.root), path: "")
-            diagnostics += validator.diagnostics
-            if root.entries != nil {
-                let decoded = ConfigDecoder.decode(root, precheck: precheck)
+            // The schema check and the decoding read the same tree and need nothing of
+            // each other: on a large config they run side by side.
+            let checkedRoot = root
+            let prechecked = precheck
+            let (schemaDiagnostics, decodedConfig) = SideTask.run(
+                worthIt: precheck.count >= ParallelMap.threshold,
+                {
+                    var validator = SchemaValidator()
+                    validator.precheck = prechecked
+                    validator.validate(checkedRoot, as: .object(ConfigSchema.root), path: "")
+                    return validator.diagnostics
+                },
+                while: { root.entries != nil ? ConfigDecoder.decode(root, precheck: precheck) : nil })
+            diagnostics += schemaDiagnostics
+            if let decoded = decodedConfig {
                 var macros = MacroCheck(config: decoded, sources: sources)
                 // References need only the decoded config: on a large one they are checked
                 // while the macros expand, and reported after the macro diagnostics as before.
