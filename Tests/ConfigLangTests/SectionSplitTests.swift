@@ -144,6 +144,8 @@ struct SectionSplitTests {
             ("a duplicate top-level key after", "models:\n  x: {cmd: one}\n  y: {cmd: two}\nmodels:\n  z: {}\n"),
             ("an empty model", "models:\n  x:\n  y: {cmd: two}\n"),
             ("a tag on a value", "models:\n  x: !!str 5\n  y: {cmd: !!str two}\n"),
+            ("an alias after the section", "b: &b [1]\nmodels:\n  x: {cmd: one}\n  y: {cmd: two}\ngroups: *b\n"),
+            ("an anchor after the section", "models:\n  x: {cmd: one}\n  y: {cmd: two}\ng: &g 1\nh: *g\n"),
         ])
     func edgeShapes(name: String, text: String) {
         for pieces in [2, 100] {

@@ -19,11 +19,13 @@ extension YAMLComposer {
 
     /// What one piece's job produced: its events (positions in the file's lines), its
     /// entries as written, what composing them reported and what the consumer took.
-    private struct PieceOutcome<Consumer: SectionEntryConsumer>: Sendable {
+    fileprivate struct PieceOutcome<Consumer: SectionEntryConsumer>: Sendable {
         var batch: EventBatch
         var entries: [YAMLEntry] = []
         var diagnostics: [Diagnostic] = []
         var consumer = Consumer()
+        /// Whether `entries` holds the mapping's entries (else only `batch` is set).
+        var composed = false
     }
 
     /// `source` composed with its section cut into at most `pieces` pieces, or nil when
@@ -38,30 +40,42 @@ extension YAMLComposer {
             })
         else { return nil }
         let file = source.name
-        // Job 0 parses the rest of the file; job i > 0 parses and composes piece i - 1.
+        // Job 0 parses the rest of the file, and composes it when it is one plain
+        // document; job i > 0 parses and composes piece i - 1.
         let outcomes = ParallelMap.map(split.pieces.count + 1, threshold: 2) { job -> PieceOutcome<Consumer>? in
-            let piece = job == 0 ? split.tail : split.pieces[job - 1]
+            let isRest = job == 0
+            let piece = isRest ? split.tail : split.pieces[job - 1]
             // A piece before another ends with a line holding a key at the entries'
             // indentation, as in the file, so that what runs to the next entry (a block
             // scalar, the collections closed there) ends at the same place.
-            let sentinel = job > 0 && job < split.pieces.count ? split.indent : nil
+            let sentinel = !isRest && job < split.pieces.count ? split.indent : nil
             var outcome = PieceOutcome<Consumer>(batch: parse(source, piece, sentinel: sentinel))
-            guard job > 0 else { return outcome }
+            if isRest && piece.bytes.isEmpty { return outcome }
             guard
                 let interior = entriesOfPiece(
-                    outcome.batch, firstLine: piece.firstLine, indent: split.indent, sentinel: sentinel != nil)
-            else { return nil }
-            var state = ComposerState(file: file, section: nil)
-            // The piece's mapping is opened and its entries composed, but not closed.
-            state.handle(outcome.batch, range: (interior.lowerBound - 1)..<interior.upperBound) { _ in }
+                    outcome.batch, firstLine: piece.firstLine, indent: isRest ? 0 : split.indent,
+                    sentinel: sentinel != nil)
+            else {
+                // The rest is then composed on the calling thread, after the section.
+                return isRest ? outcome : nil
+            }
+            // The mapping is opened and its entries composed, but not closed. In the rest
+            // of the file, a second `models` key hands out its entries as it would whole.
+            var state = ComposerState(file: file, section: isRest ? section : nil)
+            var consumer = Consumer()
+            state.handle(outcome.batch, range: (interior.lowerBound - 1)..<interior.upperBound) { consumer.add($0) }
             outcome.entries = state.openEntries
-            for entry in outcome.entries { outcome.consumer.add(entry) }
+            if !isRest {
+                for entry in outcome.entries { consumer.add(entry) }
+            }
+            outcome.consumer = consumer
             outcome.diagnostics = state.diagnostics
+            outcome.composed = true
             return outcome
         }
         let head = parse(source, split.head, sentinel: nil)
-        guard outcomes.allSatisfy({ $0 != nil }), let tail = outcomes[0]?.batch,
-            let headEnd = keyOfEmptySection(head, section: section), restIsMapping(tail, of: split.tail)
+        guard outcomes.allSatisfy({ $0 != nil }), let rest = outcomes[0],
+            let headEnd = keyOfEmptySection(head, section: section), restIsMapping(rest.batch, of: split.tail)
         else { return nil }
 
         var state = ComposerState(file: file, section: section)
@@ -72,14 +86,15 @@ extension YAMLComposer {
         let last = outcomes[outcomes.count - 1]!.batch
         state.handle(first, range: 2..<3) { _ in }
         for job in 1..<outcomes.count {
-            let outcome = outcomes[job]!
-            state.appendOpenEntries(outcome.entries)
-            state.diagnostics += outcome.diagnostics
-            consumer.absorb(outcome.consumer)
+            state.take(outcomes[job]!, into: &consumer)
         }
         let sectionEnd = last.events.count - 3
         state.handle(last, range: sectionEnd..<(sectionEnd + 1)) { _ in }
-        if tail.events.count > 2 {
+        let tail = rest.batch
+        if rest.composed {
+            state.take(rest, into: &consumer)
+            state.handle(tail, range: (tail.events.count - 3)..<tail.events.count) { _ in }
+        } else if tail.events.count > 2 {
             // A second `models` key after the section hands out its entries too.
             state.handle(tail, range: 3..<tail.events.count) { consumer.add($0) }
         } else {
@@ -181,6 +196,16 @@ extension YAMLComposer {
 }
 
 extension ComposerState {
+    /// Adds what a piece's job composed to the innermost open mapping, and its
+    /// diagnostics and consumer to this composer's and `consumer`.
+    fileprivate mutating func take<Consumer: SectionEntryConsumer>(
+        _ outcome: YAMLComposer.PieceOutcome<Consumer>, into consumer: inout Consumer
+    ) {
+        appendOpenEntries(outcome.entries)
+        diagnostics += outcome.diagnostics
+        consumer.absorb(outcome.consumer)
+    }
+
     /// Composes `range` of a batch's events.
     mutating func handle(_ batch: EventBatch, range: Range<Int>, _ onEntry: (YAMLEntry) -> Void) {
         batch.bytes.withUnsafeBufferPointer { bytes in
