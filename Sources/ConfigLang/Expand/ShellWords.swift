@@ -208,14 +208,3 @@ extension ShellWords {
         }
     }
 }
-
-extension UInt8 {
-    fileprivate static let space = UInt8(ascii: " ")
-    fileprivate static let tab = UInt8(ascii: "\t")
-    fileprivate static let newline = UInt8(ascii: "\n")
-    fileprivate static let backslash = UInt8(ascii: "\\")
-    fileprivate static let singleQuote = UInt8(ascii: "'")
-    fileprivate static let doubleQuote = UInt8(ascii: "\"")
-    fileprivate static let dollar = UInt8(ascii: "$")
-    fileprivate static let backtick = UInt8(ascii: "`")
-}

@@ -56,14 +56,14 @@ struct SectionSplit: Equatable {
                 line += 1
             }
             var column = 0
-            while lineStart + column < lineEnd, bytes[lineStart + column] == space { column += 1 }
-            let first = lineStart + column < lineEnd ? bytes[lineStart + column] : newline
+            while lineStart + column < lineEnd, bytes[lineStart + column] == .space { column += 1 }
+            let first = lineStart + column < lineEnd ? bytes[lineStart + column] : .newline
             // Blank and comment lines belong to whatever surrounds them.
-            if first == newline || first == hash || (first == carriageReturn && lineStart + column + 1 == lineEnd) {
+            if first == .newline || first == .hash || (first == .carriageReturn && lineStart + column + 1 == lineEnd) {
                 continue
             }
-            // A tab in the indentation, or a directive, is left to libyaml.
-            if first == tab || first == percent { return nil }
+            // A .tab in the indentation, or a directive, is left to libyaml.
+            if first == .tab || first == .percent { return nil }
             guard sectionLine != nil else {
                 if column == 0, startsKeyLine(bytes, at: lineStart, lineEnd: lineEnd, key: key) {
                     sectionLine = line
@@ -89,7 +89,7 @@ struct SectionSplit: Equatable {
                 guard isKeyStart(first) else {
                     // A sequence written at its key's indentation (`key:\n- item`) is
                     // part of the entry above; anything else here is left to libyaml.
-                    if first == dash { continue }
+                    if first == .dash { continue }
                     return nil
                 }
                 entries.append((lineStart, line))
@@ -114,7 +114,7 @@ struct SectionSplit: Equatable {
 
     /// The index of the newline that ends the line starting at `start`, or the end.
     private static func endOfLine(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        guard let base = bytes.baseAddress, let found = memchr(base + start, Int32(newline), bytes.count - start)
+        guard let base = bytes.baseAddress, let found = memchr(base + start, Int32(UInt8.newline), bytes.count - start)
         else { return bytes.count }
         return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
@@ -126,16 +126,16 @@ struct SectionSplit: Equatable {
         guard lineEnd - start >= key.count else { return false }
         for index in key.indices where bytes[start + index] != key[index] { return false }
         var position = start + key.count
-        while position < lineEnd, bytes[position] == space || bytes[position] == carriageReturn { position += 1 }
+        while position < lineEnd, bytes[position] == .space || bytes[position] == .carriageReturn { position += 1 }
         guard position < lineEnd else { return true }
-        return bytes[position] == hash && position > start + key.count
+        return bytes[position] == .hash && position > start + key.count
     }
 
     /// `---` or `...` at the start of a line.
     private static func isMarker(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, lineEnd: Int) -> Bool {
         guard lineEnd - start >= 3 else { return false }
         let first = bytes[start]
-        return (first == dash || first == dot) && bytes[start + 1] == first && bytes[start + 2] == first
+        return (first == .dash || first == .dot) && bytes[start + 1] == first && bytes[start + 2] == first
     }
 
     /// Whether a line starting with `byte` can start a plain or quoted mapping key: not
@@ -143,22 +143,13 @@ struct SectionSplit: Equatable {
     /// flow collection, an anchor, an alias, a tag or a block scalar.
     private static func isKeyStart(_ byte: UInt8) -> Bool {
         switch byte {
-        case dash, UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"),
+        case .dash, UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"),
             UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "!"),
-            UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "@"), UInt8(ascii: "`"), hash, percent, tab, space,
-            carriageReturn, newline:
+            UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "@"), UInt8(ascii: "`"), .hash, .percent, .tab, .space,
+            .carriageReturn, .newline:
             false
         default:
             true
         }
     }
-
-    private static let newline = UInt8(ascii: "\n")
-    private static let carriageReturn = UInt8(ascii: "\r")
-    private static let space = UInt8(ascii: " ")
-    private static let tab = UInt8(ascii: "\t")
-    private static let hash = UInt8(ascii: "#")
-    private static let percent = UInt8(ascii: "%")
-    private static let dash = UInt8(ascii: "-")
-    private static let dot = UInt8(ascii: ".")
 }
