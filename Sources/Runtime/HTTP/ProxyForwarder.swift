@@ -52,24 +52,9 @@ public struct ProxyForwarder: Sendable {
         timeouts: ConnectionTimeouts = .defaults
     ) async throws -> UpstreamAnswer {
         if let upstream, let target = address.target {
-            var uri = target.pathPrefix + path
-            if let query, !query.isEmpty { uri += "?" + query }
-            var outgoing = HTTPHeaders()
-            outgoing.reserveCapacity(headers.count + 2)
-            outgoing.add(name: "host", value: target.hostHeader)
-            Self.copy(headers, to: &outgoing, stripCredentials: stripCredentials, inject: inject)
-            switch body {
-            case .bytes(let bytes):
-                outgoing.add(name: "content-length", value: String(bytes.count))
-            case .stream:
-                outgoing.add(name: "transfer-encoding", value: "chunked")
-            case .none:
-                if method == .post || method == .put || method == .patch {
-                    outgoing.add(name: "content-length", value: "0")
-                }
-            }
-            let head = HTTPRequestHead(
-                version: .http1_1, method: HTTPMethod(rawValue: method.rawValue), uri: uri, headers: outgoing)
+            let head = Self.upstreamHead(
+                method: method, to: target, path: path, query: query, headers: headers, body: body,
+                stripCredentials: stripCredentials, inject: inject)
             let (responseHead, responseBody) = try await upstream.send(
                 host: target.host, port: target.port, head: head, body: body,
                 on: eventLoop ?? MultiThreadedEventLoopGroup.singleton.any(), timeouts: timeouts)
@@ -91,6 +76,33 @@ public struct ProxyForwarder: Sendable {
             break
         }
         return .client(try await client.execute(request, timeout: .hours(24)))
+    }
+
+    /// The head of the request sent to `target` over swap's own client: `path` under the
+    /// target's prefix with `query`, `Host` for the target, the client's end-to-end
+    /// headers (see ``copy(_:to:stripCredentials:inject:)``) and the framing of `body`.
+    static func upstreamHead(
+        method: HTTPRequest.Method, to target: UpstreamTarget, path: String, query: String?, headers: HTTPFields,
+        body: Body, stripCredentials: Bool, inject: [(String, String)]
+    ) -> HTTPRequestHead {
+        var uri = target.pathPrefix + path
+        if let query, !query.isEmpty { uri += "?" + query }
+        var outgoing = HTTPHeaders()
+        outgoing.reserveCapacity(headers.count + 2)
+        outgoing.add(name: "host", value: target.hostHeader)
+        copy(headers, to: &outgoing, stripCredentials: stripCredentials, inject: inject)
+        switch body {
+        case .bytes(let bytes):
+            outgoing.add(name: "content-length", value: String(bytes.count))
+        case .stream:
+            outgoing.add(name: "transfer-encoding", value: "chunked")
+        case .none:
+            if method == .post || method == .put || method == .patch {
+                outgoing.add(name: "content-length", value: "0")
+            }
+        }
+        return HTTPRequestHead(
+            version: .http1_1, method: HTTPMethod(rawValue: method.rawValue), uri: uri, headers: outgoing)
     }
 
     /// Copies the client's end-to-end headers, then sets `inject`.
@@ -145,42 +157,21 @@ public struct ProxyForwarder: Sendable {
         body upstreamBody: UpstreamBodySequence,
         finished: @escaping @Sendable (Bool) async -> Void, onChunk: (@Sendable (ByteBuffer) -> Void)?
     ) async throws -> Response where UpstreamBodySequence.Element == ByteBuffer {
-        var headers = HTTPFields()
-        var contentType: String?
-        var contentLengthField: String?
-        headers.reserveCapacity(upstreamHeaders.count + 2)
-        for header in upstreamHeaders {
-            // The name is lowercased once, by `HTTPField.Name` (its canonical name); a
-            // name it rejects is no `Content-Type` or `Content-Length` either.
-            guard let fieldName = HTTPField.Name(header.name) else { continue }
-            if fieldName == .contentType {
-                contentType = contentType ?? header.value
-            } else if fieldName == .contentLength {
-                contentLengthField = contentLengthField ?? header.value
-            }
-            if hopByHop.contains(fieldName.canonicalName) { continue }
-            headers.append(HTTPField(name: fieldName, value: header.value))
-        }
-        let isEventStream = contentType?.lowercased().hasPrefix("text/event-stream") ?? false
-        if isEventStream {
-            headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
-            headers[.cacheControl] = "no-cache"
-        }
-        let status = HTTPResponse.Status(code: Int(upstreamStatus.code))
-        let contentLength = isEventStream ? nil : contentLengthField.flatMap { Int($0) }
+        let head = RelayedResponseHead(status: upstreamStatus, headers: upstreamHeaders)
+        let isEventStream = head.isEventStream
         var iterator = upstreamBody.makeAsyncIterator()
         var pending: [ByteBuffer] = []
-        if let contentLength, contentLength > 0 {
+        if head.readsAhead {
             do {
                 if let first = try await iterator.next() {
-                    if first.readableBytes == contentLength {
+                    if head.isWholeBody(first) {
                         // The end follows the last byte at once.
                         if let more = try await iterator.next() {
                             pending = [first, more]
                         } else {
                             onChunk?(first)
                             await finished(true)
-                            return Response(status: status, headers: headers, body: .init(byteBuffer: first))
+                            return head.response(body: first)
                         }
                     } else {
                         pending = [first]
@@ -192,7 +183,7 @@ public struct ProxyForwarder: Sendable {
             }
         }
         let rest = BodyIterator(iterator, pending: pending)
-        let body = ResponseBody(contentLength: contentLength) { writer in
+        return head.response { writer in
             var completed = false
             do {
                 while let chunk = try await rest.next() {
@@ -204,9 +195,7 @@ public struct ProxyForwarder: Sendable {
                 await finished(true)
             } catch {
                 if !completed, isEventStream {
-                    let event =
-                        "data: {\"error\":{\"message\":\"the backend stopped in the middle of the response\",\"type\":\"server_error\",\"code\":\"backend_failed\"}}\n\n"
-                    try? await writer.write(ByteBuffer(string: event))
+                    try? await writer.write(ByteBuffer(string: RelayedResponseHead.midStreamFailureEvent))
                     try? await writer.finish(nil)
                     await finished(false)
                     return
@@ -215,7 +204,6 @@ public struct ProxyForwarder: Sendable {
                 throw error
             }
         }
-        return Response(status: status, headers: headers, body: body)
     }
 
     /// The rest of an upstream body, after the chunks ``response(from:finished:onChunk:)``
