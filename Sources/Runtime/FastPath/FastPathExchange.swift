@@ -31,13 +31,16 @@ final class FastPathExchange: UpstreamResponseReceiver {
     private let counters: RequestCounters
     private let dates: HTTPDateCache
     private let baseURL: String
+    private let executor: EventLoopTaskExecutor
     private let onEnd: (Outcome) -> Void
     private var timer: Scheduled<Void>?
     private var status = 0
 
     /// Prepares the exchange of a request admitted under `lease`, answered on
     /// `connection` and relayed to the client through `context` (the fast-path handler's).
-    /// `onEnd` runs once, when the exchange is over.
+    /// `onEnd` runs once, when the exchange is over. The request counts as in flight on
+    /// the loop (``EventLoopTaskExecutor/requestStarted()``) from ``start(head:body:responseHeaderTimeout:)``
+    /// to then.
     init(
         context: ChannelHandlerContext, connection: UpstreamConnection, lease: SchedulerLease, core: SwapCore,
         dates: HTTPDateCache, baseURL: String, onEnd: @escaping (Outcome) -> Void
@@ -49,11 +52,13 @@ final class FastPathExchange: UpstreamResponseReceiver {
         self.counters = core.requests
         self.dates = dates
         self.baseURL = baseURL
+        self.executor = EventLoopTaskExecutor.shared(for: context.eventLoop)
         self.onEnd = onEnd
     }
 
     /// Sends the request.
     func start(head: HTTPRequestHead, body: ByteBuffer, responseHeaderTimeout: Int) {
+        executor.requestStarted()
         timer = connection.begin(self, head: head, body: body, responseHeaderTimeout: responseHeaderTimeout)
     }
 
@@ -105,11 +110,11 @@ final class FastPathExchange: UpstreamResponseReceiver {
             return
         case .fallBack:
             scheduler.release(lease)
-            onEnd(.fallBack)
+            finish(.fallBack)
         case .fail(let error, let finished):
             write(error)
             settle(finished: finished, completed: false)
-            onEnd(.completed)
+            finish(.completed)
         case .write(let head, let chunks, let end):
             if let head {
                 let response = head.response { _ in }
@@ -120,7 +125,7 @@ final class FastPathExchange: UpstreamResponseReceiver {
             context.flush()
             if end {
                 settle(finished: true, completed: true)
-                onEnd(.completed)
+                finish(.completed)
             }
         case .cutOff(let isEventStream):
             if isEventStream {
@@ -131,14 +136,19 @@ final class FastPathExchange: UpstreamResponseReceiver {
                 context.close(promise: nil)
             }
             settle(finished: true, completed: false)
-            onEnd(.completed)
+            finish(.completed)
         case .abandon(let finished):
             timer?.cancel()
             timer = nil
             connection.abandon(receiver: self)
             settle(finished: finished, completed: false)
-            onEnd(.completed)
+            finish(.completed)
         }
+    }
+
+    private func finish(_ outcome: Outcome) {
+        executor.requestEnded()
+        onEnd(outcome)
     }
 
     /// Releases the lease; a finished request is counted with its status (502 when

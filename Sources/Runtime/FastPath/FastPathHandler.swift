@@ -31,7 +31,6 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var machine: StateMachine
     private var exchange: FastPathExchange?
     private var context: ChannelHandlerContext?
-    private var executor: EventLoopTaskExecutor?
     /// A read was asked for while reads were held.
     private var readPending = false
     /// A quiesce event waits until the fast path's request is over.
@@ -48,7 +47,6 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        executor = EventLoopTaskExecutor.shared(for: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -143,7 +141,6 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return false
         }
         machine.started()
-        executor?.requestStarted()
         let exchange = FastPathExchange(
             context: context, connection: connection, lease: lease, core: core, dates: fastPath.dates,
             baseURL: address.baseURL,
@@ -159,7 +156,6 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// what was held is handled now.
     private func exchangeEnded(_ outcome: FastPathExchange.Outcome) {
         exchange = nil
-        executor?.requestEnded()
         guard let context, !isClosed else { return }
         forwardedOutsideRead = false
         switch outcome {
