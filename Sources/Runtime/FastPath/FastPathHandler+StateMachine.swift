@@ -19,7 +19,7 @@ extension FastPathHandler {
     /// ``FastPathRequest/isCandidate(_:maxBodyBytes:)``) that arrives while nothing is
     /// in flight is collected; once it is complete the handler decides whether the fast
     /// path serves it. While it is served, everything that follows is held (and the
-    /// socket is not read further), then handled in order. A request the fast path does
+    /// socket is not read further once something is), then handled in order. A request the fast path does
     /// not take goes to Hummingbird with its parts unchanged, and so does everything after
     /// it until Hummingbird has answered every request it was given.
     ///
@@ -70,10 +70,12 @@ extension FastPathHandler {
             }
         }
 
-        /// Whether the socket should not be read now: a request is served, or events
-        /// that came during one are still held.
+        /// Whether the socket should not be read now: events that came while a request
+        /// was served are held. (The socket is read while a request is served and nothing
+        /// came after it: holding that read would take it out of the event loop's interest
+        /// set and put it back, two `epoll_ctl` calls per request.)
         var holdsReads: Bool {
-            isServing || !held.isEmpty
+            !held.isEmpty
         }
 
         /// Whether a quiesce event (graceful shutdown) waits: the fast path collects or
