@@ -69,7 +69,7 @@ struct FastPathRequestTests {
         let request = try #require(
             Self.decide(
                 Self.head(uri: "/v1/chat/completions?trace=1"), body: #"{"model":"code","temperature":1}"#, plan: plan))
-        #expect(request.model.id == "coder")
+        #expect(request.modelID == "coder" && request.responseHeaderTimeout == 0)
         #expect(request.path == "/v1/chat/completions" && request.query == "trace=1")
         #expect(String(decoding: request.body, as: UTF8.self) == #"{"model":"upstream-coder","temperature":0}"#)
         let target = try #require(UpstreamTarget(baseURL: "http://127.0.0.1:9000/base"))
@@ -79,6 +79,15 @@ struct FastPathRequestTests {
         #expect(head.headers["authorization"].isEmpty, "swap's own key is not forwarded")
         #expect(head.headers["content-length"] == [String(request.body.count)])
         #expect(head.headers["content-type"] == ["application/json"])
+    }
+
+    @Test("a JSON body without a model takes the query's, as the Hummingbird path does")
+    func queryModel() throws {
+        let plan = try RequestHandlingTests.plan(Self.config)
+        let request = try #require(
+            Self.decide(Self.head(uri: "/v1/completions?model=plain"), body: #"{"prompt":"x"}"#, plan: plan))
+        #expect(request.modelID == "plain" && request.path == "/v1/completions" && request.query == "model=plain")
+        #expect(Self.decide(Self.head(), body: #"{"prompt":"x"}"#, plan: plan) == nil, "no model anywhere")
     }
 
     @Test("the body and head the Hummingbird path would send, for the same request")
@@ -99,7 +108,7 @@ struct FastPathRequestTests {
             Issue.record("routes to a local model")
             return
         }
-        #expect(model.id == request.model.id && expected == request.body)
+        #expect(model.id == request.modelID && expected == request.body)
         let target = try #require(UpstreamTarget(baseURL: "http://127.0.0.1:9000"))
         let fields = try HTTP1ServerCodec.request(head).headerFields
         let slow = ProxyForwarder.upstreamHead(

@@ -133,10 +133,10 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let request = FastPathRequest.decide(
                 head: head, body: body, plan: plan, keyCheck: keyCheck, activeProfile: core.activeProfile,
                 readyModels: { Set(scheduler.readyModels()) }, maxBodyBytes: core.maxBodyBytes),
-            let address = core.pool.readyAddressNow(of: request.model.id), let target = address.target,
+            let address = core.pool.readyAddressNow(of: request.modelID), let target = address.target,
             let connection = fastPath.pool.idleConnection(host: target.host, port: target.port, on: context.eventLoop)
         else { return false }
-        guard let lease = scheduler.admitAtOnce(request.model.id) else {
+        guard let lease = scheduler.admitAtOnce(request.modelID) else {
             connection.handBack()
             return false
         }
@@ -148,7 +148,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.exchange = exchange
         exchange.start(
             head: request.upstreamHead(to: target), body: ByteBuffer(bytes: request.body),
-            responseHeaderTimeout: request.model.timeouts.responseHeader)
+            responseHeaderTimeout: request.responseHeaderTimeout)
         return true
     }
 

@@ -14,8 +14,10 @@ import NIOHTTP1
 /// Hummingbird path would. Anything it does not take, including every request that
 /// ends in an error, goes to that path unchanged: the errors are written there.
 struct FastPathRequest: Sendable {
-    /// The model the request is admitted for.
-    let model: ModelPlan
+    /// The ID of the model the request is admitted for.
+    let modelID: String
+    /// The model's `timeouts.responseHeader`.
+    let responseHeaderTimeout: Int
     /// The request as the Hummingbird path sees it (method, headers).
     let request: HTTPRequest
     /// The path forwarded (without the query).
@@ -65,9 +67,11 @@ struct FastPathRequest: Sendable {
         guard isCandidate(head, maxBodyBytes: maxBodyBytes), (body?.readableBytes ?? 0) < maxBodyBytes,
             let request = try? HTTP1ServerCodec.request(head)
         else { return nil }
-        // What Hummingbird's `Request` makes of the target.
-        let uri = URI(request.path ?? "")
-        let path = uri.path
+        // What Hummingbird's `Request` makes of the target; a target without a query is
+        // its path as it is (it has no `#`, see `isCandidate`).
+        let target = request.path ?? ""
+        let uri = target.utf8.contains(UInt8(ascii: "?")) ? URI(target) : nil
+        let path = uri?.path ?? target
         guard request.method == .post, SwapResponder.modelRoutedPaths.contains(path),
             keyCheck.allows(request.headerFields)
         else { return nil }
@@ -75,14 +79,14 @@ struct FastPathRequest: Sendable {
         guard
             let (name, held) = try? SwapResponder.modelBody(
                 bytes, contentType: request.headerFields.scannedValue(.contentType) ?? "",
-                queryModel: { uri.queryParameters.get("model") }),
+                queryModel: { uri?.queryParameters.get("model") }),
             case .json = held,
             case .local(let model, .bytes(let upstreamBody))? = try? SwapResponder.route(
                 name, body: held, plan: plan, activeProfile: activeProfile, readyModels: readyModels)
         else { return nil }
         return FastPathRequest(
-            model: model, request: request, path: path, query: uri.query, body: upstreamBody,
-            stripCredentials: !plan.settings.apiKeys.isEmpty)
+            modelID: model.id, responseHeaderTimeout: model.timeouts.responseHeader, request: request, path: path,
+            query: uri?.query, body: upstreamBody, stripCredentials: !plan.settings.apiKeys.isEmpty)
     }
 
     /// The head sent to `target`, as the Hummingbird path builds it.
