@@ -240,6 +240,38 @@ struct FastPathIntegrationTests {
         }
     }
 
+    @Test("a backend slower than timeouts.responseHeader: the fast path answers the Hummingbird path's 504")
+    func responseHeaderTimeout() async throws {
+        let config = """
+            startPort: {START_PORT}
+            models:
+              hasty:
+                cmd: {FAKE} --port ${PORT} --answer-delay-ms 1500
+                timeouts:
+                  responseHeader: 1
+            """
+        try await ServerHarness.withServer(config: config) { server in
+            let connection = try RawHTTPConnection(port: server.port)
+            defer { connection.close() }
+            let chat = Self.post(Self.chat("hasty", "late"))
+            let embeddings = RawHTTPConnection.post("/v1/embeddings", json: ["model": "hasty", "input": "x"])
+            try connection.send(chat)
+            let slow = try connection.readResponse()  // a cold start: the Hummingbird path
+            #expect(try await Self.fastCount(server) == 0)
+            try connection.send(embeddings)  // answered at once; leaves a pooled connection
+            #expect(try connection.readResponse().status == 200)
+            try connection.send(chat)
+            let fast = try connection.readResponse()
+            #expect(try await Self.fastCount(server) == 1, "the fast path answered the second chat request")
+            #expect(slow.status == 504 && fast.status == 504)
+            #expect(fast.headers.map(\.name) == slow.headers.map(\.name))
+            #expect(fast.text == slow.text, "the same error body")
+            #expect(try await Self.metric(server, #"swap_model_requests_in_flight{model="hasty"}"#) == 0)
+            try connection.send(embeddings)
+            #expect(try connection.readResponse().status == 200, "the connection carries on")
+        }
+    }
+
     @Test("malformed input gets a 400 and a closed connection, also behind a fast-path request")
     func malformed() async throws {
         try await ServerHarness.withServer(config: Self.config) { server in
