@@ -59,7 +59,14 @@ struct FastPathRequestTests {
         #expect(
             !FastPathRequest.isCandidate(
                 Self.head(headers: [("content-type", "multipart/form-data; boundary=x")]), maxBodyBytes: max))
+        #expect(!FastPathRequest.isCandidate(Self.head(headers: [("CONNECTION", "Keep-Alive, Close")]), maxBodyBytes: max))
+        #expect(!FastPathRequest.isCandidate(Self.head(headers: [("EXPECT", "100-continue")]), maxBodyBytes: max))
+        #expect(
+            !FastPathRequest.isCandidate(
+                Self.head(headers: [("Content-Type", "Multipart/Form-Data; boundary=x")]), maxBodyBytes: max))
+        #expect(FastPathRequest.isCandidate(Self.head(headers: [("X-Connection", "close")]), maxBodyBytes: max))
         #expect(FastPathRequest.isCandidate(Self.head(headers: [("Content-Length", "99")]), maxBodyBytes: max))
+        #expect(!FastPathRequest.isCandidate(Self.head(headers: [("content-length", "1000")]), maxBodyBytes: max))
         #expect(!FastPathRequest.isCandidate(Self.head(headers: [("Content-Length", "100")]), maxBodyBytes: max))
     }
 

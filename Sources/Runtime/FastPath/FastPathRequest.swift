@@ -39,18 +39,17 @@ struct FastPathRequest: Sendable {
         guard uri.first == UInt8(ascii: "/"), !uri.contains(UInt8(ascii: "#")) else { return false }
         let pathEnd = uri.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex
         guard SwapResponder.modelRoutedPaths.contains(String(Substring(uri[..<pathEnd]))) else { return false }
+        // Names and values are compared without lowercasing copies of them (this runs
+        // for every request head).
         for (name, value) in head.headers {
-            switch name.lowercased() {
-            case "connection":
-                if value.lowercased().contains("close") { return false }
-            case "expect":
+            if name.utf8.equalsIgnoringASCIICase("connection") {
+                if value.utf8.containsIgnoringASCIICase("close") { return false }
+            } else if name.utf8.equalsIgnoringASCIICase("expect") {
                 return false
-            case "content-type":
-                if value.lowercased().hasPrefix("multipart/") { return false }
-            case "content-length":
+            } else if name.utf8.equalsIgnoringASCIICase("content-type") {
+                if value.utf8.starts(ignoringASCIICase: "multipart/") { return false }
+            } else if name.utf8.equalsIgnoringASCIICase("content-length") {
                 guard let length = Int(value), length < maxBodyBytes else { return false }
-            default:
-                continue
             }
         }
         return true
@@ -94,5 +93,35 @@ struct FastPathRequest: Sendable {
         ProxyForwarder.upstreamHead(
             method: request.method, to: target, path: path, query: query, headers: request.headerFields,
             body: .bytes(body), stripCredentials: stripCredentials, inject: [])
+    }
+}
+
+extension String.UTF8View {
+    /// Whether the text equals `lowercase` (lowercase ASCII) in any ASCII case.
+    fileprivate func equalsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
+        count == lowercase.utf8CodeUnitCount && starts(ignoringASCIICase: lowercase)
+    }
+
+    /// Whether the text starts with `lowercase` (lowercase ASCII) in any ASCII case.
+    fileprivate func starts(ignoringASCIICase lowercase: StaticString) -> Bool {
+        lowercase.withUTF8Buffer { prefix in
+            guard count >= prefix.count else { return false }
+            return zip(self, prefix).allSatisfy { Self.lowercased($0) == $1 }
+        }
+    }
+
+    /// Whether `lowercase` (lowercase ASCII) occurs in the text in any ASCII case.
+    fileprivate func containsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
+        lowercase.withUTF8Buffer { needle in
+            let bytes = Array(self)
+            guard bytes.count >= needle.count else { return false }
+            return (0...(bytes.count - needle.count)).contains { start in
+                needle.indices.allSatisfy { Self.lowercased(bytes[start + $0]) == needle[$0] }
+            }
+        }
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 }
