@@ -72,8 +72,9 @@ struct FastPathExchangeStateMachineTests {
             return
         }
         var timedOut = Machine()
-        guard case .fail(let error, let finished) = timedOut.failed(
-            UpstreamError.responseHeaderTimeout(seconds: 2), baseURL: "http://b")
+        guard
+            case .fail(let error, let finished) = timedOut.failed(
+                UpstreamError.responseHeaderTimeout(seconds: 2), baseURL: "http://b")
         else {
             Issue.record("answers with an error")
             return

@@ -59,7 +59,8 @@ struct FastPathRequestTests {
         #expect(
             !FastPathRequest.isCandidate(
                 Self.head(headers: [("content-type", "multipart/form-data; boundary=x")]), maxBodyBytes: max))
-        #expect(!FastPathRequest.isCandidate(Self.head(headers: [("CONNECTION", "Keep-Alive, Close")]), maxBodyBytes: max))
+        #expect(
+            !FastPathRequest.isCandidate(Self.head(headers: [("CONNECTION", "Keep-Alive, Close")]), maxBodyBytes: max))
         #expect(!FastPathRequest.isCandidate(Self.head(headers: [("EXPECT", "100-continue")]), maxBodyBytes: max))
         #expect(
             !FastPathRequest.isCandidate(
@@ -123,7 +124,9 @@ struct FastPathRequestTests {
             body: .bytes(expected), stripCredentials: true, inject: [])
         let fast = request.upstreamHead(to: target)
         #expect(fast.uri == slow.uri && fast.method == slow.method)
-        #expect(Array(fast.headers.map { "\($0.name): \($0.value)" }) == Array(slow.headers.map { "\($0.name): \($0.value)" }))
+        #expect(
+            Array(fast.headers.map { "\($0.name): \($0.value)" })
+                == Array(slow.headers.map { "\($0.name): \($0.value)" }))
     }
 
     @Test("left to the Hummingbird path: wrong key, unknown model, peer, bad JSON, no model, large body")

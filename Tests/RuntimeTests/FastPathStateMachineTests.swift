@@ -145,7 +145,8 @@ struct FastPathStateMachineTests {
     @Test("while Hummingbird answers a request, every later request goes to it too, until its answers end")
     func slowPathKeepsOrder() {
         var machine = Machine(maxBodyBytes: 1000)
-        #expect(Self.forwarded(machine.received(.part(.head(Self.head(.GET, "/v1/models"))))) == ["head GET /v1/models"])
+        #expect(
+            Self.forwarded(machine.received(.part(.head(Self.head(.GET, "/v1/models"))))) == ["head GET /v1/models"])
         #expect(Self.forwarded(machine.received(.part(.end(nil)))) == ["end"])
         // A candidate pipelined behind it goes to Hummingbird as well.
         #expect(

@@ -146,7 +146,8 @@ public final class RawHTTPConnection {
             if line.isEmpty { break }
             guard let colon = line.firstIndex(of: ":") else { throw Failure(description: "bad header: \(line)") }
             headers.append(
-                (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+                (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+            )
         }
         return Response(status: status, headers: headers, body: [])
     }
