@@ -8,9 +8,9 @@ import NIOHTTPTypesHTTP1
 /// client's event loop, its answer relayed to the client part by part as the
 /// connection hands it over (``UpstreamResponseReceiver``), with no task in between.
 ///
-/// Settles the request like the Hummingbird path: the scheduler's lease is released
-/// once, and a request that got an answer is counted in ``RequestCounters`` (a 502 when
-/// the answer did not complete). The decisions are ``StateMachine``'s.
+/// Relays by the Hummingbird path's rules (``ResponseRelay``) and settles the request
+/// like that path: the scheduler's lease is released once, and a request that got an
+/// answer is counted in ``RequestCounters`` (a 502 when the answer did not complete).
 ///
 /// Confined to the event loop of the client's connection, which is the upstream
 /// connection's.
@@ -23,7 +23,7 @@ final class FastPathExchange: UpstreamResponseReceiver {
         case fallBack
     }
 
-    private var machine = StateMachine()
+    private var relay = ResponseRelay()
     private let context: ChannelHandlerContext
     private let connection: UpstreamConnection
     private let lease: SchedulerLease
@@ -65,18 +65,18 @@ final class FastPathExchange: UpstreamResponseReceiver {
     /// The client's connection closed: the upstream exchange is given up (its connection
     /// closed unless the answer had fully arrived).
     func clientClosed() {
-        perform(machine.clientClosed())
+        perform(relay.clientClosed())
     }
 
     /// Whether the body is streaming to a client that cannot take more now; the
     /// upstream connection then holds its reads until ``clientWritable()``.
     func shouldRead() -> Bool {
-        !machine.isStreaming || context.channel.isWritable
+        !relay.isStreaming || context.channel.isWritable
     }
 
     /// The client's connection can take more again.
     func clientWritable() {
-        if machine.isStreaming { connection.readAgain() }
+        if relay.isStreaming { connection.readAgain() }
     }
 
     // MARK: from the upstream connection
@@ -85,35 +85,49 @@ final class FastPathExchange: UpstreamResponseReceiver {
         timer?.cancel()
         timer = nil
         status = Int(head.status.code)
-        perform(machine.received(head: head))
+        perform(relay.received(head: head))
     }
 
     func received(chunk: ByteBuffer) {
-        perform(machine.received(chunk: chunk))
+        perform(relay.received(chunk: chunk))
     }
 
     func receivedEnd() {
-        perform(machine.receivedEnd())
+        perform(relay.receivedEnd())
     }
 
     func failed(_ error: any Error) {
         timer?.cancel()
         timer = nil
-        perform(machine.failed(error, baseURL: baseURL))
+        perform(relay.failed(error))
     }
 
     // MARK: carrying out
 
-    private func perform(_ action: StateMachine.Action) {
+    /// The answer to a request whose backend failed before its head: the Hummingbird
+    /// path's 504 for a response-head timeout; nil for any other failure, after which that
+    /// path takes the request (and retries it on a new connection, as it would have).
+    static func answer(toFailureBeforeHead error: any Error, baseURL: String) -> OpenAIError? {
+        guard case UpstreamError.responseHeaderTimeout = error else { return nil }
+        return OpenAIError.upstreamFailed(error, baseURL: baseURL)
+    }
+
+    private func perform(_ action: ResponseRelay.Action) {
         switch action {
         case .none:
             return
-        case .fallBack:
-            scheduler.release(lease)
-            finish(.fallBack)
-        case .fail(let error, let finished):
-            write(error)
-            settle(finished: finished, completed: false)
+        case .failedBeforeHead(let error):
+            if let answer = Self.answer(toFailureBeforeHead: error, baseURL: baseURL) {
+                write(answer)
+                settle(finished: false, completed: false)
+                finish(.completed)
+            } else {
+                scheduler.release(lease)
+                finish(.fallBack)
+            }
+        case .failedBeforeAnswer(let error):
+            write(OpenAIError.answerFailed(error, baseURL: baseURL))
+            settle(finished: true, completed: false)
             finish(.completed)
         case .write(let head, let chunks, let end):
             if let head {

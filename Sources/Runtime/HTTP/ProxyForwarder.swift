@@ -151,80 +151,105 @@ public struct ProxyForwarder: Sendable {
     }
 
     /// ``response(from:finished:onChunk:)`` for an answer's parts; generic over the body
-    /// so that the pool's body is read without a box around it.
+    /// so that the pool's body is read without a box around it. The parts are read as
+    /// ``ResponseRelay`` says, until it has something to write.
     private nonisolated(nonsending) static func response<UpstreamBodySequence: AsyncSequence & Sendable>(
         status upstreamStatus: HTTPResponseStatus, headers upstreamHeaders: HTTPHeaders,
         body upstreamBody: UpstreamBodySequence,
         finished: @escaping @Sendable (Bool) async -> Void, onChunk: (@Sendable (ByteBuffer) -> Void)?
     ) async throws -> Response where UpstreamBodySequence.Element == ByteBuffer {
-        let head = RelayedResponseHead(status: upstreamStatus, headers: upstreamHeaders)
-        let isEventStream = head.isEventStream
+        var relay = ResponseRelay()
+        var action = relay.received(
+            head: HTTPResponseHead(version: .http1_1, status: upstreamStatus, headers: upstreamHeaders))
         var iterator = upstreamBody.makeAsyncIterator()
-        var pending: [ByteBuffer] = []
-        if head.readsAhead {
+        while case .none = action {
             do {
-                if let first = try await iterator.next() {
-                    if head.isWholeBody(first) {
-                        // The end follows the last byte at once.
-                        if let more = try await iterator.next() {
-                            pending = [first, more]
-                        } else {
-                            onChunk?(first)
-                            await finished(true)
-                            return head.response(body: first)
-                        }
-                    } else {
-                        pending = [first]
-                    }
+                if let chunk = try await iterator.next() {
+                    action = relay.received(chunk: chunk)
+                } else {
+                    action = relay.receivedEnd()
                 }
             } catch {
-                await finished(false)
-                throw error
+                action = relay.failed(error)
             }
         }
-        let rest = BodyIterator(iterator, pending: pending)
-        return head.response { writer in
-            var completed = false
-            do {
-                while let chunk = try await rest.next() {
-                    onChunk?(chunk)
-                    try await writer.write(chunk)
-                }
-                completed = true
-                try await writer.finish(nil)
+        switch action {
+        case .write(let head?, let chunks, let end):
+            if end, chunks.count == 1 {
+                // The whole body, and its end: one write.
+                onChunk?(chunks[0])
                 await finished(true)
-            } catch {
-                if !completed, isEventStream {
-                    try? await writer.write(ByteBuffer(string: RelayedResponseHead.midStreamFailureEvent))
-                    try? await writer.finish(nil)
-                    await finished(false)
-                    return
-                }
-                await finished(false)
-                throw error
+                return head.response(body: chunks[0])
             }
+            let rest = BodyReader(iterator, relay: relay)
+            let isEventStream = head.isEventStream
+            return head.response { writer in
+                var (chunks, end) = (chunks, end)
+                var completed = false
+                do {
+                    while true {
+                        for chunk in chunks {
+                            onChunk?(chunk)
+                            try await writer.write(chunk)
+                        }
+                        if end { break }
+                        switch await rest.next() {
+                        case .write(_, let more, let ended): (chunks, end) = (more, ended)
+                        case .none: (chunks, end) = ([], false)
+                        default: throw rest.failure ?? UpstreamError.closed
+                        }
+                    }
+                    completed = true
+                    try await writer.finish(nil)
+                    await finished(true)
+                } catch {
+                    // The relay's cut-off rule; here also for a client that went away.
+                    if !completed, isEventStream {
+                        try? await writer.write(ByteBuffer(string: RelayedResponseHead.midStreamFailureEvent))
+                        try? await writer.finish(nil)
+                        await finished(false)
+                        return
+                    }
+                    await finished(false)
+                    throw error
+                }
+            }
+        case .failedBeforeHead(let error), .failedBeforeAnswer(let error):
+            await finished(false)
+            throw error
+        case .none, .write(nil, _, _), .cutOff, .abandon:
+            preconditionFailure("the relay wrote no head before \(action)")
         }
     }
 
-    /// The rest of an upstream body, after the chunks ``response(from:finished:onChunk:)``
-    /// read ahead, handed from the request handler to the response body writer.
+    /// The rest of an upstream body and its relay, after the part the handler read until
+    /// the relay wrote its head, handed from the request handler to the response body
+    /// writer.
     ///
     /// `@unchecked Sendable` is safe because it is used by one task at a time: the
     /// handler reads ahead and then returns the response, and only after that does
     /// Hummingbird run the body writer that reads the rest.
-    private final class BodyIterator<Iterator: AsyncIteratorProtocol>: @unchecked Sendable
+    private final class BodyReader<Iterator: AsyncIteratorProtocol>: @unchecked Sendable
     where Iterator.Element == ByteBuffer {
         private var iterator: Iterator
-        private var pending: [ByteBuffer]
+        private var relay: ResponseRelay
+        /// The upstream's error, once it failed.
+        private(set) var failure: (any Error)?
 
-        init(_ iterator: Iterator, pending: [ByteBuffer]) {
+        init(_ iterator: Iterator, relay: ResponseRelay) {
             self.iterator = iterator
-            self.pending = pending
+            self.relay = relay
         }
 
-        nonisolated(nonsending) func next() async throws -> ByteBuffer? {
-            if !pending.isEmpty { return pending.removeFirst() }
-            return try await iterator.next()
+        /// What the relay makes of the next part.
+        nonisolated(nonsending) func next() async -> ResponseRelay.Action {
+            do {
+                if let chunk = try await iterator.next() { return relay.received(chunk: chunk) }
+                return relay.receivedEnd()
+            } catch {
+                failure = error
+                return relay.failed(error)
+            }
         }
     }
 }

@@ -4,11 +4,10 @@ import Testing
 
 @testable import Runtime
 
-/// How the fast path relays one upstream answer, without sockets: the same rules as the
-/// Hummingbird path's relay (read ahead, one write for a small answer, streaming,
-/// failures), decided part by part.
-struct FastPathExchangeStateMachineTests {
-    typealias Machine = FastPathExchange.StateMachine
+/// How swap relays one upstream answer (both paths follow it), without sockets: read
+/// ahead, one write for a small answer, streaming, failures, decided part by part.
+struct ResponseRelayTests {
+    typealias Machine = ResponseRelay
 
     struct Refused: Error {}
 
@@ -64,34 +63,30 @@ struct FastPathExchangeStateMachineTests {
         #expect(Self.written(machine.received(chunk: ByteBuffer(string: "data: 1\n\n")))?.chunks == ["data: 1\n\n"])
     }
 
-    @Test("a backend failing before its head: the request goes to the Hummingbird path, a timeout is a 504")
+    @Test("a backend failing before its head; the fast path answers a timeout with a 504, else falls back")
     func failureBeforeHead() {
         var machine = Machine()
-        guard case .fallBack = machine.failed(Refused(), baseURL: "http://b") else {
-            Issue.record("falls back")
+        guard case .failedBeforeHead(let error) = machine.failed(Refused()) else {
+            Issue.record("fails before the head")
             return
         }
-        var timedOut = Machine()
-        guard
-            case .fail(let error, let finished) = timedOut.failed(
-                UpstreamError.responseHeaderTimeout(seconds: 2), baseURL: "http://b")
-        else {
-            Issue.record("answers with an error")
-            return
-        }
-        #expect(error.status == .gatewayTimeout && error.code == "backend_timeout" && !finished)
+        #expect(error is Refused)
+        #expect(FastPathExchange.answer(toFailureBeforeHead: error, baseURL: "http://b") == nil, "falls back")
+        let timeout = FastPathExchange.answer(
+            toFailureBeforeHead: UpstreamError.responseHeaderTimeout(seconds: 2), baseURL: "http://b")
+        #expect(timeout?.status == .gatewayTimeout && timeout?.code == "backend_timeout")
     }
 
-    @Test("a backend failing while its body is read ahead is a 502 that counts as finished")
+    @Test("a backend failing while its body is read ahead fails before anything was written")
     func failureReadingAhead() {
         var machine = Machine()
         _ = machine.received(head: Self.json)
-        guard case .fail(let error, let finished) = machine.failed(Refused(), baseURL: "http://b") else {
-            Issue.record("answers with an error")
+        _ = machine.received(chunk: ByteBuffer(string: "hello"))
+        guard case .failedBeforeAnswer(let error) = machine.failed(Refused()) else {
+            Issue.record("fails before the answer")
             return
         }
-        #expect(error.status == .badGateway && error.message.contains("failed before sending its answer"))
-        #expect(finished)
+        #expect(error is Refused)
         #expect(machine.receivedEnd().isNone, "nothing after the failure")
     }
 
@@ -99,14 +94,14 @@ struct FastPathExchangeStateMachineTests {
     func cutOff() {
         var stream = Machine()
         _ = stream.received(head: Self.events)
-        guard case .cutOff(true) = stream.failed(Refused(), baseURL: "http://b") else {
+        guard case .cutOff(true) = stream.failed(Refused()) else {
             Issue.record("event stream cut off")
             return
         }
         var body = Machine()
         _ = body.received(head: Self.json)
         _ = body.received(chunk: ByteBuffer(string: "he"))
-        guard case .cutOff(false) = body.failed(Refused(), baseURL: "http://b") else {
+        guard case .cutOff(false) = body.failed(Refused()) else {
             Issue.record("body cut off")
             return
         }
@@ -119,7 +114,7 @@ struct FastPathExchangeStateMachineTests {
             Issue.record("abandon before the answer")
             return
         }
-        #expect(waiting.failed(Refused(), baseURL: "http://b").isNone, "the failure that follows is ignored")
+        #expect(waiting.failed(Refused()).isNone, "the failure that follows is ignored")
         var streaming = Machine()
         _ = streaming.received(head: Self.events)
         guard case .abandon(true) = streaming.clientClosed() else {
@@ -130,7 +125,7 @@ struct FastPathExchangeStateMachineTests {
     }
 }
 
-extension FastPathExchange.StateMachine.Action {
+extension ResponseRelay.Action {
     var isNone: Bool {
         if case .none = self { return true }
         return false
