@@ -18,11 +18,22 @@ import NIOHTTPTypesHTTP1
 public struct EventLoopPinnedChannel: ServerChildChannel {
     /// The wrapped HTTP/1 channel setup.
     public let base: HTTP1Channel
+    /// The fast path installed on each connection, if any (see ``FastPathHandler``).
+    let fastPath: FastPath?
 
     /// Wraps an HTTP/1 channel answering with `responder`; each request is counted in
     /// flight on its loop while it is answered.
     public init(responder: @escaping HTTPChannelHandler.Responder, configuration: HTTP1Channel.Configuration = .init())
     {
+        self.init(responder: responder, configuration: configuration, fastPath: nil)
+    }
+
+    /// Wraps an HTTP/1 channel answering with `responder`, with `fastPath` in front of it.
+    init(
+        responder: @escaping HTTPChannelHandler.Responder, configuration: HTTP1Channel.Configuration = .init(),
+        fastPath: FastPath?
+    ) {
+        self.fastPath = fastPath
         base = HTTP1Channel(
             responder: { (request: Request, writer: consuming ResponseWriter, channel: any Channel) in
                 let executor = EventLoopTaskExecutor.shared(for: channel.eventLoop)
@@ -34,17 +45,29 @@ public struct EventLoopPinnedChannel: ServerChildChannel {
 
     /// A server builder for `Application(server:)`.
     public static func http1(configuration: HTTP1Channel.Configuration = .init()) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in EventLoopPinnedChannel(responder: responder, configuration: configuration) }
+        http1(configuration: configuration, fastPath: nil)
+    }
+
+    /// A server builder whose connections have `fastPath` in front of Hummingbird.
+    static func http1(configuration: HTTP1Channel.Configuration = .init(), fastPath: FastPath?) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            EventLoopPinnedChannel(responder: responder, configuration: configuration, fastPath: fastPath)
+        }
     }
 
     /// Sets the channel up as HTTP/1, with ``HTTP1ServerCodec`` in place of the HTTP/1 ↔
-    /// HTTP Types codec Hummingbird installs.
+    /// HTTP Types codec Hummingbird installs, and the fast path (if any) in front of it.
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
-        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+        let fastPath = self.fastPath
+        return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let codec = try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)
-            try pipeline.addHandler(HTTP1ServerCodec(), position: .after(codec))
+            let ownCodec = HTTP1ServerCodec()
+            try pipeline.addHandler(ownCodec, position: .after(codec))
             pipeline.removeHandler(codec, promise: nil)
+            if let fastPath {
+                try pipeline.addHandler(FastPathHandler(fastPath: fastPath), position: .before(ownCodec))
+            }
             return value
         }
     }

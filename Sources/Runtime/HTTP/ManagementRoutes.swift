@@ -147,6 +147,10 @@ struct ManagementRoutes: Sendable {
             }
         }
         metric("swap_model_requests_total", "counter", "Proxied requests by model and upstream status.", finished)
+        metric(
+            "swap_fast_path_requests_total", "counter",
+            "Proxied requests answered on the connection's event loop without Hummingbird's request handling.",
+            [("", core.requests.fastPathAnswered)])
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -38,10 +38,16 @@ public struct OpenAIError: Error, Sendable {
 
     /// The response carrying this error.
     public func response() -> Response {
-        let body: [String: Any] = ["error": ["message": message, "type": type, "code": code]]
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+        responseAndBody().response
+    }
+
+    /// The response carrying this error, and its body (the JSON) on its own.
+    func responseAndBody() -> (response: Response, body: ByteBuffer) {
+        let json: [String: Any] = ["error": ["message": message, "type": type, "code": code]]
+        let data = (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])) ?? Data()
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let body = ByteBuffer(bytes: data)
+        return (Response(status: status, headers: headers, body: .init(byteBuffer: body)), body)
     }
 }

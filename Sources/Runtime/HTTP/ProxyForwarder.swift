@@ -52,24 +52,9 @@ public struct ProxyForwarder: Sendable {
         timeouts: ConnectionTimeouts = .defaults
     ) async throws -> UpstreamAnswer {
         if let upstream, let target = address.target {
-            var uri = target.pathPrefix + path
-            if let query, !query.isEmpty { uri += "?" + query }
-            var outgoing = HTTPHeaders()
-            outgoing.reserveCapacity(headers.count + 2)
-            outgoing.add(name: "host", value: target.hostHeader)
-            Self.copy(headers, to: &outgoing, stripCredentials: stripCredentials, inject: inject)
-            switch body {
-            case .bytes(let bytes):
-                outgoing.add(name: "content-length", value: String(bytes.count))
-            case .stream:
-                outgoing.add(name: "transfer-encoding", value: "chunked")
-            case .none:
-                if method == .post || method == .put || method == .patch {
-                    outgoing.add(name: "content-length", value: "0")
-                }
-            }
-            let head = HTTPRequestHead(
-                version: .http1_1, method: HTTPMethod(rawValue: method.rawValue), uri: uri, headers: outgoing)
+            let head = Self.upstreamHead(
+                method: method, to: target, path: path, query: query, headers: headers, body: body,
+                stripCredentials: stripCredentials, inject: inject)
             let (responseHead, responseBody) = try await upstream.send(
                 host: target.host, port: target.port, head: head, body: body,
                 on: eventLoop ?? MultiThreadedEventLoopGroup.singleton.any(), timeouts: timeouts)
@@ -91,6 +76,33 @@ public struct ProxyForwarder: Sendable {
             break
         }
         return .client(try await client.execute(request, timeout: .hours(24)))
+    }
+
+    /// The head of the request sent to `target` over swap's own client: `path` under the
+    /// target's prefix with `query`, `Host` for the target, the client's end-to-end
+    /// headers (see ``copy(_:to:stripCredentials:inject:)``) and the framing of `body`.
+    static func upstreamHead(
+        method: HTTPRequest.Method, to target: UpstreamTarget, path: String, query: String?, headers: HTTPFields,
+        body: Body, stripCredentials: Bool, inject: [(String, String)]
+    ) -> HTTPRequestHead {
+        var uri = target.pathPrefix + path
+        if let query, !query.isEmpty { uri += "?" + query }
+        var outgoing = HTTPHeaders()
+        outgoing.reserveCapacity(headers.count + 2)
+        outgoing.add(name: "host", value: target.hostHeader)
+        copy(headers, to: &outgoing, stripCredentials: stripCredentials, inject: inject)
+        switch body {
+        case .bytes(let bytes):
+            outgoing.add(name: "content-length", value: String(bytes.count))
+        case .stream:
+            outgoing.add(name: "transfer-encoding", value: "chunked")
+        case .none:
+            if method == .post || method == .put || method == .patch {
+                outgoing.add(name: "content-length", value: "0")
+            }
+        }
+        return HTTPRequestHead(
+            version: .http1_1, method: HTTPMethod(rawValue: method.rawValue), uri: uri, headers: outgoing)
     }
 
     /// Copies the client's end-to-end headers, then sets `inject`.
@@ -139,104 +151,105 @@ public struct ProxyForwarder: Sendable {
     }
 
     /// ``response(from:finished:onChunk:)`` for an answer's parts; generic over the body
-    /// so that the pool's body is read without a box around it.
+    /// so that the pool's body is read without a box around it. The parts are read as
+    /// ``ResponseRelay`` says, until it has something to write.
     private nonisolated(nonsending) static func response<UpstreamBodySequence: AsyncSequence & Sendable>(
         status upstreamStatus: HTTPResponseStatus, headers upstreamHeaders: HTTPHeaders,
         body upstreamBody: UpstreamBodySequence,
         finished: @escaping @Sendable (Bool) async -> Void, onChunk: (@Sendable (ByteBuffer) -> Void)?
     ) async throws -> Response where UpstreamBodySequence.Element == ByteBuffer {
-        var headers = HTTPFields()
-        var contentType: String?
-        var contentLengthField: String?
-        headers.reserveCapacity(upstreamHeaders.count + 2)
-        for header in upstreamHeaders {
-            // The name is lowercased once, by `HTTPField.Name` (its canonical name); a
-            // name it rejects is no `Content-Type` or `Content-Length` either.
-            guard let fieldName = HTTPField.Name(header.name) else { continue }
-            if fieldName == .contentType {
-                contentType = contentType ?? header.value
-            } else if fieldName == .contentLength {
-                contentLengthField = contentLengthField ?? header.value
-            }
-            if hopByHop.contains(fieldName.canonicalName) { continue }
-            headers.append(HTTPField(name: fieldName, value: header.value))
-        }
-        let isEventStream = contentType?.lowercased().hasPrefix("text/event-stream") ?? false
-        if isEventStream {
-            headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
-            headers[.cacheControl] = "no-cache"
-        }
-        let status = HTTPResponse.Status(code: Int(upstreamStatus.code))
-        let contentLength = isEventStream ? nil : contentLengthField.flatMap { Int($0) }
+        var relay = ResponseRelay()
+        var action = relay.received(
+            head: HTTPResponseHead(version: .http1_1, status: upstreamStatus, headers: upstreamHeaders))
         var iterator = upstreamBody.makeAsyncIterator()
-        var pending: [ByteBuffer] = []
-        if let contentLength, contentLength > 0 {
+        while case .none = action {
             do {
-                if let first = try await iterator.next() {
-                    if first.readableBytes == contentLength {
-                        // The end follows the last byte at once.
-                        if let more = try await iterator.next() {
-                            pending = [first, more]
-                        } else {
-                            onChunk?(first)
-                            await finished(true)
-                            return Response(status: status, headers: headers, body: .init(byteBuffer: first))
-                        }
-                    } else {
-                        pending = [first]
-                    }
+                if let chunk = try await iterator.next() {
+                    action = relay.received(chunk: chunk)
+                } else {
+                    action = relay.receivedEnd()
                 }
             } catch {
-                await finished(false)
-                throw error
+                action = relay.failed(error)
             }
         }
-        let rest = BodyIterator(iterator, pending: pending)
-        let body = ResponseBody(contentLength: contentLength) { writer in
-            var completed = false
-            do {
-                while let chunk = try await rest.next() {
-                    onChunk?(chunk)
-                    try await writer.write(chunk)
-                }
-                completed = true
-                try await writer.finish(nil)
+        switch action {
+        case .write(let head?, let chunks, let end):
+            if end, chunks.count == 1 {
+                // The whole body, and its end: one write.
+                onChunk?(chunks[0])
                 await finished(true)
-            } catch {
-                if !completed, isEventStream {
-                    let event =
-                        "data: {\"error\":{\"message\":\"the backend stopped in the middle of the response\",\"type\":\"server_error\",\"code\":\"backend_failed\"}}\n\n"
-                    try? await writer.write(ByteBuffer(string: event))
-                    try? await writer.finish(nil)
-                    await finished(false)
-                    return
-                }
-                await finished(false)
-                throw error
+                return head.response(body: chunks[0])
             }
+            let rest = BodyReader(iterator, relay: relay)
+            let isEventStream = head.isEventStream
+            return head.response { writer in
+                var (chunks, end) = (chunks, end)
+                var completed = false
+                do {
+                    while true {
+                        for chunk in chunks {
+                            onChunk?(chunk)
+                            try await writer.write(chunk)
+                        }
+                        if end { break }
+                        switch await rest.next() {
+                        case .write(_, let more, let ended): (chunks, end) = (more, ended)
+                        case .none: (chunks, end) = ([], false)
+                        default: throw rest.failure ?? UpstreamError.closed
+                        }
+                    }
+                    completed = true
+                    try await writer.finish(nil)
+                    await finished(true)
+                } catch {
+                    // The relay's cut-off rule; here also for a client that went away.
+                    if !completed, isEventStream {
+                        try? await writer.write(ByteBuffer(string: RelayedResponseHead.midStreamFailureEvent))
+                        try? await writer.finish(nil)
+                        await finished(false)
+                        return
+                    }
+                    await finished(false)
+                    throw error
+                }
+            }
+        case .failedBeforeHead(let error), .failedBeforeAnswer(let error):
+            await finished(false)
+            throw error
+        case .none, .write(nil, _, _), .cutOff, .abandon:
+            preconditionFailure("the relay wrote no head before \(action)")
         }
-        return Response(status: status, headers: headers, body: body)
     }
 
-    /// The rest of an upstream body, after the chunks ``response(from:finished:onChunk:)``
-    /// read ahead, handed from the request handler to the response body writer.
+    /// The rest of an upstream body and its relay, after the part the handler read until
+    /// the relay wrote its head, handed from the request handler to the response body
+    /// writer.
     ///
     /// `@unchecked Sendable` is safe because it is used by one task at a time: the
     /// handler reads ahead and then returns the response, and only after that does
     /// Hummingbird run the body writer that reads the rest.
-    private final class BodyIterator<Iterator: AsyncIteratorProtocol>: @unchecked Sendable
+    private final class BodyReader<Iterator: AsyncIteratorProtocol>: @unchecked Sendable
     where Iterator.Element == ByteBuffer {
         private var iterator: Iterator
-        private var pending: [ByteBuffer]
+        private var relay: ResponseRelay
+        /// The upstream's error, once it failed.
+        private(set) var failure: (any Error)?
 
-        init(_ iterator: Iterator, pending: [ByteBuffer]) {
+        init(_ iterator: Iterator, relay: ResponseRelay) {
             self.iterator = iterator
-            self.pending = pending
+            self.relay = relay
         }
 
-        nonisolated(nonsending) func next() async throws -> ByteBuffer? {
-            if !pending.isEmpty { return pending.removeFirst() }
-            return try await iterator.next()
+        /// What the relay makes of the next part.
+        nonisolated(nonsending) func next() async -> ResponseRelay.Action {
+            do {
+                if let chunk = try await iterator.next() { return relay.received(chunk: chunk) }
+                return relay.receivedEnd()
+            } catch {
+                failure = error
+                return relay.failed(error)
+            }
         }
     }
 }

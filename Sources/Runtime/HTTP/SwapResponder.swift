@@ -91,25 +91,9 @@ public struct SwapResponder: HTTPResponder {
         -> Response
     {
         let bytes = try await collect(request)
-        let contentType = request.headers.scannedValue(.contentType) ?? ""
-        if let form = MultipartForm(contentType: contentType) {
-            guard let field = form.modelField(in: bytes) else {
-                throw OpenAIError.badRequest("The multipart form has no `model` field.")
-            }
-            return try await dispatch(
-                request, context: context, plan: plan, name: field.value, path: request.uri.path,
-                body: .multipart(form, bytes))
-        }
-        if bytes.isEmpty, let name = queryModel(request) {
-            return try await dispatch(
-                request, context: context, plan: plan, name: name, path: request.uri.path, body: .raw([]))
-        }
-        let json = try ModelRequestBody(bytes: bytes)
-        guard let name = json.model ?? queryModel(request) else {
-            throw OpenAIError.badRequest("The request names no model: set `model` in the JSON body.")
-        }
-        return try await dispatch(
-            request, context: context, plan: plan, name: name, path: request.uri.path, body: .json(json))
+        let (name, body) = try Self.modelBody(
+            bytes, contentType: request.headers.scannedValue(.contentType) ?? "", queryModel: { queryModel(request) })
+        return try await dispatch(request, context: context, plan: plan, name: name, path: request.uri.path, body: body)
     }
 
     private func queryModel(_ request: Request) -> String? {
@@ -126,55 +110,20 @@ public struct SwapResponder: HTTPResponder {
             request, context: context, plan: plan, name: name, path: request.uri.path, body: .raw([]))
     }
 
-    /// A request body as swap holds it before forwarding.
-    enum HeldBody: Sendable {
-        case json(ModelRequestBody)
-        case multipart(MultipartForm, [UInt8])
-        case raw([UInt8])
-        case stream(RequestBody)
-    }
-
     private nonisolated(nonsending) func dispatch(
         _ request: Request, context: Context, plan: Plan, name: String, path: String, body: HeldBody
     ) async throws
         -> Response
     {
-        // Only `warm` selectors look at which models are ready; skip collecting them otherwise.
-        let ready = plan.selectors.isEmpty ? [] : Set(core.scheduler.readyModels())
-        let resolver = ModelResolver(plan: plan, activeProfile: core.activeProfile, readyModels: ready)
-        switch resolver.resolve(name) {
-        case nil, .disabled?:
-            throw OpenAIError.unknownModel(name)
-        case .peer(let peerID, let model)?:
-            guard let peer = plan.peers[peerID] else { throw OpenAIError.unknownModel(name) }
-            var inject: [(String, String)] = []
-            if let key = peer.apiKey, !key.isEmpty {
-                inject = [("Authorization", "Bearer \(key)"), ("x-api-key", key)]
-            }
-            let upstreamBody = rewrite(body, locks: peer.locks, useModelName: model == name ? nil : model)
+        switch try route(name, body: body, plan: plan) {
+        case .peer(let peer, let upstreamBody, let inject):
             let response = try await forward(
                 request, context: context, to: UpstreamAddress(peer.proxy), path: path, body: upstreamBody,
                 plan: plan, timeouts: peer.timeouts, inject: inject)
             return try await relay(response, from: peer.proxy, finished: { _ in })
-        case .local(let modelID, let requestedID)?:
-            guard let model = plan.models[modelID] else { throw OpenAIError.unknownModel(name) }
-            let locks = model.locksByRequestedID[requestedID] ?? model.locks
-            let upstreamBody = rewrite(body, locks: locks, useModelName: model.useModelName)
+        case .local(let model, let upstreamBody):
             return try await proxyLocal(
                 request, context: context, plan: plan, model: model, path: path, body: upstreamBody)
-        }
-    }
-
-    private func rewrite(_ body: HeldBody, locks: ParameterLocks, useModelName: String?) -> ProxyForwarder.Body {
-        switch body {
-        case .json(let json):
-            return .bytes(json.rewritten(locks: locks, useModelName: useModelName))
-        case .multipart(let form, let bytes):
-            return .bytes(useModelName.map { form.replacingModel(in: bytes, with: $0) } ?? bytes)
-        case .raw(let bytes):
-            return bytes.isEmpty ? .none : .bytes(bytes)
-        case .stream(let stream):
-            return .stream(stream)
         }
     }
 
@@ -182,21 +131,13 @@ public struct SwapResponder: HTTPResponder {
         _ request: Request, context: Context, to address: UpstreamAddress, path: String, body: ProxyForwarder.Body,
         plan: Plan, timeouts: ConnectionTimeouts, inject: [(String, String)] = []
     ) async throws -> UpstreamAnswer {
-        let baseURL = address.baseURL
         do {
             return try await core.forwarder.send(
                 method: request.method, to: address, path: path, query: request.uri.query,
                 headers: request.headers, body: body, stripCredentials: !plan.settings.apiKeys.isEmpty,
                 inject: inject, on: context.channel.eventLoop, timeouts: timeouts)
-        } catch UpstreamError.responseHeaderTimeout(let seconds) {
-            throw OpenAIError(
-                .gatewayTimeout,
-                "The backend at \(baseURL) did not start answering within \(seconds) s (`timeouts.responseHeader`).",
-                type: "server_error", code: "backend_timeout")
         } catch {
-            throw OpenAIError(
-                .badGateway, "The backend at \(baseURL) did not answer: \(error).", type: "server_error",
-                code: "backend_failed")
+            throw OpenAIError.upstreamFailed(error, baseURL: address.baseURL)
         }
     }
 
@@ -271,9 +212,7 @@ public struct SwapResponder: HTTPResponder {
         do {
             return try await ProxyForwarder.response(from: upstream, finished: finished)
         } catch {
-            throw OpenAIError(
-                .badGateway, "The backend at \(baseURL) failed before sending its answer: \(error).",
-                type: "server_error", code: "backend_failed")
+            throw OpenAIError.answerFailed(error, baseURL: baseURL)
         }
     }
 

@@ -110,8 +110,9 @@ public final class ModelScheduler: Sendable {
     /// The lease of a request for `name` that the machine admits at once (a ready model
     /// with room and nobody queued), taken under the lock without parking the caller on
     /// a continuation; nil when the request has to go through ``acquire(model:)``'s
-    /// queue (or the task is cancelled, which that path reports).
-    private func admitAtOnce(_ name: String) -> SchedulerLease? {
+    /// queue (or the task is cancelled, which that path reports). Release the lease with
+    /// ``release(_:)``.
+    func admitAtOnce(_ name: String) -> SchedulerLease? {
         if Task.isCancelled { return nil }
         return state.withLock { state -> SchedulerLease? in
             guard let model = Self.resolve(name, in: state.plan) else { return nil }

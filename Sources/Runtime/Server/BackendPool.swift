@@ -63,8 +63,14 @@ public actor BackendPool: BackendControl {
     /// A backend that is ready answers without a hop onto this actor or the backend's
     /// (the proxy's hot path); any other state takes the actors' path.
     public nonisolated(nonsending) func readyAddress(of model: String) async throws -> UpstreamAddress {
-        if let address = backendIndex.withLock({ $0[model] })?.readyAddress { return address }
+        if let address = readyAddressNow(of: model) { return address }
         return try await startedAddress(of: model)
+    }
+
+    /// Where requests for `model` go when its backend is ready now; nil otherwise. Read
+    /// without a hop onto an actor.
+    nonisolated func readyAddressNow(of model: String) -> UpstreamAddress? {
+        backendIndex.withLock({ $0[model] })?.readyAddress
     }
 
     private func startedAddress(of model: String) async throws -> UpstreamAddress {

@@ -8,7 +8,8 @@ import NIOPosix
 import ServiceLifecycle
 
 /// swap-server's HTTP/1 server: ``SwapResponder`` on Hummingbird's HTTP/1 server, each
-/// connection's requests handled on its event loop (``EventLoopPinnedChannel``).
+/// connection's requests handled on its event loop (``EventLoopPinnedChannel``), with the
+/// fast path (``FastPathHandler``) in front of it for requests to ready local models.
 ///
 /// It does what Hummingbird's `Application` does for a request (a request context, a
 /// 500 for an unexpected error, the `Date` header, the response written with one flush
@@ -30,11 +31,14 @@ struct SwapHTTPService: Service {
         let responder = self.responder
         let logger = self.logger
         let dates = HTTPDateCache()
-        let server = try EventLoopPinnedChannel.http1().buildServer(
+        let fastPath = responder.core.forwarder.upstream.map {
+            FastPath(core: responder.core, pool: $0, dates: dates)
+        }
+        let server = try EventLoopPinnedChannel.http1(fastPath: fastPath).buildServer(
             configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger,
             responder: { (request: Request, writer: consuming ResponseWriter, channel: any Channel) in
                 let context = SwapRequestContext(source: .init(channel: channel, logger: logger))
-                var response: Response
+                let response: Response
                 do {
                     response = try await responder.respond(to: request, context: context)
                 } catch let error as HTTPParserError {
@@ -43,9 +47,8 @@ struct SwapHTTPService: Service {
                     logger.debug("Unrecognised Error", metadata: ["error.type": "\(error)"])
                     response = Response(status: .internalServerError, body: .init())
                 }
-                response.headers[.date] = dates.current
                 do {
-                    try await writer.write(response: response.head, body: response.body)
+                    try await writer.write(response: response.head(date: dates.current), body: response.body)
                 } catch is HTTPParserError {
                     throw ResponseWriteFailed()
                 }

@@ -71,23 +71,46 @@ public final class UpstreamConnectionPool: Sendable {
             UpstreamConnection, reused: Bool
         )
     {
+        switch takeIdle(key) {
+        case .reuse(let connection):
+            return (connection, true)
+        case .connect:
+            return (try await connect(key, on: eventLoop, timeouts: timeouts), false)
+        case .shutDown:
+            throw UpstreamError.shutDown
+        }
+    }
+
+    /// An open idle connection for `key` (closing expired and closed ones on the way), or
+    /// what to do instead.
+    private func takeIdle(_ key: Key) -> StateMachine<UpstreamConnection>.LeaseAction {
         while true {
             let now = ContinuousClock.now
             let lease = state.withLock { state in state.lease(key, now: now) }
             for connection in lease.expired { connection.close() }
-            switch lease.action {
-            case .reuse(let connection):
-                guard connection.isActive else {
-                    connection.close()
-                    continue
-                }
-                return (connection, true)
-            case .connect:
-                return (try await connect(key, on: eventLoop, timeouts: timeouts), false)
-            case .shutDown:
-                throw UpstreamError.shutDown
+            if case .reuse(let connection) = lease.action, !connection.isActive {
+                connection.close()
+                continue
             }
+            return lease.action
         }
+    }
+
+    /// An idle open connection to `host`:`port` that lives on `eventLoop`, taken from
+    /// the pool without waiting; nil when there is none (nothing is opened). Hand it back
+    /// with ``UpstreamConnection/handBack()`` if it is not used, or use it with
+    /// ``UpstreamConnection/begin(_:head:body:responseHeaderTimeout:)``: it returns to the
+    /// pool by itself when that exchange completes.
+    func idleConnection(host: String, port: Int, on eventLoop: any EventLoop) -> UpstreamConnection? {
+        let key = Key(loop: ObjectIdentifier(eventLoop), host: host, port: port)
+        if case .reuse(let connection) = takeIdle(key) { return connection }
+        return nil
+    }
+
+    /// How long an idle connection opened under `timeouts` is kept (nil: until the
+    /// backend closes it).
+    private static func idleTimeout(_ timeouts: ConnectionTimeouts) -> Duration? {
+        timeouts.idleConn > 0 ? .seconds(timeouts.idleConn) : nil
     }
 
     private nonisolated(nonsending) func connect(_ key: Key, on eventLoop: any EventLoop, timeouts: ConnectionTimeouts)
@@ -95,8 +118,7 @@ public final class UpstreamConnectionPool: Sendable {
         -> UpstreamConnection
     {
         opened.add(1, ordering: .relaxed)
-        // 0 keeps an idle connection until the backend closes it.
-        let idleTimeout: Duration? = timeouts.idleConn > 0 ? .seconds(timeouts.idleConn) : nil
+        let idleTimeout = Self.idleTimeout(timeouts)
         let connection = try await UpstreamConnection.connect(
             host: key.host, port: key.port, on: eventLoop, timeouts: timeouts,
             onReusable: { [weak self] connection in self?.release(connection, to: key, idleTimeout: idleTimeout) })
