@@ -4,7 +4,7 @@ import Hummingbird
 /// Answers every request the fake backend receives and logs one stdout line per request.
 ///
 /// Routes:
-/// - `GET /health`: 200 `{"status": "ok"}`, or 503 with an error body under `--fail-health`.
+/// - `GET /health`: 200 `{"status": "ok", "pid": P}`, or 503 with an error body under `--fail-health`.
 /// - `GET /v1/models`: `{"object": "list", "data": [{"id": NAME, "object": "model", …}]}`.
 /// - `POST /v1/chat/completions`, `POST /v1/completions`: see ``CompletionRequest`` and
 ///   ``CompletionStream``; a body that is not JSON gets 400.
@@ -61,7 +61,9 @@ struct FakeResponder: HTTPResponder {
             return OpenAIError.response(
                 .serviceUnavailable, message: "Loading model (--fail-health)", type: "unavailable_error")
         }
-        return JSONResponse.make(["status": "ok"])
+        // The pid tells a test's health poll that it reached the process it started, not
+        // another one that took the port first.
+        return JSONResponse.make(["status": "ok", "pid": .int(Int(ProcessInfo.processInfo.processIdentifier))])
     }
 
     private func models() -> Response {

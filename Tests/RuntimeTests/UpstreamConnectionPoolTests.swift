@@ -30,8 +30,12 @@ struct UpstreamConnectionPoolTests {
             input: .none, output: .discarded, error: .discarded
         ) { execution in
             do {
+                // Healthy, and the backend started here: another test's may have taken the
+                // port between `freePort()` and this one's bind.
+                let pid = "\"pid\":\(execution.processIdentifier.value)"
                 let healthy = await Polling.eventually(within: .seconds(20), every: .milliseconds(10)) {
-                    (try? await TestHTTP.send("GET", "http://127.0.0.1:\(port)/health"))?.status == 200
+                    let reply = try? await TestHTTP.send("GET", "http://127.0.0.1:\(port)/health")
+                    return reply?.status == 200 && reply?.body.contains(pid) == true
                 }
                 guard healthy else { throw HarnessError("fake-backend did not become healthy") }
                 let value = try await body(port)
