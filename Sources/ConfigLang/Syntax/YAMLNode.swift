@@ -38,14 +38,31 @@ public struct YAMLNode: Sendable, Hashable {
         // setters below, and only while exactly one node refers to it.
         var kind: Kind
         var span: Span
-        var tag: String?
-        var reference: Span?
+        /// The tag and reference, which few nodes have, kept apart so that every other
+        /// node is 32 bytes smaller (a large config's tree is tens of thousands of nodes,
+        /// all fresh memory).
+        var extras: Extras?
 
-        init(kind: Kind, span: Span, tag: String?, reference: Span?) {
+        init(kind: Kind, span: Span, extras: Extras?) {
             self.kind = kind
             self.span = span
+            self.extras = extras
+        }
+    }
+
+    /// A node's tag and reference, when it has either; never changed once made.
+    private final class Extras: Sendable {
+        let tag: String?
+        let reference: Span?
+
+        init(tag: String?, reference: Span?) {
             self.tag = tag
             self.reference = reference
+        }
+
+        /// Extras holding `tag` and `reference`, or nil when both are nil.
+        static func make(tag: String?, reference: Span?) -> Extras? {
+            tag == nil && reference == nil ? nil : Extras(tag: tag, reference: reference)
         }
     }
 
@@ -55,8 +72,7 @@ public struct YAMLNode: Sendable, Hashable {
     private var uniqueStorage: Storage {
         mutating get {
             if !isKnownUniquelyReferenced(&storage) {
-                storage = Storage(
-                    kind: storage.kind, span: storage.span, tag: storage.tag, reference: storage.reference)
+                storage = Storage(kind: storage.kind, span: storage.span, extras: storage.extras)
             }
             return storage
         }
@@ -74,18 +90,18 @@ public struct YAMLNode: Sendable, Hashable {
     }
     /// The explicit tag (`!!str` becomes `tag:yaml.org,2002:str`), if any.
     public var tag: String? {
-        get { storage.tag }
-        set { uniqueStorage.tag = newValue }
+        get { storage.extras?.tag }
+        set { uniqueStorage.extras = Extras.make(tag: newValue, reference: reference) }
     }
     /// Where an alias or merge key brought this node in, if it came through one.
     public var reference: Span? {
-        get { storage.reference }
-        set { uniqueStorage.reference = newValue }
+        get { storage.extras?.reference }
+        set { uniqueStorage.extras = Extras.make(tag: tag, reference: newValue) }
     }
 
     /// Creates a node.
     public init(_ kind: Kind, span: Span, tag: String? = nil, reference: Span? = nil) {
-        storage = Storage(kind: kind, span: span, tag: tag, reference: reference)
+        storage = Storage(kind: kind, span: span, extras: Extras.make(tag: tag, reference: reference))
     }
 
     /// Which node this is: copies share it until one of them changes.
