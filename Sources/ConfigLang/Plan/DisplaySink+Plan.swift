@@ -19,15 +19,16 @@ extension DisplayTree {
 
 extension DisplaySink {
     /// Appends the whole plan; with `rendered` (each model's text and the name table's,
-    /// already written in the output format) those are not added token by token.
+    /// written in the output format, a round of models at a time as they are reached)
+    /// those are not added token by token.
     mutating func add(_ plan: Plan, rendered: RenderedPlanParts? = nil) {
         add(.beginObject)
         member("models")
         if let rendered {
             add(.beginObject)
-            for model in rendered.models {
-                add(.key(model.id))
-                add(.rendered(model.text))
+            for index in rendered.ids.indices {
+                add(.key(rendered.ids[index]))
+                add(.rendered(rendered.text(at: index)))
             }
             add(.endObject)
             member("names", .rendered(rendered.names))

@@ -63,14 +63,12 @@ public enum PlanRenderer {
     }
 
     /// Each model's text as the document nests it under `models`, in sorted ID order,
-    /// and the name table's text, all written on every core. The name table (a few
-    /// thousand sorted entries on a large config, the largest single piece) is the first
-    /// job, so that it does not end the pass with one core idle.
+    /// and the name table's text, written on every core a round at a time (see
+    /// ``RenderedPlanParts``).
     private static func renderParts(_ plan: Plan, _ format: Format) -> RenderedPlanParts {
-        let ids = plan.models.keys.sorted()
-        var texts = ParallelMap.map(ids.count + 1) { index in
-            guard index > 0 else { return renderNames(plan.names, format) }
-            let model = plan.models[ids[index - 1]]!
+        RenderedPlanParts(ids: plan.models.keys.sorted()) { id in
+            guard let id else { return renderNames(plan.names, format) }
+            let model = plan.models[id]!
             let buffer = TextBuffer(capacity: 8192)
             switch format {
             case .json:
@@ -83,8 +81,6 @@ public enum PlanRenderer {
             }
             return buffer.bytes
         }
-        let names = texts.removeFirst()
-        return RenderedPlanParts(models: Array(zip(ids, texts)), names: names)
     }
 
     /// The name table's text as the document places it after its key (a non-empty
@@ -119,12 +115,53 @@ public enum PlanRenderer {
     }
 }
 
-/// Parts of a large plan's document written ahead, on every core: each model's text
-/// (in sorted ID order) and the name table's, in the output format and at the nesting
-/// the document places them.
-struct RenderedPlanParts {
-    /// Each model's ID and text, sorted by ID.
-    var models: [(id: String, text: [UInt8])]
+/// Parts of a large plan's document written on every core: each model's text (in
+/// sorted ID order) and the name table's, in the output format and at the nesting the
+/// document places them.
+///
+/// Models are written a round at a time, when the document reaches the first model of
+/// a round, and a round's texts are dropped when the next one is written: a large
+/// plan's JSON goes out through the streaming buffer holding one round of texts (about
+/// a megabyte on the 1000-model config) instead of all of them, and the next round
+/// reuses the memory the last one freed instead of faulting in fresh pages. The name
+/// table's text, the largest single piece, is the first job of the first round.
+final class RenderedPlanParts {
+    /// Models written per round.
+    static let roundSize = 256
+
+    /// The models' IDs, sorted.
+    let ids: [String]
     /// The `names` object's text.
-    var names: [UInt8]
+    private(set) var names: [UInt8] = []
+    /// Writes the text of the model with this ID, or the name table's for nil.
+    private let render: @Sendable (String?) -> [UInt8]
+    private var round: [[UInt8]] = []
+    private var roundStart = 0
+
+    init(ids: [String], render: @escaping @Sendable (String?) -> [UInt8]) {
+        self.ids = ids
+        self.render = render
+        writeRound(startingAt: 0)
+    }
+
+    /// The text of the model at `index` of ``ids``.
+    func text(at index: Int) -> [UInt8] {
+        if index < roundStart || index >= roundStart + round.count { writeRound(startingAt: index) }
+        return round[index - roundStart]
+    }
+
+    private func writeRound(startingAt start: Int) {
+        round = []
+        let count = min(Self.roundSize, ids.count - start)
+        let withNames = start == 0
+        let ids = self.ids
+        let render = self.render
+        var texts = ParallelMap.map(count + (withNames ? 1 : 0), threshold: 2) { job in
+            if withNames { return render(job == 0 ? nil : ids[start + job - 1]) }
+            return render(ids[start + job])
+        }
+        if withNames { names = texts.removeFirst() }
+        round = texts
+        roundStart = start
+    }
 }
