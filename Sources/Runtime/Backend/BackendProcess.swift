@@ -54,11 +54,11 @@ enum BackendProcess {
                 let result = try await Subprocess.run(
                     .path(.init(launcher)), arguments: Arguments(ProcessLauncher.arguments(for: spec.command)),
                     environment: environment, platformOptions: options,
-                    input: .inputWriter, output: .sequence, error: .sequence
+                    input: .inputWriter, output: .sequence, error: .combinedWithOutput
                 ) { execution in
                     await supervise(
-                        pid: execution.processIdentifier.value, stdout: execution.standardOutput,
-                        stderr: execution.standardError, source: spec.modelID, logs: logs, onSpawn: onSpawn)
+                        pid: execution.processIdentifier.value, output: execution.standardOutput,
+                        source: spec.modelID, logs: logs, onSpawn: onSpawn)
                 }
                 return .exited(exit(result.terminationStatus), lastOutput: result.closureResult)
             }
@@ -66,11 +66,11 @@ enum BackendProcess {
             let result = try await Subprocess.run(
                 executable, arguments: Arguments(Array(spec.command.dropFirst())),
                 environment: environment, platformOptions: options,
-                input: .none, output: .sequence, error: .sequence
+                input: .none, output: .sequence, error: .combinedWithOutput
             ) { execution in
                 await supervise(
-                    pid: execution.processIdentifier.value, stdout: execution.standardOutput,
-                    stderr: execution.standardError, source: spec.modelID, logs: logs, onSpawn: onSpawn)
+                    pid: execution.processIdentifier.value, output: execution.standardOutput,
+                    source: spec.modelID, logs: logs, onSpawn: onSpawn)
             }
             return .exited(exit(result.terminationStatus), lastOutput: result.closureResult)
         } catch {
@@ -110,43 +110,36 @@ enum BackendProcess {
         }
     }
 
-    /// The body of a run: report the PID, pump output until both streams end (at the
-    /// latest when the process exits), wait for the exit, clear the group.
+    /// The body of a run: report the PID, pump output until it ends (at the latest when
+    /// the process exits), wait for the exit, clear the group. Standard error shares
+    /// standard output's pipe (`2>&1`), so the lines keep the order the backend wrote
+    /// them in, and the last line is the last one it wrote (two pipes read on their
+    /// own could not tell which of their last lines came later).
     private static func supervise(
-        pid: Int32, stdout: SubprocessOutputSequence, stderr: SubprocessOutputSequence,
-        source: String, logs: LogHub, onSpawn: @Sendable (Int32) async -> Void
+        pid: Int32, output: SubprocessOutputSequence, source: String, logs: LogHub,
+        onSpawn: @Sendable (Int32) async -> Void
     ) async -> String? {
         await onSpawn(pid)
-        async let out = pump(stdout, source: source, logs: logs)
-        async let err = pump(stderr, source: source, logs: logs)
-        let (lastOut, lastErr) = await (out, err)
-        // Both streams can end before the exit (a backend closing stdout and stderr);
-        // the body must not return before it, or `run` would close the launcher's stdin.
+        let last = await pump(output, source: source, logs: logs)
+        // The stream can end before the exit (a backend closing its output); the body
+        // must not return before it, or `run` would close the launcher's stdin.
         await waitForExit(pid)
         // The leader is a zombie until `run` reaps it after this body, so its process
         // group ID cannot have been reused: this reaches only leftovers of the group.
         _ = kill(-pid, SIGKILL)
-        switch (lastOut, lastErr) {
-        case (let out?, let err?): return out.at > err.at ? out.text : err.text
-        case (let out?, nil): return out.text
-        case (nil, let err?): return err.text
-        case (nil, nil): return nil
-        }
+        return last
     }
 
-    /// Forwards `sequence` to the hub line by line; returns the last line and when
-    /// it was read.
-    private static func pump(
-        _ sequence: SubprocessOutputSequence, source: String, logs: LogHub
-    ) async -> (text: String, at: ContinuousClock.Instant)? {
+    /// Forwards `sequence` to the hub line by line; returns the last line.
+    private static func pump(_ sequence: SubprocessOutputSequence, source: String, logs: LogHub) async -> String? {
         var splitter = LogLineSplitter()
-        var last: (text: String, at: ContinuousClock.Instant)?
+        var last: String?
         do {
             for try await buffer in sequence {
                 let lines = buffer.withUnsafeBytes { splitter.append($0) }
                 for line in lines {
                     await logs.append(line, source: source)
-                    last = (line, .now)
+                    last = line
                 }
             }
         } catch {
@@ -155,7 +148,7 @@ enum BackendProcess {
         }
         if let rest = splitter.finish() {
             await logs.append(rest, source: source)
-            last = (rest, .now)
+            last = rest
         }
         return last
     }
