@@ -195,3 +195,32 @@ struct SectionSplitTests {
         #expect(names.names.count == 800)
     }
 }
+
+/// The parts of a large plan's document are written a round at a time as the document
+/// reaches them (``RenderedPlanParts``); whatever the order of reading, each text is the
+/// one for its model.
+@Suite("plan parts written in rounds")
+struct RenderedPlanPartsTests {
+    static func parts(_ count: Int, roundSize: Int) -> RenderedPlanParts {
+        RenderedPlanParts(ids: (0..<count).map { "m\($0)" }, roundSize: roundSize) { id in
+            Array((id ?? "names").utf8)
+        }
+    }
+
+    @Test("in document order, across several rounds and a short last one", arguments: [1, 3, 7, 10, 64])
+    func inOrder(roundSize: Int) {
+        let parts = Self.parts(10, roundSize: roundSize)
+        #expect(parts.names == Array("names".utf8))
+        let texts = parts.ids.indices.map { String(decoding: parts.text(at: $0), as: UTF8.self) }
+        #expect(texts == parts.ids)
+    }
+
+    @Test("out of order, going back to an earlier round")
+    func outOfOrder() {
+        let parts = Self.parts(10, roundSize: 3)
+        for index in [9, 0, 4, 3, 8, 1] {
+            #expect(String(decoding: parts.text(at: index), as: UTF8.self) == "m\(index)")
+        }
+        #expect(parts.names == Array("names".utf8))
+    }
+}

@@ -40,8 +40,9 @@ public enum PlanRenderer {
     }
 
     /// Writes the document: JSON straight from the plan, YAML through a display tree
-    /// (its writer looks ahead). On a large plan each model's text is written first, on
-    /// every core, and the document places it as it is.
+    /// (its writer looks ahead). On a large plan each model's text is written on every
+    /// core and the document places it as it is: for JSON a round of models at a time,
+    /// for YAML (whose tree holds every text anyway) all in one round.
     private static func write(_ plan: Plan, model: String?, format: Format, into buffer: TextBuffer) {
         let rendered = model == nil && plan.models.count >= ParallelMap.threshold ? renderParts(plan, format) : nil
         switch format {
@@ -66,7 +67,8 @@ public enum PlanRenderer {
     /// and the name table's text, written on every core a round at a time (see
     /// ``RenderedPlanParts``).
     private static func renderParts(_ plan: Plan, _ format: Format) -> RenderedPlanParts {
-        RenderedPlanParts(ids: plan.models.keys.sorted()) { id in
+        let ids = plan.models.keys.sorted()
+        return RenderedPlanParts(ids: ids, roundSize: format == .json ? 256 : ids.count) { id in
             guard let id else { return renderNames(plan.names, format) }
             let model = plan.models[id]!
             let buffer = TextBuffer(capacity: 8192)
@@ -127,7 +129,7 @@ public enum PlanRenderer {
 /// table's text, the largest single piece, is the first job of the first round.
 final class RenderedPlanParts {
     /// Models written per round.
-    static let roundSize = 256
+    let roundSize: Int
 
     /// The models' IDs, sorted.
     let ids: [String]
@@ -138,8 +140,9 @@ final class RenderedPlanParts {
     private var round: [[UInt8]] = []
     private var roundStart = 0
 
-    init(ids: [String], render: @escaping @Sendable (String?) -> [UInt8]) {
+    init(ids: [String], roundSize: Int, render: @escaping @Sendable (String?) -> [UInt8]) {
         self.ids = ids
+        self.roundSize = max(1, roundSize)
         self.render = render
         writeRound(startingAt: 0)
     }
@@ -152,7 +155,7 @@ final class RenderedPlanParts {
 
     private func writeRound(startingAt start: Int) {
         round = []
-        let count = min(Self.roundSize, ids.count - start)
+        let count = min(roundSize, ids.count - start)
         let withNames = start == 0
         let ids = self.ids
         let render = self.render

@@ -108,7 +108,6 @@ extension YAMLComposer {
     /// with a `sentinel` indentation, followed by the line `x:` at that indentation.
     private static func parse(_ source: SourceFile, _ piece: SectionSplit.Piece, sentinel: Int?) -> EventBatch {
         var batch = EventBatch()
-        batch.limit = .max
         // About one event per 14 bytes on a typical config; room for more, so that the
         // arrays rarely grow (and copy) while libyaml runs.
         batch.events.reserveCapacity(piece.bytes.count / 8 + 16)
@@ -119,10 +118,12 @@ extension YAMLComposer {
             text += source.bytes[piece.bytes]
             text += repeatElement(UInt8(ascii: " "), count: sentinel)
             text += Self.sentinelKey
-            text.withUnsafeBufferPointer { parse($0, file: source.name, into: &batch) { _ in } }
+            text.withUnsafeBufferPointer { parse($0, file: source.name, into: &batch, batchSize: .max) { _ in } }
         } else {
             source.bytes.withUnsafeBufferPointer { bytes in
-                parse(UnsafeBufferPointer(rebasing: bytes[piece.bytes]), file: source.name, into: &batch) { _ in }
+                parse(
+                    UnsafeBufferPointer(rebasing: bytes[piece.bytes]), file: source.name, into: &batch, batchSize: .max
+                ) { _ in }
             }
         }
         batch.shiftLines(by: piece.firstLine)
@@ -204,13 +205,6 @@ extension ComposerState {
         appendOpenEntries(outcome.entries)
         diagnostics += outcome.diagnostics
         consumer.absorb(outcome.consumer)
-    }
-
-    /// Composes `range` of a batch's events.
-    mutating func handle(_ batch: EventBatch, range: Range<Int>, _ onEntry: (YAMLEntry) -> Void) {
-        batch.bytes.withUnsafeBufferPointer { bytes in
-            for index in range { handle(batch.events[index], bytes, onEntry) }
-        }
     }
 
     /// The entries of the innermost open mapping, as written.

@@ -105,10 +105,10 @@ public enum YAMLComposer {
     }
 
     /// The same for `bytes`, a file's bytes or a run of its lines; positions count from
-    /// the start of `bytes`.
+    /// the start of `bytes`. A batch is full at `batchSize` events.
     static func parse(
         _ bytes: UnsafeBufferPointer<UInt8>, file: String, into batch: inout EventBatch,
-        deliver: (inout EventBatch) -> Void
+        batchSize: Int = EventBatch.capacity, deliver: (inout EventBatch) -> Void
     ) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
@@ -126,7 +126,7 @@ public enum YAMLComposer {
                 return
             }
             let done = event.type == YAML_STREAM_END_EVENT
-            if batch.isFull { deliver(&batch) }
+            if batch.events.count >= batchSize { deliver(&batch) }
             batch.append(event)
             yaml_event_delete(&event)
             if done { return }
@@ -203,12 +203,15 @@ struct ComposerState {
 
     /// Composes a batch's events in order, then its parse failure if it has one.
     mutating func handle(_ batch: EventBatch, _ onEntry: (YAMLEntry) -> Void) {
-        batch.bytes.withUnsafeBufferPointer { bytes in
-            for event in batch.events {
-                handle(event, bytes, onEntry)
-            }
-        }
+        handle(batch, range: batch.events.indices, onEntry)
         if let failure = batch.failure { diagnostics.append(failure) }
+    }
+
+    /// Composes `range` of a batch's events.
+    mutating func handle(_ batch: EventBatch, range: Range<Int>, _ onEntry: (YAMLEntry) -> Void) {
+        batch.bytes.withUnsafeBufferPointer { bytes in
+            for index in range { handle(batch.events[index], bytes, onEntry) }
+        }
     }
 
     mutating func handle(_ event: YAMLEvent, _ bytes: UnsafeBufferPointer<UInt8>, _ onEntry: (YAMLEntry) -> Void) {

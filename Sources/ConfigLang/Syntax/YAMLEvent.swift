@@ -1,7 +1,8 @@
 import CLibYAML
 
-/// Events on their way from the parsing thread to the composing thread, in order, with
-/// the bytes of their texts; a parse failure ends the stream.
+/// libyaml's events, in order, with the bytes of their texts; a parse failure ends the
+/// stream. Batches go from the parsing thread to the composing thread, or hold a whole
+/// piece of a split file (``YAMLComposer``).
 ///
 /// An event holds no reference: its scalar text, tag and anchor are ranges of
 /// ``bytes``. Copying events in and out of a batch then costs no retain or release,
@@ -24,11 +25,6 @@ struct EventBatch: Sendable {
         batch.bytes.reserveCapacity(32 * capacity)
         return batch
     }
-
-    /// Events after which ``YAMLComposer`` hands the batch over (see ``capacity``).
-    var limit = capacity
-
-    var isFull: Bool { events.count >= limit }
 
     /// Moves every event down by `lines` lines (for a piece parsed apart from the
     /// start of its file).
