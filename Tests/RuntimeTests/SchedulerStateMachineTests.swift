@@ -89,7 +89,7 @@ struct SchedulerStateMachineTests {
         #expect(held.activity()["a"] == ModelActivity(state: .ready, inFlight: 0, queued: 1))
     }
 
-    @Test("admitIfReady admits exactly when requestArrived would admit at once, and otherwise changes nothing")
+    @Test("admitIfReady admits only a ready model with room, no queue and no drain, and otherwise changes nothing")
     func admitIfReadyMatchesArrival() {
         var m = Self.machine(Self.single, limit: 2)
         let stopped = m.admitIfReady(id: Self.r(1), model: "a")

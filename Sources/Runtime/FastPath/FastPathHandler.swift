@@ -132,7 +132,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard
             let request = FastPathRequest.decide(
                 head: head, body: body, plan: plan, keyCheck: keyCheck, activeProfile: core.activeProfile,
-                readyModels: { Set(scheduler.readyModels()) }, maxBodyBytes: core.maxBodyBytes),
+                readyModels: { Set(scheduler.readyModels()) }),
             let address = core.pool.readyAddressNow(of: request.modelID), let target = address.target,
             let connection = fastPath.pool.idleConnection(host: target.host, port: target.port, on: context.eventLoop)
         else { return false }

@@ -18,8 +18,8 @@ struct FastPathRequest: Sendable {
     let modelID: String
     /// The model's `timeouts.responseHeader`.
     let responseHeaderTimeout: Int
-    /// The request as the Hummingbird path sees it (method, headers).
-    let request: HTTPRequest
+    /// The client's header fields, as the Hummingbird path sees them.
+    let headers: HTTPFields
     /// The path forwarded (without the query).
     let path: String
     /// The query forwarded, if any.
@@ -29,95 +29,72 @@ struct FastPathRequest: Sendable {
     /// Whether the client's `Authorization` / `x-api-key` are swap's own keys (dropped).
     let stripCredentials: Bool
 
-    /// Whether a request with `head` may be one, judged before its body is read: an
-    /// HTTP/1.1 `POST` to a model-routed path in origin form, without `Connection: close`
-    /// (the Hummingbird path closes such a connection after its answer), `Expect`, a
-    /// multipart body, or a declared body of `maxBodyBytes` or more.
+    /// Whether a request with `head` may be one, judged before its body is read: a
+    /// keep-alive HTTP/1.1 `POST` to a model-routed path in origin form, without
+    /// `Expect`, a multipart body, or a declared body of `maxBodyBytes` or more (the
+    /// Hummingbird path closes the connection after a `Connection: close` request).
     static func isCandidate(_ head: HTTPRequestHead, maxBodyBytes: Int) -> Bool {
-        guard head.method == .POST, head.version == .http1_1 else { return false }
+        guard head.method == .POST, head.version == .http1_1, head.isKeepAlive,
+            !head.headers.contains(name: "expect")
+        else { return false }
         let uri = head.uri.utf8
         guard uri.first == UInt8(ascii: "/"), !uri.contains(UInt8(ascii: "#")) else { return false }
         let pathEnd = uri.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex
         guard SwapResponder.modelRoutedPaths.contains(String(Substring(uri[..<pathEnd]))) else { return false }
-        // Names and values are compared without lowercasing copies of them (this runs
-        // for every request head).
-        for (name, value) in head.headers {
-            if name.utf8.equalsIgnoringASCIICase("connection") {
-                if value.utf8.containsIgnoringASCIICase("close") { return false }
-            } else if name.utf8.equalsIgnoringASCIICase("expect") {
-                return false
-            } else if name.utf8.equalsIgnoringASCIICase("content-type") {
-                if value.utf8.starts(ignoringASCIICase: "multipart/") { return false }
-            } else if name.utf8.equalsIgnoringASCIICase("content-length") {
-                guard let length = Int(value), length < maxBodyBytes else { return false }
-            }
+        if let type = head.headers.first(name: "content-type"), type.utf8.starts(ignoringASCIICase: "multipart/") {
+            return false
+        }
+        if let length = head.headers.first(name: "content-length") {
+            guard let length = Int(length), length < maxBodyBytes else { return false }
         }
         return true
     }
 
-    /// The fast-path request for a complete request (`head`, `body`), or nil when the
-    /// Hummingbird path must serve it: the head or body is not one
-    /// ``isCandidate(_:maxBodyBytes:)`` admits, the API key is missing or wrong, the body
-    /// is not a JSON object naming a model, or the name does not lead to a local model.
+    /// The fast-path request for a complete request, or nil when the Hummingbird path
+    /// must serve it: the API key is missing or wrong, the body is not a JSON object
+    /// naming a model, or the name does not lead to a local model.
+    ///
+    /// `head` is one ``isCandidate(_:maxBodyBytes:)`` admitted and `body` stayed under
+    /// the limit: the connection's ``FastPathHandler/StateMachine`` hands over nothing
+    /// else, so neither is checked again here.
     static func decide(
         head: HTTPRequestHead, body: ByteBuffer?, plan: Plan, keyCheck: APIKeyCheck, activeProfile: String?,
-        readyModels: () -> Set<String>, maxBodyBytes: Int
+        readyModels: () -> Set<String>
     ) -> FastPathRequest? {
-        guard isCandidate(head, maxBodyBytes: maxBodyBytes), (body?.readableBytes ?? 0) < maxBodyBytes,
-            let request = try? HTTP1ServerCodec.request(head)
-        else { return nil }
+        let headers = HTTPFields(head.headers, splitCookie: false)
+        guard keyCheck.allows(headers) else { return nil }
         // What Hummingbird's `Request` makes of the target; a target without a query is
         // its path as it is (it has no `#`, see `isCandidate`).
-        let target = request.path ?? ""
-        let uri = target.utf8.contains(UInt8(ascii: "?")) ? URI(target) : nil
-        let path = uri?.path ?? target
-        guard request.method == .post, SwapResponder.modelRoutedPaths.contains(path),
-            keyCheck.allows(request.headerFields)
-        else { return nil }
+        let uri = head.uri.utf8.contains(UInt8(ascii: "?")) ? URI(head.uri) : nil
+        let path = uri?.path ?? head.uri
         let bytes = body.map { Array($0.readableBytesView) } ?? []
         guard
             let (name, held) = try? SwapResponder.modelBody(
-                bytes, contentType: request.headerFields.scannedValue(.contentType) ?? "",
+                bytes, contentType: headers.scannedValue(.contentType) ?? "",
                 queryModel: { uri?.queryParameters.get("model") }),
             case .json = held,
             case .local(let model, .bytes(let upstreamBody))? = try? SwapResponder.route(
                 name, body: held, plan: plan, activeProfile: activeProfile, readyModels: readyModels)
         else { return nil }
         return FastPathRequest(
-            modelID: model.id, responseHeaderTimeout: model.timeouts.responseHeader, request: request, path: path,
+            modelID: model.id, responseHeaderTimeout: model.timeouts.responseHeader, headers: headers, path: path,
             query: uri?.query, body: upstreamBody, stripCredentials: !plan.settings.apiKeys.isEmpty)
     }
 
     /// The head sent to `target`, as the Hummingbird path builds it.
     func upstreamHead(to target: UpstreamTarget) -> HTTPRequestHead {
         ProxyForwarder.upstreamHead(
-            method: request.method, to: target, path: path, query: query, headers: request.headerFields,
+            method: .post, to: target, path: path, query: query, headers: headers,
             body: .bytes(body), stripCredentials: stripCredentials, inject: [])
     }
 }
 
 extension String.UTF8View {
-    /// Whether the text equals `lowercase` (lowercase ASCII) in any ASCII case.
-    fileprivate func equalsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
-        count == lowercase.utf8CodeUnitCount && starts(ignoringASCIICase: lowercase)
-    }
-
     /// Whether the text starts with `lowercase` (lowercase ASCII) in any ASCII case.
     fileprivate func starts(ignoringASCIICase lowercase: StaticString) -> Bool {
         lowercase.withUTF8Buffer { prefix in
             guard count >= prefix.count else { return false }
             return zip(self, prefix).allSatisfy { Self.lowercased($0) == $1 }
-        }
-    }
-
-    /// Whether `lowercase` (lowercase ASCII) occurs in the text in any ASCII case.
-    fileprivate func containsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
-        lowercase.withUTF8Buffer { needle in
-            let bytes = Array(self)
-            guard bytes.count >= needle.count else { return false }
-            return (0...(bytes.count - needle.count)).contains { start in
-                needle.indices.allSatisfy { Self.lowercased(bytes[start + $0]) == needle[$0] }
-            }
         }
     }
 

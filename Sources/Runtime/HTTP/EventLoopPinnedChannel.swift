@@ -21,14 +21,8 @@ public struct EventLoopPinnedChannel: ServerChildChannel {
     /// The fast path installed on each connection, if any (see ``FastPathHandler``).
     let fastPath: FastPath?
 
-    /// Wraps an HTTP/1 channel answering with `responder`; each request is counted in
-    /// flight on its loop while it is answered.
-    public init(responder: @escaping HTTPChannelHandler.Responder, configuration: HTTP1Channel.Configuration = .init())
-    {
-        self.init(responder: responder, configuration: configuration, fastPath: nil)
-    }
-
-    /// Wraps an HTTP/1 channel answering with `responder`, with `fastPath` in front of it.
+    /// Wraps an HTTP/1 channel answering with `responder`, with `fastPath` (if any) in
+    /// front of it; each request is counted in flight on its loop while it is answered.
     init(
         responder: @escaping HTTPChannelHandler.Responder, configuration: HTTP1Channel.Configuration = .init(),
         fastPath: FastPath?
@@ -41,11 +35,6 @@ public struct EventLoopPinnedChannel: ServerChildChannel {
                 defer { executor.requestEnded() }
                 try await responder(request, writer, channel)
             }, configuration: configuration)
-    }
-
-    /// A server builder for `Application(server:)`.
-    public static func http1(configuration: HTTP1Channel.Configuration = .init()) -> HTTPServerBuilder {
-        http1(configuration: configuration, fastPath: nil)
     }
 
     /// A server builder whose connections have `fastPath` in front of Hummingbird.

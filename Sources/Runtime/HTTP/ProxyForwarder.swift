@@ -128,35 +128,30 @@ public struct ProxyForwarder: Sendable {
     /// the body streams chunk by chunk from there. Throws when the upstream fails before
     /// its first chunk (after calling `finished(false)`).
     public nonisolated(nonsending) static func response(
-        from upstream: HTTPClientResponse, finished: @escaping @Sendable (Bool) async -> Void,
-        onChunk: (@Sendable (ByteBuffer) -> Void)? = nil
+        from upstream: HTTPClientResponse, finished: @escaping @Sendable (Bool) async -> Void
     ) async throws -> Response {
-        try await response(
-            status: upstream.status, headers: upstream.headers, body: upstream.body, finished: finished,
-            onChunk: onChunk)
+        try await response(status: upstream.status, headers: upstream.headers, body: upstream.body, finished: finished)
     }
 
-    /// ``response(from:finished:onChunk:)`` for either kind of ``UpstreamAnswer``.
+    /// ``response(from:finished:)`` for either kind of ``UpstreamAnswer``.
     nonisolated(nonsending) static func response(
-        from answer: UpstreamAnswer, finished: @escaping @Sendable (Bool) async -> Void,
-        onChunk: (@Sendable (ByteBuffer) -> Void)? = nil
+        from answer: UpstreamAnswer, finished: @escaping @Sendable (Bool) async -> Void
     ) async throws -> Response {
         switch answer {
         case .pooled(let head, let body):
-            try await response(
-                status: head.status, headers: head.headers, body: body, finished: finished, onChunk: onChunk)
+            try await response(status: head.status, headers: head.headers, body: body, finished: finished)
         case .client(let upstream):
-            try await response(from: upstream, finished: finished, onChunk: onChunk)
+            try await response(from: upstream, finished: finished)
         }
     }
 
-    /// ``response(from:finished:onChunk:)`` for an answer's parts; generic over the body
+    /// ``response(from:finished:)`` for an answer's parts; generic over the body
     /// so that the pool's body is read without a box around it. The parts are read as
     /// ``ResponseRelay`` says, until it has something to write.
     private nonisolated(nonsending) static func response<UpstreamBodySequence: AsyncSequence & Sendable>(
         status upstreamStatus: HTTPResponseStatus, headers upstreamHeaders: HTTPHeaders,
         body upstreamBody: UpstreamBodySequence,
-        finished: @escaping @Sendable (Bool) async -> Void, onChunk: (@Sendable (ByteBuffer) -> Void)?
+        finished: @escaping @Sendable (Bool) async -> Void
     ) async throws -> Response where UpstreamBodySequence.Element == ByteBuffer {
         var relay = ResponseRelay()
         var action = relay.received(
@@ -177,7 +172,6 @@ public struct ProxyForwarder: Sendable {
         case .write(let head?, let chunks, let end):
             if end, chunks.count == 1 {
                 // The whole body, and its end: one write.
-                onChunk?(chunks[0])
                 await finished(true)
                 return head.response(body: chunks[0])
             }
@@ -188,10 +182,7 @@ public struct ProxyForwarder: Sendable {
                 var completed = false
                 do {
                     while true {
-                        for chunk in chunks {
-                            onChunk?(chunk)
-                            try await writer.write(chunk)
-                        }
+                        for chunk in chunks { try await writer.write(chunk) }
                         if end { break }
                         switch await rest.next() {
                         case .write(_, let more, let ended): (chunks, end) = (more, ended)

@@ -8,7 +8,7 @@ import NIOHTTP1
 /// no` and `Cache-Control: no-cache` on server-sent events), and the body length the
 /// relayed response declares.
 ///
-/// Both ways a response is relayed (``ProxyForwarder/response(from:finished:onChunk:)``
+/// Both ways a response is relayed (``ProxyForwarder/response(from:finished:)``
 /// and the server's fast path) build the client's head from this.
 struct RelayedResponseHead: Sendable {
     /// The status.

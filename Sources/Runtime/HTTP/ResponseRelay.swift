@@ -7,7 +7,7 @@ import NIOHTTP1
 /// chunk by chunk; an event stream the backend cuts off ends with an error event, any
 /// other body with a closed connection.
 ///
-/// Both ways swap relays an answer follow it: ``ProxyForwarder/response(from:finished:onChunk:)``
+/// Both ways swap relays an answer follow it: ``ProxyForwarder/response(from:finished:)``
 /// (the Hummingbird path, which reads the parts from an async sequence) and
 /// ``FastPathExchange`` (the fast path, which is handed them by the upstream
 /// connection). Pure: the caller writes, fails and settles the request.

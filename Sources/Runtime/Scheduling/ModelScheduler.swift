@@ -119,9 +119,9 @@ public final class ModelScheduler: Sendable {
             let id = RequestID(state.lastRequestID + 1)
             guard state.machine.admitIfReady(id: id, model: model) else { return nil }
             state.lastRequestID += 1
-            // What `perform` does after an admission: admitting only removes a TTL
-            // deadline and never drains a model, so this keeps the timer as it is.
-            rescheduleTimer(&state)
+            // No timer change: admitting only removes a TTL deadline and never drains a
+            // model, and a timer that fires before the next deadline is kept anyway
+            // (`keepsTimer`), so `rescheduleTimer` would leave it as it is.
             return SchedulerLease(model: model, id: id)
         }
     }
