@@ -130,10 +130,7 @@ final class FastPathExchange: UpstreamResponseReceiver {
             settle(finished: true, completed: false)
             finish(.completed)
         case .write(let head, let chunks, let end):
-            if let head {
-                let response = head.response { _ in }
-                write(.head(HTTPResponseHead(response.head(date: dates.current))))
-            }
+            if let head { write(.head(head.head(date: dates.current))) }
             for chunk in chunks { write(.body(.byteBuffer(chunk))) }
             if end { write(.end(nil)) }
             context.flush()

@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 /// What swap makes of an upstream response head before relaying it: the status, the
 /// end-to-end headers (hop-by-hop ones and `Content-Length` dropped, `X-Accel-Buffering:
@@ -71,20 +72,19 @@ struct RelayedResponseHead: Sendable {
         Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
+    /// The head the fast path writes itself: the relayed headers, the declared length (as
+    /// Hummingbird's `Response` adds it for the other path) and `date`.
+    func head(date: String) -> HTTPResponseHead {
+        var fields = headers
+        if let contentLength { fields[.contentLength] = String(contentLength) }
+        fields[.date] = date
+        return HTTPResponseHead(HTTPResponse(status: status, headerFields: fields))
+    }
+
     /// The response for a body that streams; `write` writes it.
     func response(streaming write: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void)
         -> Response
     {
         Response(status: status, headers: headers, body: ResponseBody(contentLength: contentLength, write))
-    }
-}
-
-extension Response {
-    /// The head swap-server sends for this response: its own with the `Date` header set
-    /// to `date` (the current one, from ``HTTPDateCache``).
-    func head(date: String) -> HTTPResponse {
-        var head = self.head
-        head.headerFields[.date] = date
-        return head
     }
 }
