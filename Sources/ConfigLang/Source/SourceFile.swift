@@ -1,11 +1,5 @@
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The text of one config file, with the line table diagnostics need.
 ///
 /// `name` is what diagnostics print (usually the path as the user gave it).
@@ -123,12 +117,9 @@ private final class LineTable: Sendable {
             if let table { return table }
             var starts = [0]
             bytes.withUnsafeBufferPointer { buffer in
-                guard let base = buffer.baseAddress else { return }
                 var index = 0
-                while index < buffer.count,
-                    let hit = memchr(base + index, Int32(UInt8(ascii: "\n")), buffer.count - index)
-                {
-                    index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+                while let newline = ByteSearch.firstIndex(of: .newline, in: buffer, from: index) {
+                    index = newline + 1
                     starts.append(index)
                 }
             }

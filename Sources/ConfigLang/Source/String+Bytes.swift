@@ -18,15 +18,24 @@ extension StringProtocol {
 
 /// A plain search for a byte pattern, `memchr` finding the candidates many bytes at a time.
 enum ByteSearch {
+    /// The index of the first `byte` in `haystack` at or after `start`, or nil.
+    static func firstIndex(of byte: UInt8, in haystack: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard start < haystack.count, let base = haystack.baseAddress,
+            let hit = memchr(base + start, Int32(byte), haystack.count - start)
+        else { return nil }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
     /// True when `pattern` occurs in `haystack` (an empty pattern always does).
     static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = pattern.first else { return true }
         guard haystack.count >= pattern.count, let base = haystack.baseAddress else { return false }
-        var index = 0
         let last = haystack.count - pattern.count
-        while index <= last {
-            guard let hit = memchr(base + index, Int32(first), last - index + 1) else { return false }
-            index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        // Only where the whole pattern still fits.
+        let candidates = UnsafeBufferPointer(start: base, count: last + 1)
+        var index = 0
+        while let hit = firstIndex(of: first, in: candidates, from: index) {
+            index = hit
             var matched = 1
             while matched < pattern.count, haystack[index + matched] == pattern[matched] { matched += 1 }
             if matched == pattern.count { return true }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Where a large file's top-level section (the `models:` mapping) can be cut into runs
 /// of whole entries that libyaml can parse one by one, side by side.
 ///
@@ -50,7 +44,7 @@ struct SectionSplit: Equatable {
         var entries: [(byte: Int, line: Int)] = []
         var tail: Piece?
         while lineStart < bytes.count {
-            let lineEnd = endOfLine(bytes, from: lineStart)
+            let lineEnd = ByteSearch.firstIndex(of: .newline, in: bytes, from: lineStart) ?? bytes.count
             defer {
                 lineStart = lineEnd + 1
                 line += 1
@@ -110,13 +104,6 @@ struct SectionSplit: Equatable {
         pieces.append(Piece(bytes: start.byte..<end.bytes.lowerBound, firstLine: start.line))
         return SectionSplit(
             head: Piece(bytes: 0..<firstEntry.byte, firstLine: 0), pieces: pieces, tail: end, indent: indent)
-    }
-
-    /// The index of the newline that ends the line starting at `start`, or the end.
-    private static func endOfLine(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        guard let base = bytes.baseAddress, let found = memchr(base + start, Int32(UInt8.newline), bytes.count - start)
-        else { return bytes.count }
-        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 
     /// True when the line is `key:` followed by nothing but spaces and a comment.

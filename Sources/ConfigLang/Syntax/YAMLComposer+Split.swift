@@ -4,7 +4,8 @@
 /// thread is the longest part of the check. When ``SectionSplit`` finds where the
 /// section's entries can be cut, each piece is parsed with its own libyaml parser and
 /// composed, and its entries checked ahead, on whichever core is free, while the
-/// rest of the file after the section is parsed as another job. This thread then
+/// rest of the file after the section and its start are parsed as two more jobs (the
+/// rest also composed there when it holds no anchor or alias). This thread then
 /// composes the start of the file, puts the pieces' entries under the section's key
 /// and composes the rest, giving the same nodes, spans and diagnostics as parsing the
 /// file whole.
@@ -41,8 +42,12 @@ extension YAMLComposer {
         else { return nil }
         let file = source.name
         // Job 0 parses the rest of the file, and composes it when it is one plain
-        // document; job i > 0 parses and composes piece i - 1.
-        let outcomes = ParallelMap.map(split.pieces.count + 1, threshold: 2) { job -> PieceOutcome<Consumer>? in
+        // document; job i in 1...pieces parses and composes piece i - 1; the last job
+        // parses the start of the file (composed afterwards, in order, on this thread).
+        let pieceJobs = 1...split.pieces.count
+        let headJob = split.pieces.count + 1
+        let outcomes = ParallelMap.map(headJob + 1, threshold: 2) { job -> PieceOutcome<Consumer>? in
+            if job == headJob { return PieceOutcome(batch: parse(source, split.head, sentinel: nil)) }
             let isRest = job == 0
             let piece = isRest ? split.tail : split.pieces[job - 1]
             // A piece before another ends with a line holding a key at the entries'
@@ -73,8 +78,7 @@ extension YAMLComposer {
             outcome.composed = true
             return outcome
         }
-        let head = parse(source, split.head, sentinel: nil)
-        guard outcomes.allSatisfy({ $0 != nil }), let rest = outcomes[0],
+        guard outcomes.allSatisfy({ $0 != nil }), let rest = outcomes[0], let head = outcomes[headJob]?.batch,
             let headEnd = keyOfEmptySection(head, section: section), restIsMapping(rest.batch, of: split.tail)
         else { return nil }
 
@@ -82,10 +86,10 @@ extension YAMLComposer {
         state.handle(head, range: 0..<headEnd) { consumer.add($0) }
         // The section's mapping opens where its first piece's does and closes where its
         // last piece's does (at the next key of the file, or at its end).
-        let first = outcomes[1]!.batch
-        let last = outcomes[outcomes.count - 1]!.batch
+        let first = outcomes[pieceJobs.lowerBound]!.batch
+        let last = outcomes[pieceJobs.upperBound]!.batch
         state.handle(first, range: 2..<3) { _ in }
-        for job in 1..<outcomes.count {
+        for job in pieceJobs {
             state.take(outcomes[job]!, into: &consumer)
         }
         let sectionEnd = last.events.count - 3
