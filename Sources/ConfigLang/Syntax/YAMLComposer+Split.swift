@@ -116,18 +116,15 @@ extension YAMLComposer {
         // arrays rarely grow (and copy) while libyaml runs.
         batch.events.reserveCapacity(piece.bytes.count / 8 + 16)
         batch.bytes.reserveCapacity(piece.bytes.count)
-        if let sentinel {
-            var text = [UInt8]()
-            text.reserveCapacity(piece.bytes.count + sentinel + 3)
-            text += source.bytes[piece.bytes]
-            text += repeatElement(UInt8(ascii: " "), count: sentinel)
-            text += Self.sentinelKey
-            text.withUnsafeBufferPointer { parse($0, file: source.name, into: &batch, batchSize: .max) { _ in } }
-        } else {
-            source.bytes.withUnsafeBufferPointer { bytes in
-                parse(
-                    UnsafeBufferPointer(rebasing: bytes[piece.bytes]), file: source.name, into: &batch, batchSize: .max
-                ) { _ in }
+        // The sentinel line is read after the piece's bytes, which are not copied.
+        let line = sentinel.map { Array(repeating: UInt8.space, count: $0) + Self.sentinelKey }
+        source.bytes.withUnsafeBufferPointer { bytes in
+            let text = UnsafeBufferPointer(rebasing: bytes[piece.bytes])
+            guard let line else {
+                return parse(text, file: source.name, into: &batch, batchSize: .max) { _ in }
+            }
+            line.withUnsafeBufferPointer { line in
+                parse(text, then: line, file: source.name, into: &batch, batchSize: .max) { _ in }
             }
         }
         batch.shiftLines(by: piece.firstLine)

@@ -104,11 +104,12 @@ public enum YAMLComposer {
         source.bytes.withUnsafeBufferPointer { parse($0, file: source.name, into: &batch, deliver: deliver) }
     }
 
-    /// The same for `bytes`, a file's bytes or a run of its lines; positions count from
-    /// the start of `bytes`. A batch is full at `batchSize` events.
+    /// The same for `bytes`, a file's bytes or a run of its lines, followed by `suffix`
+    /// when there is one (read after `bytes` without copying either); positions count
+    /// from the start of `bytes`. A batch is full at `batchSize` events.
     static func parse(
-        _ bytes: UnsafeBufferPointer<UInt8>, file: String, into batch: inout EventBatch,
-        batchSize: Int = EventBatch.capacity, deliver: (inout EventBatch) -> Void
+        _ bytes: UnsafeBufferPointer<UInt8>, then suffix: UnsafeBufferPointer<UInt8>? = nil, file: String,
+        into batch: inout EventBatch, batchSize: Int = EventBatch.capacity, deliver: (inout EventBatch) -> Void
     ) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
@@ -117,8 +118,17 @@ public enum YAMLComposer {
         }
         defer { yaml_parser_delete(&parser) }
         yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-        let base = bytes.baseAddress ?? UnsafePointer<UInt8>(bitPattern: 1)!
-        yaml_parser_set_input_string(&parser, base, bytes.count)
+        // libyaml keeps the handler's data pointer until the parser is deleted: it must
+        // not be a temporary.
+        let runs = UnsafeMutablePointer<ConsecutiveRuns>.allocate(capacity: 1)
+        defer { runs.deallocate() }
+        if let suffix {
+            runs.initialize(to: ConsecutiveRuns(first: bytes, second: suffix))
+            yaml_parser_set_input(&parser, ConsecutiveRuns.read, runs)
+        } else {
+            let base = bytes.baseAddress ?? UnsafePointer<UInt8>(bitPattern: 1)!
+            yaml_parser_set_input_string(&parser, base, bytes.count)
+        }
         var event = yaml_event_t()
         while true {
             guard yaml_parser_parse(&parser, &event) == 1 else {
@@ -130,6 +140,32 @@ public enum YAMLComposer {
             batch.append(event)
             yaml_event_delete(&event)
             if done { return }
+        }
+    }
+
+    /// Two runs of bytes libyaml reads as one input, through ``read``.
+    private struct ConsecutiveRuns {
+        let first: UnsafeBufferPointer<UInt8>
+        let second: UnsafeBufferPointer<UInt8>
+        var offset = 0
+
+        /// libyaml's read handler: copies the next bytes of `data` (a `ConsecutiveRuns`)
+        /// into `buffer`; none at the end.
+        static let read: @convention(c) (
+            UnsafeMutableRawPointer?, UnsafeMutablePointer<UInt8>?, Int, UnsafeMutablePointer<Int>?
+        ) -> Int32 = { data, buffer, size, sizeRead in
+            guard let runs = data?.assumingMemoryBound(to: ConsecutiveRuns.self), let buffer, let sizeRead else {
+                return 0
+            }
+            let (run, start) =
+                runs.pointee.offset < runs.pointee.first.count
+                ? (runs.pointee.first, runs.pointee.offset)
+                : (runs.pointee.second, runs.pointee.offset - runs.pointee.first.count)
+            let count = min(size, max(0, run.count - start))
+            if count > 0, let base = run.baseAddress { buffer.update(from: base + start, count: count) }
+            runs.pointee.offset += count
+            sizeRead.pointee = count
+            return 1
         }
     }
 
