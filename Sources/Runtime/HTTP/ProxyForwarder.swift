@@ -154,8 +154,7 @@ public struct ProxyForwarder: Sendable {
         finished: @escaping @Sendable (Bool) async -> Void
     ) async throws -> Response where UpstreamBodySequence.Element == ByteBuffer {
         var relay = ResponseRelay()
-        var action = relay.received(
-            head: HTTPResponseHead(version: .http1_1, status: upstreamStatus, headers: upstreamHeaders))
+        var action = relay.received(status: upstreamStatus, headers: upstreamHeaders)
         var iterator = upstreamBody.makeAsyncIterator()
         while case .none = action {
             do {

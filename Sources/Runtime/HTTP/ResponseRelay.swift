@@ -65,8 +65,13 @@ struct ResponseRelay {
 
     /// The response head arrived.
     mutating func received(head: HTTPResponseHead) -> Action {
+        received(status: head.status, headers: head.headers)
+    }
+
+    /// The response head arrived, as its status and headers.
+    mutating func received(status: HTTPResponseStatus, headers: HTTPHeaders) -> Action {
         guard case .awaitingHead = state else { return .none }
-        let relayed = RelayedResponseHead(status: head.status, headers: head.headers)
+        let relayed = RelayedResponseHead(status: status, headers: headers)
         if relayed.readsAhead {
             state = .readingAhead(relayed, first: nil)
             return .none
