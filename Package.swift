@@ -120,6 +120,13 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "DeployTests",
+            dependencies: [
+                "SwapTestSupport",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: [
                 "SwapTestSupport",

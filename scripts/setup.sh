@@ -4,9 +4,13 @@
 # Installs the system libraries the package links against (libyaml, libinotifytools)
 # and pkg-config, only when they are missing, then checks that a Swift toolchain is
 # on PATH. Safe to run repeatedly: on a ready machine it changes nothing.
+#
+# The deploy tests (Tests/DeployTests) also need: systemd (`systemd-analyze verify` on
+# the unit), podman (builds a scratch image), git and python3-venv (pre-commit's scratch
+# repository; the venv for the PyPI tools that scripts/setup-tools.sh installs).
 set -euo pipefail
 
-packages=(libyaml-dev libinotifytools0-dev pkg-config)
+packages=(libyaml-dev libinotifytools0-dev pkg-config systemd podman git python3-venv)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
@@ -57,11 +61,20 @@ else
     say "installed: ${missing[*]}"
 fi
 
+# PyPI tools for the deploy tests: pre-commit, check-jsonschema, kubernetes-validate, in a
+# venv under ${SWAP_CACHE:-$HOME/.cache/swap}/tools-venv (seconds; skipped with --no-tools
+# or SWAP_SKIP_TOOLS=1, and then the tests that need them are skipped outside CI).
+if [ "${1:-}" = "--no-tools" ] || [ "${2:-}" = "--no-tools" ] || [ -n "${SWAP_SKIP_TOOLS:-}" ]; then
+    say "--no-tools / SWAP_SKIP_TOOLS: not installing the PyPI tools of the deploy tests"
+else
+    "$(dirname "${BASH_SOURCE[0]}")/setup-tools.sh"
+fi
+
 # Real llama.cpp backend and model for the end-to-end tests (Tests/EndToEndTests).
 # The first run builds llama-server from source (10-30 minutes); later runs reuse the
 # cache under ${SWAP_CACHE:-$HOME/.cache/swap}. `--no-llama` or SWAP_SKIP_LLAMA=1 skips it
 # (the server demo does not need it).
-if [ "${1:-}" = "--no-llama" ] || [ -n "${SWAP_SKIP_LLAMA:-}" ]; then
+if [ "${1:-}" = "--no-llama" ] || [ "${2:-}" = "--no-llama" ] || [ -n "${SWAP_SKIP_LLAMA:-}" ]; then
     say "--no-llama / SWAP_SKIP_LLAMA: not setting up llama-server (the end-to-end tests will be skipped)"
 else
     say "setting up the real llama.cpp backend (scripts/setup-llama.sh)"

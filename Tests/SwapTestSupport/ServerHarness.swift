@@ -65,43 +65,58 @@ public enum ServerHarness {
     /// Writes `config` (with `{FAKE}` replaced by the fake backend's path and
     /// `{START_PORT}` by a free port) and runs swap-server on it for `body`.
     public static func withServer(
-        config: String, arguments extra: [String] = [], _ body: @Sendable (RunningServer) async throws -> Void
+        config: String, arguments extra: [String] = [], environment: [String: String] = [:],
+        _ body: @Sendable (RunningServer) async throws -> Void
     ) async throws {
         try await withTemporaryDirectory { directory in
             let configURL = directory.appendingPathComponent("config.yaml")
             let text = config.replacingOccurrences(of: "{FAKE}", with: fakeBackend)
                 .replacingOccurrences(of: "{START_PORT}", with: String(try freePort()))
             try text.write(to: configURL, atomically: true, encoding: .utf8)
-            let output = OutputLog()
-            let result = try await Subprocess.run(
-                .path(FilePath(swapServer)),
-                arguments: Arguments(["--config", configURL.path, "--listen", "127.0.0.1:0"] + extra),
-                input: .none, output: .sequence, error: .sequence
-            ) { execution in
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for try await line in execution.standardOutput.strings() { output.append(line) }
-                    }
-                    group.addTask {
-                        for try await line in execution.standardError.strings() { output.append(line) }
-                    }
-                    let port = try await output.waitForPort()
-                    let server = RunningServer(
-                        port: port, pid: execution.processIdentifier.value, configURL: configURL, directory: directory,
-                        output: output)
-                    var failure: (any Error)?
-                    do {
-                        try await body(server)
-                    } catch {
-                        failure = error
-                    }
-                    try? execution.send(signal: .terminate)
-                    try await group.waitForAll()
-                    if let failure { throw failure }
-                }
-            }
-            _ = result
+            try await withServer(
+                configURL: configURL, directory: directory, arguments: extra, environment: environment, body)
         }
+    }
+
+    /// Runs swap-server on the config at `configURL` (written by the caller; it may be a
+    /// symlink) on an OS-chosen port, with `environment` added to the inherited one, for
+    /// `body`; SIGTERM afterwards.
+    public static func withServer(
+        configURL: URL, directory: URL, arguments extra: [String] = [], environment: [String: String] = [:],
+        _ body: @Sendable (RunningServer) async throws -> Void
+    ) async throws {
+        let output = OutputLog()
+        var updates: [Environment.Key: String?] = [:]
+        for (name, value) in environment { updates[Environment.Key(rawValue: name)!] = value }
+        let result = try await Subprocess.run(
+            .path(FilePath(swapServer)),
+            arguments: Arguments(["--config", configURL.path, "--listen", "127.0.0.1:0"] + extra),
+            environment: .inherit.updating(updates),
+            input: .none, output: .sequence, error: .sequence
+        ) { execution in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await line in execution.standardOutput.strings() { output.append(line) }
+                }
+                group.addTask {
+                    for try await line in execution.standardError.strings() { output.append(line) }
+                }
+                let port = try await output.waitForPort()
+                let server = RunningServer(
+                    port: port, pid: execution.processIdentifier.value, configURL: configURL, directory: directory,
+                    output: output)
+                var failure: (any Error)?
+                do {
+                    try await body(server)
+                } catch {
+                    failure = error
+                }
+                try? execution.send(signal: .terminate)
+                try await group.waitForAll()
+                if let failure { throw failure }
+            }
+        }
+        _ = result
     }
 }
 

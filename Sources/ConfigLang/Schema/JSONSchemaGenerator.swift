@@ -2,8 +2,10 @@
 ///
 /// The output follows what ``SchemaValidator`` accepts, so an editor and `swap-lint`
 /// agree:
-/// - unknown keys are allowed (`additionalProperties: true`), because they are only
-///   warnings;
+/// - unknown keys are rejected (`additionalProperties: false`) in every mapping with
+///   known keys, where `swap-lint` warns SL201, so an editor underlines a misspelt key;
+/// - a model needs `cmd` or `proxy` (SL305), as an `anyOf` of two `required` lists;
+/// - bounded numbers carry their `minimum` and `maximum`;
 /// - any value may be null, because an empty YAML value is accepted everywhere;
 /// - a string field also takes numbers and booleans, which are read as text;
 /// - a typed scalar (integer, number, boolean, duration, choice) also takes a string
@@ -60,12 +62,20 @@ public enum JSONSchemaGenerator {
             "type": .strings(["object", "null"]),
             "description": .string(schema.summary),
             "properties": .object(properties),
-            "additionalProperties": .boolean(true),
+            "additionalProperties": .boolean(false),
         ]
         let required = schema.fields.filter(\.required).map(\.key)
         if !required.isEmpty { result["required"] = .strings(required) }
+        if let keys = needsOneOf[schema.name] {
+            result["anyOf"] = .array(keys.map { .object(["required": .strings([$0])]) })
+        }
         return result
     }
+
+    /// Objects that need at least one of some keys, by ``ObjectSchema/name``. The
+    /// compiler checks these after expansion (SL305 for a model without `cmd` or
+    /// `proxy`); a schema can say it up front.
+    private static let needsOneOf: [String: [String]] = [ConfigSchema.model.name: ["cmd", "proxy"]]
 
     private static func node(_ type: SchemaType) -> [String: Node] {
         switch type {

@@ -30,8 +30,16 @@ public struct ConfigReloader: Sendable {
         public var diagnostics: [ConfigStatus.AttemptDiagnostic]
     }
 
-    /// Reloads now.
+    /// Reloads now, telling systemd (when it runs swap-server) that a reload began and ended.
     public func reload(trigger: String) async -> Result {
+        SystemdNotifier.process?.reloadBegan()
+        let result = await reloadOnce(trigger: trigger)
+        SystemdNotifier.process?.reloadEnded(
+            status: SystemdNotification.status(serving: core.plan, lastReloadFailed: !result.success))
+        return result
+    }
+
+    private func reloadOnce(trigger: String) async -> Result {
         let at = ISO8601DateFormatter().string(from: Date())
         let files: [SourceFile]
         do {

@@ -80,6 +80,8 @@ public struct SwapServer: Sendable {
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var logger = Logger(label: "swap")
         logger.logLevel = .info
+        // Read before any backend starts: it takes NOTIFY_SOCKET out of their environment.
+        let systemd = SystemdNotifier.process
         let source = ConfigSource(file: options.configFile, directory: options.configDirectory)
         let plan = try Self.loadPlan(source)
         if options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1" {
@@ -105,6 +107,7 @@ public struct SwapServer: Sendable {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 core.log("swap-server listening on \(options.host):\(port)")
+                systemd?.announceReady(status: SystemdNotification.status(serving: core.plan, lastReloadFailed: false))
                 await onListening(port)
             })
         let reloads = ReloadService(core: core, watchConfig: options.watchConfig)
@@ -114,6 +117,7 @@ public struct SwapServer: Sendable {
                 services: [
                     .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: reloads), .init(service: preload),
+                    .init(service: SystemdStoppingService(notifier: systemd), successTerminationBehavior: .ignore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
