@@ -151,6 +151,8 @@ def man(binary):
     version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
     out = [
         f'.TH "{name.upper()}" "1" "" "{roff(name)} {roff(version)}" "User Commands"',
+        ".nh",
+        ".ad l",
         ".SH NAME",
         f"{roff(name)} \\- {roff(root.abstract)}",
         ".SH SYNOPSIS",

@@ -85,9 +85,9 @@ enum DeployTools {
         let status: Int32 =
             switch result.terminationStatus {
             case .exited(let code): code
-            case .unhandledException(let signal): 128 + signal
+            case .signaled(let signal): 128 + signal
             }
-        return Outcome(status: status, output: result.standardOutput ?? "", error: result.standardError ?? "")
+        return Outcome(status: status, output: result.standardOutput, error: result.standardError)
     }
 
     /// The documents of a YAML file as JSON values, read by the venv's Python (PyYAML

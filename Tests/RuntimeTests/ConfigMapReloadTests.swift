@@ -59,14 +59,14 @@ struct ConfigMapReloadTests {
                     return list?.body.contains("\"second\"") == true
                 }
                 #expect(reloaded, "the new ConfigMap contents were loaded; output:\n\(server.output.all.suffix(20))")
+                #expect(
+                    try await ServerIntegrationTests.running(server)["first"] == backend,
+                    "the unchanged model kept its backend process")
                 #expect(try await ServerIntegrationTests.chat(server, "second").status == 200)
                 #expect(Polling.isAlive(Int(server.pid)), "same swap-server process")
                 let status = try await TestHTTP.send("GET", server.base + "/api/config/status").json
                 #expect((status?["applied"] as? Int ?? 0) >= 1)
                 #expect((status?["lastAttempt"] as? [String: Any])?["trigger"] as? String == "watch")
-                #expect(
-                    try await ServerIntegrationTests.running(server)["first"] == backend,
-                    "the unchanged model kept its backend process")
 
                 // A second update the same way: the watch follows the new ..data target too.
                 try Self.kubeletWrite(

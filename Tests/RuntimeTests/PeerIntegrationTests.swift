@@ -50,7 +50,9 @@ struct PeerIntegrationTests {
                 #expect(reply.json?["model"] as? String == "b-backend", "served by B's backend")
                 let echo = reply.json?["echo"] as? [String: Any]
                 #expect(echo?["model"] as? String == "b-model", "A asks B for B's own model ID")
-                #expect(try await T.running(b).keys.contains("b-model"))
+                let runningOnB = try await TestHTTP.send(
+                    "GET", b.base + "/running", headers: [("Authorization", "Bearer \(Self.peerKey)")])
+                #expect(runningOnB.body.contains("\"b-model\""), "\(runningOnB.status) \(runningOnB.body)")
                 #expect(try await T.running(a).keys.sorted() == [], "nothing started on A")
 
                 // The key never reaches a client: not in A's answer, its plan or its logs,

@@ -66,7 +66,7 @@ struct SystemdNotifyTests {
                 // A reload on SIGHUP that applies a new plan (two models).
                 try server.writeConfig(
                     config.replacingOccurrences(of: "{START_PORT}", with: "\(try ServerHarness.freePort())")
-                        + "  n:\n    cmd: {FAKE} --port ${PORT}\n")
+                        + "\n  n:\n    cmd: {FAKE} --port ${PORT}\n")
                 let before = SystemdNotifier.monotonicMicroseconds()
                 kill(server.pid, SIGHUP)
                 let reloading = try await listener.next(within: .seconds(20))
