@@ -286,7 +286,8 @@ def zsh(binary):
                 specs.append(f"'{option.names[0]}[{description}]{suffix}'")
         if sub.arguments:
             specs.append("'*:file:_files'")
-        lines += [f"{function}_{command}() {{", "    _arguments -s \\", *[f"        {s} \\" for s in specs], "}", ""]
+        body = " \\\n".join(f"        {s}" for s in specs)
+        lines += [f"{function}_{command}() {{", "    _arguments -s \\", body, "}", ""]
     commands = [f"'{c}:{zsh_quote(t)}'" for c, t, _ in root.subcommands]
     default = next((c for c, _, d in root.subcommands if d), "")
     lines += [

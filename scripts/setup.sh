@@ -6,11 +6,11 @@
 # on PATH. Safe to run repeatedly: on a ready machine it changes nothing.
 #
 # The deploy tests (Tests/DeployTests) also need: systemd (`systemd-analyze verify` on
-# the unit), podman (builds a scratch image), git and python3-venv (pre-commit's scratch
-# repository; the venv for the PyPI tools that scripts/setup-tools.sh installs).
+# the unit), zsh and fish (the generated completions), git and python3-venv (pre-commit's
+# scratch repository; the venv for the PyPI tools that scripts/setup-tools.sh installs).
 set -euo pipefail
 
-packages=(libyaml-dev libinotifytools0-dev pkg-config systemd podman git python3-venv)
+packages=(libyaml-dev libinotifytools0-dev pkg-config systemd zsh fish git python3-venv man-db)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }

@@ -19,8 +19,10 @@ struct ConfigSchemaToolTests {
         "every example config passes",
         .enabled(if: DeployTools.available("check-jsonschema"), DeployTools.skipReason("check-jsonschema")))
     func examplesPass() async throws {
-        let examples = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("examples").path)
-            .filter { $0.hasSuffix(".yaml") }.sorted().map { "examples/" + $0 }
+        let examples = try FileManager.default.contentsOfDirectory(
+            atPath: Self.root.appendingPathComponent("examples").path
+        )
+        .filter { $0.hasSuffix(".yaml") }.sorted().map { "examples/" + $0 }
         #expect(examples.count >= 5)
         let outcome = try await Self.check(examples.map { Self.root.appendingPathComponent($0).path })
         #expect(outcome.status == 0, "\(outcome.all)")

@@ -22,7 +22,9 @@ struct ContainerfileTests {
         var result: [Instruction] = []
         var pending = ""
         var stage = -1
-        for raw in try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in try String(contentsOf: file, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if pending.isEmpty && (line.isEmpty || line.hasPrefix("#")) { continue }
             if line.hasSuffix("\\") {
@@ -45,7 +47,8 @@ struct ContainerfileTests {
     func stages() throws {
         let all = try Self.instructions()
         let known: Set<String> = [
-            "ARG", "FROM", "RUN", "WORKDIR", "COPY", "USER", "EXPOSE", "HEALTHCHECK", "ENTRYPOINT", "CMD", "ENV", "LABEL",
+            "ARG", "FROM", "RUN", "WORKDIR", "COPY", "USER", "EXPOSE", "HEALTHCHECK", "ENTRYPOINT", "CMD", "ENV",
+            "LABEL",
         ]
         #expect(all.allSatisfy { known.contains($0.keyword) }, "\(all.map(\.keyword))")
         let arguments = Dictionary(
@@ -78,7 +81,9 @@ struct ContainerfileTests {
         let health = try #require(final.first { $0.keyword == "HEALTHCHECK" }?.arguments)
         #expect(health.contains("CMD") && health.contains("http://127.0.0.1:8080/health"))
         let entrypoint = try #require(final.first { $0.keyword == "ENTRYPOINT" }?.arguments)
-        #expect(try JSONSerialization.jsonObject(with: Data(entrypoint.utf8)) as? [String] == ["/usr/local/bin/swap-server"])
+        #expect(
+            try JSONSerialization.jsonObject(with: Data(entrypoint.utf8)) as? [String] == ["/usr/local/bin/swap-server"]
+        )
         let command = try #require(final.first { $0.keyword == "CMD" }?.arguments)
         let words = try #require(try JSONSerialization.jsonObject(with: Data(command.utf8)) as? [String])
         #expect(words == ["--config", "/etc/swap/config.yaml", "--listen", "0.0.0.0:8080", "--watch-config"])

@@ -27,8 +27,9 @@ struct InstallScriptTests {
                 "/bin/bash", [Self.script, "--prefix", prefix.path, "--bin-dir", ServerHarness.binaries.path])
             #expect(outcome.status == 0, "\(outcome.all)")
             for path in Self.expected {
-                let size = (try? FileManager.default.attributesOfItem(atPath: prefix.appendingPathComponent(path).path))?[
-                    .size] as? Int ?? 0
+                let size =
+                    (try? FileManager.default.attributesOfItem(atPath: prefix.appendingPathComponent(path).path))?[
+                        .size] as? Int ?? 0
                 #expect(size > 0, "\(path) was not installed")
                 #expect(outcome.output.contains("  \(path)\n"), "the script does not list \(path)")
             }
@@ -61,16 +62,60 @@ struct InstallScriptTests {
 
             // The man pages render without warnings and carry the help text.
             for (page, phrases) in [
-                ("swap-lint", ["--fail-level", "explain", "Exit codes"]), ("swap-server", ["--watch-config", "--listen"]),
+                ("swap-lint", ["--fail-level", "explain", "Exit codes"]),
+                ("swap-server", ["--watch-config", "--listen"]),
             ] {
                 let rendered = try await DeployTools.run(
-                    "/usr/bin/man", ["--warnings", "-l", prefix.appendingPathComponent("share/man/man1/\(page).1").path],
+                    "/usr/bin/man",
+                    ["--warnings", "-l", prefix.appendingPathComponent("share/man/man1/\(page).1").path],
                     environment: ["MANWIDTH": "100", "PAGER": "cat"])
                 #expect(rendered.status == 0 && rendered.error.isEmpty, "\(rendered.error)")
                 for phrase in phrases {
                     #expect(rendered.output.contains(phrase), "\(page): \(phrase)")
                 }
             }
+        }
+    }
+
+    @Test(
+        "the zsh and fish completions parse, and complete what the help lists",
+        .enabled(if: DeployTools.available("zsh", "fish"), DeployTools.skipReason("zsh", "fish")))
+    func zshAndFish() async throws {
+        let zsh = try DeployTools.require("zsh")
+        let fish = try DeployTools.require("fish")
+        try await ServerHarness.withTemporaryDirectory { directory in
+            let prefix = directory.appendingPathComponent("prefix")
+            let outcome = try await DeployTools.run(
+                "/bin/bash", [Self.script, "--prefix", prefix.path, "--bin-dir", ServerHarness.binaries.path])
+            #expect(outcome.status == 0, "\(outcome.all)")
+            let share = prefix.appendingPathComponent("share").path
+            for tool in ["swap-server", "swap-lint"] {
+                let zshFile = "\(share)/zsh/site-functions/_\(tool)"
+                let zshCheck = try await DeployTools.run(zsh, ["-n", zshFile])
+                #expect(zshCheck.status == 0 && zshCheck.all.isEmpty, "\(tool): \(zshCheck.all)")
+                let fishFile = "\(share)/fish/vendor_completions.d/\(tool).fish"
+                let fishCheck = try await DeployTools.run(fish, ["--no-execute", fishFile])
+                #expect(fishCheck.status == 0 && fishCheck.all.isEmpty, "\(tool): \(fishCheck.all)")
+            }
+            // fish completes from the generated rules itself.
+            let fishFile = "\(share)/fish/vendor_completions.d/swap-lint.fish"
+            let candidates = { (line: String) async throws -> [String] in
+                let result = try await DeployTools.run(fish, ["-c", "source '\(fishFile)'; complete -C '\(line)'"])
+                return result.output.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+            }
+            #expect(try await candidates("swap-lint check --format ") == ["github", "gnu", "human", "json", "sarif"])
+            #expect(try await candidates("swap-lint pl") == ["plan"])
+            #expect(try await candidates("swap-lint --str") == ["--strict"], "check is the default command")
+            // zsh runs the file as the body of the autoloaded `_swap-lint` while completing
+            // `swap-lint plan --`: `plan`'s option specs reach _arguments (stubbed to print them).
+            let script = """
+                _arguments() { print -rl -- "$@" }; _describe() { print -r -- describe }
+                words=(swap-lint plan --); CURRENT=3
+                source '\(share)/zsh/site-functions/_swap-lint'
+                """
+            let specs = try await DeployTools.run(zsh, ["-f", "-c", script])
+            #expect(specs.output.contains("--model[Show only this model.]"), "\(specs.all)")
+            #expect(!specs.output.contains("--fail-level"), "check's options are not offered for plan")
         }
     }
 
@@ -82,7 +127,9 @@ struct InstallScriptTests {
             let outcome = try await DeployTools.run(
                 "/bin/bash", [Self.script, "--prefix", prefix.path], environment: ["PATH": "/usr/bin:/bin"])
             #expect(outcome.status == 1)
-            #expect(outcome.error.contains("missing build dependencies") && outcome.error.contains("swift"), "\(outcome.all)")
+            #expect(
+                outcome.error.contains("missing build dependencies") && outcome.error.contains("swift"),
+                "\(outcome.all)")
             #expect(!FileManager.default.fileExists(atPath: prefix.path))
             let relative = try await DeployTools.run("/bin/bash", [Self.script, "--prefix", "relative/dir"])
             #expect(relative.status == 1 && relative.error.contains("absolute"))

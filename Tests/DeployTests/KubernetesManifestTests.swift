@@ -68,11 +68,15 @@ struct KubernetesManifestTests {
             let mounts = container["volumeMounts"] as? [[String: Any]] ?? []
             let mount = try #require(mounts.first { configPath.hasPrefix(($0["mountPath"] as? String ?? "?") + "/") })
             #expect(mount["subPath"] == nil, "\(name): a subPath mount is never updated by the kubelet")
-            let volume = (pod["volumes"] as? [[String: Any]] ?? []).first { $0["name"] as? String == mount["name"] as? String }
+            let volume = (pod["volumes"] as? [[String: Any]] ?? []).first {
+                $0["name"] as? String == mount["name"] as? String
+            }
             let configMap = (volume?["configMap"] as? [String: Any])?["name"] as? String
             #expect(configMap.map(configMaps.contains) == true, "\(name) mounts a ConfigMap of this folder")
             for probe in ["readinessProbe", "livenessProbe"] {
-                #expect(((container[probe] as? [String: Any])?["httpGet"] as? [String: Any])?["path"] as? String == "/health")
+                #expect(
+                    ((container[probe] as? [String: Any])?["httpGet"] as? [String: Any])?["path"] as? String
+                        == "/health")
             }
             let resources = container["resources"] as? [String: Any] ?? [:]
             #expect((resources["requests"] as? [String: Any])?["cpu"] != nil, "\(name)")
@@ -109,7 +113,8 @@ struct KubernetesManifestTests {
             #expect(lint.status == 0, "\(lint.all)")
             let schema = try await DeployTools.run(
                 try DeployTools.require("check-jsonschema"),
-                ["--schemafile", TestPaths.packageRoot.appendingPathComponent("schemas/config.schema.json").path] + paths)
+                ["--schemafile", TestPaths.packageRoot.appendingPathComponent("schemas/config.schema.json").path]
+                    + paths)
             #expect(schema.status == 0, "\(schema.all)")
         }
     }

@@ -43,7 +43,8 @@ struct ConfigMapReloadTests {
             try FileManager.default.createDirectory(at: volume, withIntermediateDirectories: true)
             let port = try ServerHarness.freePort()
             try Self.kubeletWrite(
-                ["config.yaml": Self.config(startPort: port, models: ["first"])], into: volume, stamp: "2026_12_07_02_00_00.000000001")
+                ["config.yaml": Self.config(startPort: port, models: ["first"])], into: volume,
+                stamp: "2026_12_07_02_00_00.000000001")
             try await ServerHarness.withServer(
                 configURL: volume.appendingPathComponent("config.yaml"), directory: directory,
                 arguments: ["--watch-config"]

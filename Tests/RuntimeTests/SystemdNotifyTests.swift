@@ -60,7 +60,8 @@ struct SystemdNotifyTests {
                 let ready = try await listener.next(within: .seconds(20))
                 #expect(ready["READY"] == "1")
                 let status = try #require(ready["STATUS"])
-                let hash = try await TestHTTP.send("GET", server.base + "/api/config/status").json?["planHash"] as? String
+                let hash =
+                    try await TestHTTP.send("GET", server.base + "/api/config/status").json?["planHash"] as? String
                 #expect(status.hasPrefix("serving plan \(try #require(hash).prefix(12)): 1 model"), "\(status)")
 
                 // A reload on SIGHUP that applies a new plan (two models).
