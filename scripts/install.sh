@@ -70,6 +70,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
     exit 1
 fi
 
+# Refuse before a long build when the prefix cannot be written.
+existing=$destdir$prefix
+while [ ! -e "$existing" ]; do existing=$(dirname "$existing"); done
+[ -w "$existing" ] || die "cannot write to $existing: run as root (sudo) or choose another --prefix"
+
 if [ -z "$bin_dir" ]; then
     say "building release binaries (swift build -c release; a clean build takes 10-25 minutes on 2 cores)"
     (cd "$root" && swift build -c release --product swap-server && swift build -c release --product swap-lint)

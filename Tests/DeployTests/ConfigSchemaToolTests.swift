@@ -52,4 +52,40 @@ struct ConfigSchemaToolTests {
             #expect(outcome.all.contains(text), "\(file): `\(text)` not in:\n\(outcome.all)")
         }
     }
+
+    /// The swap-lint codes a JSON Schema can state: unknown keys, wrong types, ranges,
+    /// choices, required keys, duration syntax, and a model with neither `cmd` nor `proxy`.
+    static let schemaCodes: Set<String> = ["SL201", "SL202", "SL203", "SL204", "SL205", "SL208", "SL305"]
+
+    @Test(
+        "over the real configs of the corpus, the schema fails exactly where swap-lint reports what a schema can say",
+        .enabled(
+            if: (TestPaths.corpusExists || TestPaths.isCI) && DeployTools.available("check-jsonschema"),
+            "needs the corpus and check-jsonschema (scripts/setup-tools.sh)"))
+    func agreesWithSwapLintOnCorpus() async throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: TestPaths.corpus.path)
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.count >= 50)
+        let lint = try await DeployTools.run(
+            ServerHarness.binaries.appendingPathComponent("swap-lint").path, ["check", "--format", "gnu"] + files,
+            in: TestPaths.corpus)
+        var flaggedByLint: Set<String> = []
+        for line in lint.output.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":"), let open = line.lastIndex(of: "[") else { continue }
+            if Self.schemaCodes.contains(String(line[line.index(after: open)...].dropLast())) {
+                flaggedByLint.insert(String(line[..<colon]))
+            }
+        }
+        let schema = try await DeployTools.run(
+            try DeployTools.require("check-jsonschema"), ["--schemafile", Self.schema] + files, in: TestPaths.corpus)
+        var flaggedBySchema: Set<String> = []
+        for line in schema.output.split(separator: "\n") where line.hasPrefix("  ") && line.contains("::") {
+            flaggedBySchema.insert(String(line.dropFirst(2).prefix { $0 != ":" }))
+        }
+        #expect(!flaggedByLint.isEmpty, "the corpus has configs with unknown keys")
+        #expect(
+            flaggedBySchema == flaggedByLint,
+            "schema only: \(flaggedBySchema.subtracting(flaggedByLint)); swap-lint only: \(flaggedByLint.subtracting(flaggedBySchema))"
+        )
+    }
 }
