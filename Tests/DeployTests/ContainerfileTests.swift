@@ -104,4 +104,42 @@ struct ContainerfileTests {
             contentsOf: TestPaths.packageRoot.appendingPathComponent(".containerignore"), encoding: .utf8)
         #expect(ignore.split(separator: "\n").contains(".build"))
     }
+
+    /// Packages every debian:bookworm-slim image has (Essential, or needed by apt).
+    static let slimPackages: Set<String> = ["libc6", "libgcc-s1", "libstdc++6", "zlib1g"]
+
+    @Test(
+        "the runtime stage has every shared library swap-server loads, besides the Swift runtime it links in",
+        .enabled(if: DeployTools.available("ldd", "dpkg"), DeployTools.skipReason("ldd", "dpkg")))
+    func runtimeLibraries() async throws {
+        let runtime = try Self.instructions().filter { $0.stage == 1 && $0.keyword == "RUN" }.map(\.arguments)
+            .joined(separator: " ")
+        // The words of `apt-get install … PACKAGE…` up to the next `&&`.
+        let words = runtime.split(separator: " ").map(String.init)
+        let start = try #require(words.firstIndex(of: "--no-install-recommends"))
+        let listed = words[(start + 1)...].prefix { $0 != "&&" }
+        let installed = Set(listed).union(Self.slimPackages)
+        let ldd = try await DeployTools.run(
+            try DeployTools.require("ldd"), [ServerHarness.binaries.appendingPathComponent("swap-server").path])
+        #expect(ldd.status == 0, "\(ldd.all)")
+        // `name => /path (address)`; the Swift runtime is linked in (--static-swift-stdlib).
+        let libraries = ldd.output.split(separator: "\n").compactMap { line -> String? in
+            let parts = line.split(separator: " ")
+            guard parts.count >= 3, parts[1] == "=>", parts[2].hasPrefix("/") else { return nil }
+            return URL(fileURLWithPath: String(parts[2])).resolvingSymlinksInPath().path
+        }.filter { !$0.contains("/swift/") }
+        #expect(libraries.contains { $0.contains("libyaml") } && libraries.contains { $0.contains("libinotifytools") })
+        for library in libraries {
+            // With merged /usr, dpkg knows some libraries by their /lib path.
+            var package = "?"
+            for path in [library, library.hasPrefix("/usr/") ? String(library.dropFirst(4)) : library] {
+                let owner = try await DeployTools.run(try DeployTools.require("dpkg"), ["-S", path])
+                if owner.status == 0, let name = owner.output.split(separator: ":").first {
+                    package = String(name)
+                    break
+                }
+            }
+            #expect(installed.contains(package), "\(library) comes from \(package), which the runtime stage lacks")
+        }
+    }
 }
