@@ -35,6 +35,12 @@ struct SystemdUnitTests {
             #expect(outcome.status == 0, "\(outcome.all)")
             #expect(outcome.all.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(outcome.all)")
 
+            // systemd's exposure score stays at or under 4.0 of 10 (its "OK" band; --threshold counts in tenths).
+            let security = try await DeployTools.run(
+                analyze, ["security", "--offline=true", "--threshold=40", "--no-pager", good.path])
+            #expect(security.status == 0, "\(security.all.suffix(400))")
+            #expect(security.output.contains("Overall exposure level for swap-server.service"))
+
             let bad = directory.appendingPathComponent("swap-bad.service")
             try text.replacingOccurrences(of: "\nRestart=", with: "\nRestrat=").write(
                 to: bad, atomically: true, encoding: .utf8)
