@@ -1,5 +1,7 @@
-/// The front half of the compiler: parse, merge, substitute the environment, check
-/// the schema, decode, and check macros and references.
+/// The front half of the compiler, one stage after another: syntax (each file's YAML
+/// composed into a tree), merge, environment, schema and decode, expand (macros), and
+/// the reference check. Every stage's diagnostics are collected; a file that does not
+/// parse stops the compile after the syntax stage.
 ///
 /// ```swift
 /// let result = ConfigChecker.check([SourceFile(name: "config.yaml", bytes: bytes)],
@@ -24,78 +26,44 @@ public enum ConfigChecker {
         }
         /// The sources, by name, for stages that need exact spans.
         public var sources: [String: SourceFile] = [:]
-        /// The parsed files and the models checked while parsing, held only so that
-        /// they are freed with the result rather than piece by piece when checking
-        /// returns (a caller that exits right after compiling then frees nothing).
-        var intermediates: (syntaxTrees: [YAMLNode], precheck: ModelPrecheck) = ([], ModelPrecheck())
     }
 
     /// Checks `files` as one config (the first is the main file; the rest are merged
     /// in order, as `--config-dir` files are).
     public static func check(_ files: [SourceFile], environment: [String: String]) -> Result {
-        check(files, environment: environment, checkModelsAhead: true)
-    }
-
-    /// `checkModelsAhead: false` leaves every model's schema check and decoding to the
-    /// stages after parsing (for tests that compare the two ways).
-    static func check(_ files: [SourceFile], environment: [String: String], checkModelsAhead: Bool) -> Result {
         var diagnostics: [Diagnostic] = []
-        var roots: [YAMLNode] = []
         var sources: [String: SourceFile] = [:]
+        for file in files { sources[file.name] = file }
+
+        // Syntax: each file's tree; merged into one.
+        var roots: [YAMLNode] = []
         var parsed = true
-        // While libyaml parses a large file, the composing thread checks and decodes
-        // each model as soon as it is complete (ModelPrecheck).
-        var precheck = ModelPrecheck()
         for file in files {
-            sources[file.name] = file
-            let composed =
-                checkModelsAhead
-                ? YAMLComposer.compose(file, section: ModelPrecheck.section, into: &precheck)
-                : YAMLComposer.compose(file)
+            let composed = YAMLComposer.compose(file)
             diagnostics += composed.diagnostics
-            if composed.diagnostics.contains(where: { $0.code == .yamlSyntax }) { parsed = false }
-            if let root = composed.root, !root.isNull {
-                roots.append(root)
-            }
+            if composed.diagnostics.contains(where: { YAMLComposer.stopsCompile($0.code) }) { parsed = false }
+            if let root = composed.root, !root.isNull { roots.append(root) }
         }
-        var config: Config?
-        var expandedNodes: [YAMLNode] = []
         let (merged, mergeDiagnostics) = ConfigMerge.merge(roots)
         diagnostics += mergeDiagnostics
-        if parsed, let merged {
-            var root = merged
-            if files.contains(where: { $0.contains(bytesOf: "${env.") }) {
-                var environmentPass = EnvironmentSubstitution(environment: environment, sources: sources)
-                root = environmentPass.apply(merged)
-                diagnostics += environmentPass.diagnostics
-            }
 
-            // The schema check and the decoding read the same tree and need nothing of
-            // each other: on a large config they run side by side.
-            let checkedRoot = root
-            let prechecked = precheck
-            let (schemaDiagnostics, decodedConfig) = SideTask.run(
-                worthIt: precheck.count >= ParallelMap.threshold,
-                {
-                    var validator = SchemaValidator()
-                    validator.precheck = prechecked
-                    validator.validate(checkedRoot, as: .object(ConfigSchema.root), path: "")
-                    return validator.diagnostics
-                },
-                while: { root.entries != nil ? ConfigDecoder.decode(root, precheck: precheck) : nil })
-            diagnostics += schemaDiagnostics
-            if let decoded = decodedConfig {
+        var config: Config?
+        var expandedNodes: [YAMLNode] = []
+        if parsed, let merged {
+            // Environment: `${env.NAME}` in every scalar.
+            var environmentPass = EnvironmentSubstitution(environment: environment, sources: sources)
+            let root = environmentPass.apply(merged)
+            diagnostics += environmentPass.diagnostics
+
+            // Decode: the schema check, then the typed config.
+            var validator = SchemaValidator()
+            validator.validate(root, as: .object(ConfigSchema.root), path: "")
+            diagnostics += validator.diagnostics
+            if root.entries != nil {
+                let decoded = ConfigDecoder.decode(root)
+                // Expand: macros in every model, and the types of the values that held them.
                 var macros = MacroCheck(config: decoded, sources: sources)
-                // References need only the decoded config: on a large one they are checked
-                // while the macros expand, and reported after the macro diagnostics as before.
-                let (referenceDiagnostics, _) = SideTask.run(
-                    worthIt: decoded.models.count >= ParallelMap.threshold,
-                    {
-                        var references = ReferenceCheck(config: decoded)
-                        references.run()
-                        return references.diagnostics
-                    },
-                    while: { macros.run() })
+                macros.run()
                 // A list or mapping as a macro value is reported as SL407, not also as a type mismatch.
                 let nonScalarMacros = Set(
                     macros.diagnostics.filter { $0.code == .macroNotScalar }.map { [$0.span.file, "\($0.span.start)"] })
@@ -111,7 +79,10 @@ public enum ConfigChecker {
                 {
                     diagnostics.append(diagnostic)
                 }
-                diagnostics += referenceDiagnostics
+                // Check: references between models, groups, selectors and the rest.
+                var references = ReferenceCheck(config: decoded)
+                references.run()
+                diagnostics += references.diagnostics
                 config = decoded
             }
         } else if parsed, let first = files.first {
@@ -120,19 +91,8 @@ public enum ConfigChecker {
                     .emptyConfig, "the config is empty", at: .file(first.name),
                     help: "a config needs at least a `models:` mapping; see the examples folder"))
         }
-
-        var suppressed: [Diagnostic] = []
-        var byFile: [String: Suppressions] = [:]
-        for file in files {
-            let suppressions = Suppressions(file)
-            byFile[file.name] = suppressions
-            suppressed += suppressions.diagnostics
-        }
-        for diagnostic in diagnostics where byFile[diagnostic.span.file]?.suppresses(diagnostic) != true {
-            suppressed.append(diagnostic)
-        }
         return Result(
-            config: config, diagnostics: suppressed.sortedByPosition(), expandedNodes: expandedNodes,
-            sources: sources, intermediates: (roots, precheck))
+            config: config, diagnostics: Suppressions.apply(to: diagnostics, in: files).sortedByPosition(),
+            expandedNodes: expandedNodes, sources: sources)
     }
 }

@@ -53,7 +53,7 @@ struct MacroCheck {
         // A global macro whose expansion cannot differ between models is expanded once.
         let shared = MacroExpander.sharedExpansions(of: config.macros, scope: global, sources: sources)
         let sharedTexts = shared.mapValues(\.text)
-        let outcomes = ParallelMap.map(models.count) { index in
+        let outcomes = models.indices.map { index in
             let model = models[index]
             var scope = global
             var shadowed: Set<String> = []

@@ -8,6 +8,22 @@ public struct Suppressions: Sendable {
     /// Problems with the comments themselves (unknown codes).
     public private(set) var diagnostics: [Diagnostic] = []
 
+    /// `diagnostics` without those the files' comments suppress, after the problems
+    /// with the comments themselves.
+    public static func apply(to diagnostics: [Diagnostic], in files: [SourceFile]) -> [Diagnostic] {
+        var kept: [Diagnostic] = []
+        var byFile: [String: Suppressions] = [:]
+        for file in files {
+            let suppressions = Suppressions(file)
+            byFile[file.name] = suppressions
+            kept += suppressions.diagnostics
+        }
+        for diagnostic in diagnostics where byFile[diagnostic.span.file]?.suppresses(diagnostic) != true {
+            kept.append(diagnostic)
+        }
+        return kept
+    }
+
     /// Reads the suppression comments of `source`.
     public init(_ source: SourceFile) {
         guard source.contains(bytesOf: "swap-lint") else { return }

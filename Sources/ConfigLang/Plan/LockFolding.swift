@@ -14,17 +14,10 @@ struct LockFolding {
         case set(JSONValue)
     }
 
-    /// False when only the diagnostics are wanted: the locks themselves are then not
-    /// recorded (``locks`` and ``provenance`` stay empty), only what the checks need.
-    let keepsValues: Bool
     private(set) var values: [String: (lock: ValueLock, origin: LockOrigin)] = [:]
     private(set) var clamps: [String: (range: ClampRange, origin: LockOrigin)] = [:]
     private(set) var finals: [String: LockOrigin] = [:]
     var diagnostics: [Diagnostic] = []
-
-    init(keepsValues: Bool = true) {
-        self.keepsValues = keepsValues
-    }
 
     /// Adds a level on top of what is folded so far.
     mutating func add(_ level: Level) {
@@ -53,7 +46,7 @@ struct LockFolding {
             keep(.set(JSONValue(yaml: value)), for: key, kind: "set", level: level.label)
         }
         for (key, value) in filters.clampParams where admit(key, kind: "clamp", level: level.label) {
-            if let range = clampRange(key, value), keepsValues {
+            if let range = clampRange(key, value) {
                 clamps[key.value] = (range, LockOrigin(kind: "clamp", level: level.label, span: key.span))
             }
         }
@@ -75,7 +68,6 @@ struct LockFolding {
     private mutating func keep(
         _ lock: @autoclosure () -> ValueLock, for name: Located<String>, kind: String, level: String
     ) {
-        guard keepsValues else { return }
         values[name.value] = (lock(), LockOrigin(kind: kind, level: level, span: name.span))
     }
 

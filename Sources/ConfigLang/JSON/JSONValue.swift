@@ -45,9 +45,9 @@ public indirect enum JSONValue: Sendable, Hashable, Codable {
     /// `1.0`, `1e+300`); infinities and NaN, which JSON cannot express, print as
     /// `null`.
     public func serialized(sortedKeys: Bool = true) -> String {
-        var output = ""
-        write(into: &output, sortedKeys: sortedKeys)
-        return output
+        var writer = JSONWriter(pretty: false)
+        writer.value(self, sortedKeys: sortedKeys)
+        return writer.text
     }
 
     /// The JSON value a YAML node denotes.
@@ -132,70 +132,12 @@ public indirect enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    private func write(into output: inout String, sortedKeys: Bool) {
-        switch self {
-        case .null:
-            output += "null"
-        case .bool(let flag):
-            output += flag ? "true" : "false"
-        case .integer(let integer):
-            output += String(integer)
-        case .double(let number):
-            output += number.isFinite ? "\(number)" : "null"
-        case .string(let text):
-            Self.writeQuoted(text, into: &output)
-        case .array(let array):
-            output += "["
-            for (index, element) in array.enumerated() {
-                if index > 0 { output += "," }
-                element.write(into: &output, sortedKeys: sortedKeys)
-            }
-            output += "]"
-        case .object(let object):
-            output += "{"
-            let keys =
-                sortedKeys
-                ? object.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } : Array(object.keys)
-            for (index, key) in keys.enumerated() {
-                if index > 0 { output += "," }
-                Self.writeQuoted(key, into: &output)
-                output += ":"
-                object[key]!.write(into: &output, sortedKeys: sortedKeys)
-            }
-            output += "}"
-        }
-    }
-
     /// `text` as a JSON string. With `escapingSlash`, `/` is written `\/` as Foundation's
     /// `JSONEncoder` writes it (for output that must match the encoder's byte for byte).
     public static func quoted(_ text: String, escapingSlash: Bool = false) -> String {
-        var output = ""
-        writeQuoted(text, into: &output, escapingSlash: escapingSlash)
-        return output
-    }
-
-    private static func writeQuoted(_ text: String, into output: inout String, escapingSlash: Bool = false) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "/" where escapingSlash: output += "\\/"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case _ where scalar.value < 0x20:
-                let hex = "0123456789abcdef".unicodeScalars.map { $0 }
-                output += "\\u00"
-                output.unicodeScalars.append(hex[Int(scalar.value >> 4)])
-                output.unicodeScalars.append(hex[Int(scalar.value & 0xF)])
-            default:
-                output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+        var output: [UInt8] = []
+        JSONWriter.appendQuoted(text, to: &output, escapingSlash: escapingSlash)
+        return String(decoding: output, as: UTF8.self)
     }
 }
 
