@@ -8,11 +8,10 @@ public struct MacroReference: Sendable, Hashable {
     /// All references in `text`, in order. Names are what llama-swap allows in a
     /// macro (`[A-Za-z0-9_-]`) plus the `env.` prefix.
     public static func scan(_ text: String) -> [MacroReference] {
-        var text = text
-        return text.withUTF8 { scan($0) }
+        scan(Array(text.utf8))
     }
 
-    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> [MacroReference] {
+    private static func scan(_ bytes: [UInt8]) -> [MacroReference] {
         var result: [MacroReference] = []
         var index = 0
         while index + 2 < bytes.count {
@@ -23,7 +22,7 @@ public struct MacroReference: Sendable, Hashable {
             var end = index + 2
             while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
             if end < bytes.count, bytes[end] == UInt8(ascii: "}"), end > index + 2 {
-                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 2)..<end]), as: UTF8.self)
+                let name = String(decoding: bytes[(index + 2)..<end], as: UTF8.self)
                 result.append(MacroReference(name: name, range: index..<(end + 1)))
                 index = end + 1
             } else {
@@ -44,25 +43,21 @@ public struct MacroReference: Sendable, Hashable {
 
     /// Replaces each reference with `replacement(reference)` (nil keeps it as written).
     public static func substitute(_ text: String, _ replacement: (MacroReference) -> String?) -> String {
-        var copy = text
-        return copy.withUTF8 { bytes in
-            let references = scan(bytes)
-            guard !references.isEmpty else { return text }
-            var output: [UInt8] = []
-            output.reserveCapacity(bytes.count + 64)
-            var cursor = 0
-            for reference in references {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<reference.range.lowerBound]))
-                if var value = replacement(reference) {
-                    // As one block: appending the UTF-8 view goes byte by byte.
-                    value.withUTF8 { output.append(contentsOf: $0) }
-                } else {
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[reference.range]))
-                }
-                cursor = reference.range.upperBound
+        let bytes = Array(text.utf8)
+        let references = scan(bytes)
+        guard !references.isEmpty else { return text }
+        var output: [UInt8] = []
+        var cursor = 0
+        for reference in references {
+            output += bytes[cursor..<reference.range.lowerBound]
+            if let value = replacement(reference) {
+                output += value.utf8
+            } else {
+                output += bytes[reference.range]
             }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor...]))
-            return String(decoding: output, as: UTF8.self)
+            cursor = reference.range.upperBound
         }
+        output += bytes[cursor...]
+        return String(decoding: output, as: UTF8.self)
     }
 }
