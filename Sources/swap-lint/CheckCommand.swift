@@ -16,7 +16,7 @@ struct CheckCommand {
         if options.configDirectory != nil { configs = [options.files] }
         var all: [Diagnostic] = []
         var sources: [String: SourceFile] = [:]
-                let environment = Environment.current()
+        let environment = Environment.current()
         for paths in configs {
             let config = try ConfigInput.load(files: paths, directory: options.configDirectory)
             sources.merge(ConfigInput.byName(config)) { first, _ in first }

@@ -41,7 +41,9 @@ enum SARIFRenderer {
         writer.string("unicodeCodePoints")
         writer.key("results")
         writer.beginArray()
-        for diagnostic in diagnostics { writeResult(diagnostic, ruleIndex: ruleIndex[diagnostic.code] ?? 0, to: &writer) }
+        for diagnostic in diagnostics {
+            writeResult(diagnostic, ruleIndex: ruleIndex[diagnostic.code] ?? 0, to: &writer)
+        }
         writer.endArray()
         writer.endObject()
         writer.endArray()

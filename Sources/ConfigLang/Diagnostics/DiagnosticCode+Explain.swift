@@ -212,8 +212,8 @@ extension DiagnosticCode {
             CodeExplanation(
                 title: "Aliases repeat too much",
                 summary: """
-                    Counting every alias as the nodes it repeats, the document stands for more than \
-                    a million nodes, or its aliases repeat more than 16 MiB of text. Aliases of \
+                    The document's aliases repeat more than 250,000 nodes or 16 MiB of text in \
+                    all (each alias counts as a copy of what its anchor holds). Aliases of \
                     aliases grow exponentially (the "billion laughs" file). The file is not \
                     compiled further.
                     """,

@@ -47,28 +47,20 @@ struct MacroCheck {
         }
         diagnostics += globalExpander.diagnostics
 
-        let sources = sources
         let groups = config.groups
         let groupOfModel = config.groupIndexByModel()
-        // A global macro whose expansion cannot differ between models is expanded once.
-        let shared = MacroExpander.sharedExpansions(of: config.macros, scope: global, sources: sources)
-        let sharedTexts = shared.mapValues(\.text)
         let outcomes = models.indices.map { index in
             let model = models[index]
             var scope = global
-            var shadowed: Set<String> = []
             if let group = groupOfModel[model.id.value], !groups[group].macros.isEmpty {
                 scope.merge(Self.scope(groups[group].macros)) { $1 }
-                shadowed.formUnion(groups[group].macros.map(\.name.value))
             }
             if !model.macros.isEmpty {
                 scope.merge(Self.scope(model.macros)) { $1 }
-                shadowed.formUnion(model.macros.map(\.name.value))
             }
             var expander = MacroExpander(
                 scope: scope, modelID: model.id.value, sources: sources,
                 context: (model.id.span, "while expanding model `\(model.id.value)`"))
-            expander.useShared(shared, texts: sharedTexts, shadowed: shadowed)
             let node = expander.expandNode(model.node)
             // Values that held macros get their types checked now that they are known.
             var typed = SchemaValidator(

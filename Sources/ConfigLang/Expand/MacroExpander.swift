@@ -10,27 +10,6 @@ struct MacroExpander {
     /// Names llama-swap reserves.
     static let reserved: Set<String> = ["PORT", "PID", "MODEL_ID"]
 
-    /// The expansions of `definitions` (the global macros) that every model can share.
-    static func sharedExpansions(
-        of definitions: [MacroDefinition], scope: [String: MacroDefinition], sources: [String: SourceFile]
-    ) -> [String: SharedExpansion] {
-        var result: [String: SharedExpansion] = [:]
-        for definition in definitions {
-            let name = definition.name.value
-            guard let text = definition.value.scalar, !reserved.contains(name),
-                scope[name]?.name.span == definition.name.span
-            else { continue }
-            var expander = MacroExpander(scope: scope, modelID: nil, sources: sources)
-            expander.recordsUses = true
-            let expanded = expander.expand(text, at: definition.value)
-            guard expander.diagnostics.isEmpty, !expander.usedNames.contains("MODEL_ID"),
-                !expander.usedNames.contains("PID")
-            else { continue }
-            result[name] = SharedExpansion(text: expanded, uses: expander.usedNames)
-        }
-        return result
-    }
-
     let scope: [String: MacroDefinition]
     let modelID: String?
     let sources: [String: SourceFile]
@@ -42,35 +21,6 @@ struct MacroExpander {
     /// The spans of the lists and mappings that hold those scalars.
     var expandedCollections: Set<Span> = []
     private var cache: [String: String] = [:]
-
-    /// A global macro's expansion that is the same in every model's scope: it produced
-    /// no diagnostic and uses neither `${MODEL_ID}` nor `${PID}`.
-    struct SharedExpansion: Sendable {
-        var text: String
-        /// Every macro name the expansion went through.
-        var uses: Set<String>
-    }
-
-    /// Takes the shared expansions of global macros (computed once for all models, with
-    /// their texts alone in `texts`) as already expanded, except those that `shadowed`
-    /// (the names this scope defines above the global level: group and model macros)
-    /// redefines or that go through one of them.
-    mutating func useShared(
-        _ shared: [String: SharedExpansion], texts: [String: String], shadowed: Set<String>
-    ) {
-        guard cache.isEmpty, shadowed.isEmpty else {
-            for (name, expansion) in shared
-            where !shadowed.contains(name) && expansion.uses.isDisjoint(with: shadowed) {
-                cache[name] = expansion.text
-            }
-            return
-        }
-        cache = texts
-    }
-    /// When true, every name met while expanding goes into ``usedNames``.
-    var recordsUses = false
-    /// The macro names met while expanding (only with ``recordsUses``).
-    private(set) var usedNames: Set<String> = []
 
     init(
         scope: [String: MacroDefinition], modelID: String?, sources: [String: SourceFile],
@@ -190,7 +140,6 @@ struct MacroExpander {
     private mutating func expand(_ text: String, span: Span, allowPID: Bool, stack: inout [String]) -> String {
         MacroReference.substitute(text) { reference in
             let name = reference.name
-            if recordsUses { usedNames.insert(name) }
             // Only names in scope that expanded completely are cached (never a reserved
             // name or `env.…`), and a name is cached only once its expansion is done, so
             // this cannot hide a cycle.

@@ -18,13 +18,17 @@ extension JSONValue {
         switch value {
         case .array(let items) where !items.isEmpty:
             for (index, item) in items.enumerated() {
-                if index > 0 || !onDashLine { output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent)) }
+                if index > 0 || !onDashLine {
+                    output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+                }
                 output.append(contentsOf: Array("- ".utf8))
                 writeYAML(item, indent: indent + 1, onDashLine: true, into: &output)
             }
         case .object(let members) where !members.isEmpty:
             for (index, key) in members.keys.sorted(by: JSONWriter.precedes).enumerated() {
-                if index > 0 || !onDashLine { output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent)) }
+                if index > 0 || !onDashLine {
+                    output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+                }
                 if isPlainYAMLKey(key) {
                     output.append(contentsOf: key.utf8)
                 } else {

@@ -1,49 +1,19 @@
 /// A position in a source file: 1-based line and 1-based column in characters.
 public struct SourceLocation: Sendable, Hashable, Comparable, Codable {
-    // Stored in 32 bits each: the syntax tree keeps two spans per node, and a smaller
-    // node is less fresh memory to fault in on a large config (Benchmarks/README.md).
-    private var storedLine: UInt32
-    private var storedColumn: UInt32
-
     /// 1-based line number.
-    public var line: Int {
-        get { Int(storedLine) }
-        set { storedLine = UInt32(clamping: newValue) }
-    }
-
+    public var line: Int
     /// 1-based column, counted in Unicode scalars.
-    public var column: Int {
-        get { Int(storedColumn) }
-        set { storedColumn = UInt32(clamping: newValue) }
-    }
+    public var column: Int
 
-    /// Creates a location (a line or column beyond 2³² − 1 is kept as that).
+    /// Creates a location.
     public init(line: Int, column: Int) {
-        storedLine = UInt32(clamping: line)
-        storedColumn = UInt32(clamping: column)
+        self.line = line
+        self.column = column
     }
 
     /// Orders by position.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        (lhs.storedLine, lhs.storedColumn) < (rhs.storedLine, rhs.storedColumn)
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case line, column
-    }
-
-    /// Decodes `{"line", "column"}`.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            line: try container.decode(Int.self, forKey: .line), column: try container.decode(Int.self, forKey: .column))
-    }
-
-    /// Encodes `{"line", "column"}`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(line, forKey: .line)
-        try container.encode(column, forKey: .column)
+        (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }
 }
 

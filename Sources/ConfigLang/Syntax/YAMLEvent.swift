@@ -48,7 +48,10 @@ struct YAMLEvent {
                 default: .plain
                 }
             // libyaml's scalar may hold NUL bytes (`"\0"`), so it is read by length.
-            text = scalar.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self) } ?? ""
+            text =
+                scalar.value.map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self)
+                } ?? ""
             tag = Self.string(scalar.tag).map(Self.resolveTag)
             anchor = Self.string(scalar.anchor)
         case YAML_ALIAS_EVENT:
