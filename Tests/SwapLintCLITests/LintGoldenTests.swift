@@ -81,6 +81,13 @@ import Testing
         return Outcome(status: code, output: result.standardOutput, error: result.standardError)
     }
 
+    /// The 1-based number of the first line where `a` and `b` differ.
+    static func firstDifferentLine(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        let left = a.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        let right = b.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        return (zip(left, right).firstIndex { !$0.elementsEqual($1) } ?? min(left.count, right.count)) + 1
+    }
+
     static func yamlFiles(in directory: URL) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }.sorted()
     }
@@ -101,9 +108,10 @@ import Testing
                     continue
                 }
                 let expected = try [UInt8](Data(contentsOf: url))
+                let same = outcome.recorded == expected
                 #expect(
-                    outcome.recorded == expected,
-                    "\(folder)/\(file) \(command): output differs from \(url.lastPathComponent)\n\(String(decoding: outcome.recorded, as: UTF8.self))"
+                    same,
+                    "\(folder)/\(file) \(command) differs from \(url.lastPathComponent) from line \(Self.firstDifferentLine(outcome.recorded, expected))"
                 )
             }
         }
@@ -149,7 +157,8 @@ import Testing
         let expected = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst().map(String.init)
         #expect(rows.count == expected.count)
         for (row, recorded) in zip(rows, expected) {
-            #expect(row == recorded)
+            let same = row == recorded
+            #expect(same, "corpus output differs: now \(row), recorded \(recorded)")
         }
     }
 }

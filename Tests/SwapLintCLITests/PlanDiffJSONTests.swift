@@ -32,7 +32,8 @@ import Testing
         #expect(try printed(empty) == (try encoded(empty)))
         #expect(
             empty.prettyJSON
-                == "{\n  \"added\": [],\n  \"applyLive\": [],\n  \"removed\": [],\n  \"restart\": [],\n  \"unchanged\": []\n}\n")
+                == "{\n  \"added\": [],\n  \"applyLive\": [],\n  \"removed\": [],\n  \"restart\": [],\n  \"unchanged\": []\n}\n"
+        )
     }
 
     @Test func everyListFilledWithAwkwardNames() throws {

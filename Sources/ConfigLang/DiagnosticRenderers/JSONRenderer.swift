@@ -31,7 +31,8 @@ enum JSONRenderer {
         }
         writer.endObject()
         writer.endObject()
-        return writer.text + "\n"
+        writer.endLine()
+        return writer.text
     }
 
     private static func write(_ diagnostic: Diagnostic, to writer: inout JSONWriter) {

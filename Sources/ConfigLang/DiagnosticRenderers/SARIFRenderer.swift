@@ -48,7 +48,8 @@ enum SARIFRenderer {
         writer.endObject()
         writer.endArray()
         writer.endObject()
-        return writer.text + "\n"
+        writer.endLine()
+        return writer.text
     }
 
     private static func writeRule(_ code: DiagnosticCode, to writer: inout JSONWriter) {

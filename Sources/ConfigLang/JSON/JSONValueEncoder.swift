@@ -11,9 +11,7 @@
 public enum JSONValueEncoder {
     /// `value` as a JSON value.
     public static func encode<Value: Encodable>(_ value: Value) throws -> JSONValue {
-        let slot = Slot()
-        try value.encode(to: ValueEncoder(slot: slot, codingPath: []))
-        return slot.value
+        try Slot.encoding(value)
     }
 
     /// A double as a ``JSONValue``: an integer when it has no fraction and fits `Int`.
@@ -25,71 +23,105 @@ public enum JSONValueEncoder {
     }
 }
 
-/// Where one encoded value goes: a scalar, or the members or items a container fills.
+/// Where one value's encoding goes while its `encode(to:)` runs: a scalar, or the
+/// members or items of its container. A nested value is encoded whole and stored as
+/// its finished ``JSONValue`` before the next one starts; only a container opened with
+/// `nestedContainer` or `superEncoder` stays a slot until this one is finished.
 private final class Slot {
     var scalar: JSONValue?
-    var members: [String: Slot]?
-    var items: [Slot]?
+    var members: [String: JSONValue]?
+    var items: [JSONValue]?
+    /// Nested containers still being filled: their member key or item index.
+    var nested: [(key: String?, index: Int, slot: Slot)] = []
 
     /// The finished value (an object when nothing was encoded, as `JSONEncoder` writes `{}`).
-    var value: JSONValue {
+    func finished() -> JSONValue {
+        for entry in nested {
+            if let key = entry.key {
+                members?[key] = entry.slot.finished()
+            } else {
+                items?[entry.index] = entry.slot.finished()
+            }
+        }
+        nested = []
         if let scalar { return scalar }
-        if let items { return .array(items.map(\.value)) }
-        return .object((members ?? [:]).mapValues(\.value))
+        if let items { return .array(items) }
+        return .object(members ?? [:])
     }
 
-    /// A slot that `value` was encoded into.
-    static func encoding<Value: Encodable>(_ value: Value, at codingPath: [any CodingKey]) throws -> Slot {
-        let slot = Slot()
-        try value.encode(to: ValueEncoder(slot: slot, codingPath: codingPath))
-        return slot
+    /// `value` encoded: strings, numbers and booleans directly, anything else through
+    /// its `encode(to:)`.
+    static func encoding<Value: Encodable>(_ value: Value) throws -> JSONValue {
+        switch value {
+        case let text as String: return .string(text)
+        case let number as Int: return .integer(number)
+        case let flag as Bool: return .bool(flag)
+        case let number as Double: return JSONValueEncoder.number(number)
+        default:
+            let slot = Slot()
+            try value.encode(to: ValueEncoder(slot: slot))
+            return slot.finished()
+        }
+    }
+
+    /// A slot for a nested container at member `key`, or at the next item.
+    func nestedSlot(key: String?) -> Slot {
+        let child = Slot()
+        if let key {
+            members?[key] = .null
+            nested.append((key, 0, child))
+        } else {
+            items?.append(.null)
+            nested.append((nil, (items?.count ?? 1) - 1, child))
+        }
+        return child
     }
 }
 
 private struct ValueEncoder: Encoder {
     let slot: Slot
-    let codingPath: [any CodingKey]
+    /// Not tracked: plan types never fail to encode, so no error needs the path.
+    var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if slot.members == nil { slot.members = [:] }
-        return KeyedEncodingContainer(KeyedContainer<Key>(slot: slot, codingPath: codingPath))
+        return KeyedEncodingContainer(KeyedContainer<Key>(slot: slot))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         if slot.items == nil { slot.items = [] }
-        return UnkeyedContainer(slot: slot, codingPath: codingPath)
+        return UnkeyedContainer(slot: slot)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        SingleContainer(slot: slot, codingPath: codingPath)
+        SingleContainer(slot: slot)
     }
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let slot: Slot
-    let codingPath: [any CodingKey]
+    /// Not tracked: plan types never fail to encode, so no error needs the path.
+    var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil(forKey key: Key) throws {
-        slot.members![key.stringValue] = Slot(scalar: .null)
+        slot.members![key.stringValue] = .null
     }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        slot.members![key.stringValue] = try Slot.encoding(value, at: codingPath + [key])
+        slot.members![key.stringValue] = try Slot.encoding(value)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
         -> KeyedEncodingContainer<NestedKey>
     {
-        let child = Slot()
-        slot.members![key.stringValue] = child
-        return ValueEncoder(slot: child, codingPath: codingPath + [key]).container(keyedBy: keyType)
+        let child = slot.nestedSlot(key: key.stringValue)
+        return ValueEncoder(slot: child).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        let child = Slot()
-        slot.members![key.stringValue] = child
-        return ValueEncoder(slot: child, codingPath: codingPath + [key]).unkeyedContainer()
+        let child = slot.nestedSlot(key: key.stringValue)
+        return ValueEncoder(slot: child).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
@@ -97,49 +129,47 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        let child = Slot()
-        slot.members![key.stringValue] = child
-        return ValueEncoder(slot: child, codingPath: codingPath + [key])
+        let child = slot.nestedSlot(key: key.stringValue)
+        return ValueEncoder(slot: child)
     }
 }
 
 private struct UnkeyedContainer: UnkeyedEncodingContainer {
     let slot: Slot
-    let codingPath: [any CodingKey]
+    /// Not tracked: plan types never fail to encode, so no error needs the path.
+    var codingPath: [any CodingKey] { [] }
     var count: Int { slot.items!.count }
 
     mutating func encodeNil() throws {
-        slot.items!.append(Slot(scalar: .null))
+        slot.items!.append(.null)
     }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        slot.items!.append(try Slot.encoding(value, at: codingPath))
+        slot.items!.append(try Slot.encoding(value))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
         -> KeyedEncodingContainer<NestedKey>
     {
-        let child = Slot()
-        slot.items!.append(child)
-        return ValueEncoder(slot: child, codingPath: codingPath).container(keyedBy: keyType)
+        let child = slot.nestedSlot(key: nil)
+        return ValueEncoder(slot: child).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        let child = Slot()
-        slot.items!.append(child)
-        return ValueEncoder(slot: child, codingPath: codingPath).unkeyedContainer()
+        let child = slot.nestedSlot(key: nil)
+        return ValueEncoder(slot: child).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
-        let child = Slot()
-        slot.items!.append(child)
-        return ValueEncoder(slot: child, codingPath: codingPath)
+        let child = slot.nestedSlot(key: nil)
+        return ValueEncoder(slot: child)
     }
 }
 
 private struct SingleContainer: SingleValueEncodingContainer {
     let slot: Slot
-    let codingPath: [any CodingKey]
+    /// Not tracked: plan types never fail to encode, so no error needs the path.
+    var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil() throws { slot.scalar = .null }
     mutating func encode(_ value: Bool) throws { slot.scalar = .bool(value) }
@@ -158,17 +188,10 @@ private struct SingleContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt64) throws { slot.scalar = Self.unsigned(value) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try value.encode(to: ValueEncoder(slot: slot, codingPath: codingPath))
+        try value.encode(to: ValueEncoder(slot: slot))
     }
 
     private static func unsigned(_ value: UInt64) -> JSONValue {
         Int(exactly: value).map(JSONValue.integer) ?? .double(Double(value))
-    }
-}
-
-extension Slot {
-    convenience init(scalar: JSONValue) {
-        self.init()
-        self.scalar = scalar
     }
 }

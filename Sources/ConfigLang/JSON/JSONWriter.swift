@@ -50,6 +50,11 @@ public struct JSONWriter: Sendable {
         afterKey = true
     }
 
+    /// Ends the text with a newline (after the top-level value).
+    public mutating func endLine() {
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
     /// Writes `null`.
     public mutating func null() { scalar("null") }
     /// Writes `true` or `false`.

@@ -28,7 +28,8 @@ public enum PlanRenderer {
         case .json:
             var writer = JSONWriter(pretty: true)
             writer.value(value)
-            return writer.text + "\n"
+            writer.endLine()
+            return writer.text
         case .yaml:
             return value.yamlText
         }
@@ -43,7 +44,7 @@ public enum PlanRenderer {
             return .null
         }
         document["models"] = nil
-        for (id, model) in plan.models { models[id] = display(model, encoded: models[id]) }
+        for (id, model) in plan.models { models[id] = display(model, encoded: models.removeValue(forKey: id)) }
         document["models"] = .object(models)
         return .object(document)
     }

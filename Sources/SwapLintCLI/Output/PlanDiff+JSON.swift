@@ -11,6 +11,7 @@ extension PlanDiff {
         } catch {
             preconditionFailure("a plan diff holds only lists of strings and cannot fail to encode: \(error)")
         }
-        return writer.text + "\n"
+        writer.endLine()
+        return writer.text
     }
 }
