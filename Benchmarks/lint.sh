@@ -10,7 +10,9 @@
 # Exits 1 when a floor is missed.
 #
 # Environment: RUNS (default 30), MODELS (default 1000), SCRATCH_PATH (default
-# .build-release), SWAP_CORPUS_DIR (default ../shared/corpus/llama-swap-configs).
+# .build-release), SWAP_CORPUS_DIR (default ../shared/corpus/llama-swap-configs),
+# BASELINE (another swap-lint binary, e.g. an earlier commit's release build, timed in
+# the same run for comparison; optional; BASELINE_LABEL says what it is in the report).
 # Needs hyperfine (apt-get install hyperfine).
 set -euo pipefail
 
@@ -37,22 +39,28 @@ export HOME=/home/bench USER=bench OMLX_API_KEY=dummy OPENROUTER_API_KEY=dummy H
     LLAMA_MODELS_DIR=dummy LLAMA_SERVER_API_KEY=dummy LLM_ROOT_PATH=dummy REPO_CONFIG_PATH=dummy USERHOME=dummy
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+baseline="${BASELINE:-}"
 corpus_commands=()
-for file in "$corpus"/*.yaml; do corpus_commands+=("$lint check $file"); done
+for file in "$corpus"/*.yaml; do
+    corpus_commands+=("$lint check $file")
+    if [ -n "$baseline" ]; then corpus_commands+=("$baseline check $file"); fi
+done
+large_commands=("$lint check $config" "$lint plan $config")
+if [ -n "$baseline" ]; then large_commands+=("$baseline check $config" "$baseline plan $config"); fi
 # -i: files llama-swap rejects exit 1 here too; the time is what counts.
 hyperfine -N -i --warmup 3 --runs "$runs" --export-json "$out_dir/lint-corpus.json" \
     "$lint --version" "${corpus_commands[@]}" >/dev/null
 hyperfine -N --warmup 2 --runs "$runs" --export-json "$out_dir/lint-large.json" \
-    "$lint --version" "$lint check $config" "$lint plan $config" >/dev/null
+    "$lint --version" "${large_commands[@]}" >/dev/null
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 - "$out_dir" "$models" "$runs" "$load_before" "$load_after" \
     "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- Sources 2>/dev/null || echo ' (dirty tree)')" \
     "$(nproc)" "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
-    "$(swift --version 2>/dev/null | head -n 1)" "${WRITE:-0}" <<'PY'
+    "$(swift --version 2>/dev/null | head -n 1)" "${WRITE:-0}" "$baseline" <<'PY'
 import datetime, json, os, sys
 
-out_dir, models, runs, load_before, load_after, commit, cores, cpu, swift, write = sys.argv[1:]
+out_dir, models, runs, load_before, load_after, commit, cores, cpu, swift, write, baseline = sys.argv[1:]
 def results(name):
     with open(os.path.join(out_dir, name)) as handle:
         return json.load(handle)["results"]
@@ -72,28 +80,44 @@ lines = [
 ]
 failed = False
 corpus = results("lint-corpus.json")
-baseline = corpus[0]
-files = corpus[1:]
+baseline_runs = {}
+if baseline:
+    # Commands alternate: this build, then the baseline, per file.
+    for mine, theirs in zip(corpus[1::2], corpus[2::2]):
+        baseline_runs[mine["command"]] = theirs
+    files = corpus[1::2]
+else:
+    files = corpus[1:]
+def base(result):
+    other = baseline_runs.get(result["command"])
+    return f"{ms(other):.1f}" if other else ""
 worst = max(files, key=ms)
 floor = 15.0
 over = [r for r in files if ms(r) >= floor]
 failed |= bool(over)
+name = lambda result: os.path.basename(result["command"].split()[-1])
 lines += [
-    "| command | p50 ms | floor | holds |",
-    "| --- | ---: | ---: | --- |",
-    f"| `swap-lint --version` (same-run baseline) | {ms(baseline):.1f} | | |",
+    f"| command | p50 ms | floor | holds |{' baseline p50 ms |' if baseline else ''}",
+    f"| --- | ---: | ---: | --- |{' ---: |' if baseline else ''}",
+    f"| `swap-lint --version` (same-run baseline) | {ms(corpus[0]):.1f} | | |{' |' if baseline else ''}",
     f"| `check` on each of {len(files)} corpus files: median of p50s | "
-    f"{sorted(map(ms, files))[len(files) // 2]:.1f} | | |",
-    f"| `check` on the slowest corpus file ({os.path.basename(worst['command'].split()[-1])}) | "
-    f"{ms(worst):.1f} | < {floor:.0f} | {'yes' if not over else 'NO: ' + ', '.join(os.path.basename(r['command'].split()[-1]) for r in over)} |",
+    f"{sorted(map(ms, files))[len(files) // 2]:.1f} | | |"
+    + (f" {sorted(map(ms, baseline_runs.values()))[len(files) // 2]:.1f} |" if baseline else ""),
+    f"| `check` on the slowest corpus file ({name(worst)}) | {ms(worst):.1f} | < {floor:.0f} | "
+    f"{'yes' if not over else 'NO: ' + ', '.join(name(r) for r in over)} |" + (f" {base(worst)} |" if baseline else ""),
 ]
 large = results("lint-large.json")
-for result, floor in [(large[1], 200.0), (large[2], 300.0)]:
+for index, floor in [(1, 200.0), (2, 300.0)]:
+    result = large[index]
     verb = result["command"].split()[1]
     holds = ms(result) < floor
     failed |= not holds
-    lines.append(f"| `{verb}` on the generated {models}-model config | {ms(result):.1f} | < {floor:.0f} | {'yes' if holds else 'NO'} |")
-lines.append(f"| `--version` in the same run as the {models}-model config | {ms(large[0]):.1f} | | |")
+    other = f" {ms(large[index + 2]):.1f} |" if baseline else ""
+    lines.append(
+        f"| `{verb}` on the generated {models}-model config | {ms(result):.1f} | < {floor:.0f} | {'yes' if holds else 'NO'} |{other}")
+if baseline:
+    lines.append(f"\nBaseline: {os.environ.get('BASELINE_LABEL') or '`' + baseline + '`'}.")
+lines.insert(len(lines) - (1 if baseline else 0), f"| `--version` in the same run as the {models}-model config | {ms(large[0]):.1f} | | |{' |' if baseline else ''}")
 report = "\n".join(lines) + "\n"
 print(report)
 if write == "1":
