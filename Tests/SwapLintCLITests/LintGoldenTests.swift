@@ -85,7 +85,9 @@ import Testing
     static func firstDifferentLine(_ a: [UInt8], _ b: [UInt8]) -> Int {
         let left = a.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         let right = b.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        return (zip(left, right).enumerated().first { !$0.element.0.elementsEqual($0.element.1) }?.offset ?? min(left.count, right.count)) + 1
+        return
+            (zip(left, right).enumerated().first { !$0.element.0.elementsEqual($0.element.1) }?.offset
+            ?? min(left.count, right.count)) + 1
     }
 
     static func yamlFiles(in directory: URL) throws -> [String] {
