@@ -51,38 +51,19 @@ public enum ConfigChecker {
         var expandedNodes: [YAMLNode] = []
         if parsed, let merged {
             // Environment: `${env.NAME}` in every scalar.
-            var environmentPass = EnvironmentSubstitution(environment: environment, sources: sources)
-            let root = environmentPass.apply(merged)
-            diagnostics += environmentPass.diagnostics
-
+            let (root, environmentDiagnostics) = EnvironmentSubstitution.substitute(
+                in: merged, environment: environment, sources: sources)
+            diagnostics += environmentDiagnostics
             // Decode: the schema check, then the typed config.
-            var validator = SchemaValidator()
-            validator.validate(root, as: .object(ConfigSchema.root), path: "")
-            diagnostics += validator.diagnostics
+            diagnostics += SchemaValidator.validateConfig(root)
             if root.entries != nil {
                 let decoded = ConfigDecoder.decode(root)
                 // Expand: macros in every model, and the types of the values that held them.
-                var macros = MacroCheck(config: decoded, sources: sources)
-                macros.run()
-                // A list or mapping as a macro value is reported as SL407, not also as a type mismatch.
-                let nonScalarMacros = Set(
-                    macros.diagnostics.filter { $0.code == .macroNotScalar }.map { [$0.span.file, "\($0.span.start)"] })
-                diagnostics.removeAll {
-                    $0.code == .typeMismatch && nonScalarMacros.contains([$0.span.file, "\($0.span.start)"])
-                }
-                diagnostics += macros.diagnostics
+                let macros = MacroCheck.expand(decoded, sources: sources)
+                diagnostics = macros.diagnostics(after: diagnostics)
                 expandedNodes = macros.expandedNodes
-                let known = Set(diagnostics.map { [$0.code.rawValue, "\($0.span)"] })
-                for diagnostic in macros.typedDiagnostics
-                where [.typeMismatch, .outOfRange, .invalidValue, .invalidDuration].contains(diagnostic.code)
-                    && !known.contains([diagnostic.code.rawValue, "\(diagnostic.span)"])
-                {
-                    diagnostics.append(diagnostic)
-                }
                 // Check: references between models, groups, selectors and the rest.
-                var references = ReferenceCheck(config: decoded)
-                references.run()
-                diagnostics += references.diagnostics
+                diagnostics += ReferenceCheck.check(decoded)
                 config = decoded
             }
         } else if parsed, let first = files.first {

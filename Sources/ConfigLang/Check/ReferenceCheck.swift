@@ -12,6 +12,13 @@ struct ReferenceCheck {
     /// The model IDs, as a set.
     let modelIDs: Set<String>
 
+    /// The reference check of a decoded config.
+    static func check(_ config: Config) -> [Diagnostic] {
+        var check = ReferenceCheck(config: config)
+        check.run()
+        return check.diagnostics
+    }
+
     init(config: Config) {
         self.config = config
         self.modelIDs = Set(config.models.map(\.id.value))

@@ -17,6 +17,16 @@ public struct EnvironmentSubstitution {
         self.sources = sources
     }
 
+    /// The environment stage: `root` with every `${env.NAME}` replaced, and a diagnostic
+    /// for each variable that is not set.
+    public static func substitute(
+        in root: YAMLNode, environment: [String: String], sources: [String: SourceFile]
+    ) -> (YAMLNode, [Diagnostic]) {
+        var pass = EnvironmentSubstitution(environment: environment, sources: sources)
+        let result = pass.apply(root)
+        return (result, pass.diagnostics)
+    }
+
     /// The tree with every `${env.NAME}` replaced.
     public mutating func apply(_ node: YAMLNode) -> YAMLNode {
         rewrite(node) ?? node

@@ -14,6 +14,34 @@ struct MacroCheck {
     /// schema reports; the caller keeps the value-level ones it did not already have).
     var typedDiagnostics: [Diagnostic] = []
 
+    /// The expand stage: every model's node with its macros expanded, and what that found.
+    static func expand(_ config: Config, sources: [String: SourceFile]) -> MacroCheck {
+        var check = MacroCheck(config: config, sources: sources)
+        check.run()
+        return check
+    }
+
+    /// `earlier` (the diagnostics of the stages before) with this stage's added: a list
+    /// or mapping as a macro value is reported as SL407 and not also as a type mismatch,
+    /// and a value-level problem that the types checked after expansion found is added
+    /// unless it was already reported at the same place.
+    func diagnostics(after earlier: [Diagnostic]) -> [Diagnostic] {
+        let nonScalarMacros = Set(
+            diagnostics.filter { $0.code == .macroNotScalar }.map { [$0.span.file, "\($0.span.start)"] })
+        var result = earlier.filter {
+            !($0.code == .typeMismatch && nonScalarMacros.contains([$0.span.file, "\($0.span.start)"]))
+        }
+        result += diagnostics
+        let known = Set(result.map { [$0.code.rawValue, "\($0.span)"] })
+        for diagnostic in typedDiagnostics
+        where [.typeMismatch, .outOfRange, .invalidValue, .invalidDuration].contains(diagnostic.code)
+            && !known.contains([diagnostic.code.rawValue, "\(diagnostic.span)"])
+        {
+            result.append(diagnostic)
+        }
+        return result
+    }
+
     init(config: Config, sources: [String: SourceFile]) {
         self.config = config
         self.sources = sources

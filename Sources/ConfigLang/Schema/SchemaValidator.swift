@@ -44,6 +44,13 @@ public struct SchemaValidator: Sendable {
         return text
     }
 
+    /// The schema check of a whole config's tree.
+    public static func validateConfig(_ root: YAMLNode) -> [Diagnostic] {
+        var validator = SchemaValidator()
+        validator.validate(root, as: .object(ConfigSchema.root), path: "")
+        return validator.diagnostics
+    }
+
     /// Validates `node` as the value at `path` (dotted, for messages).
     public mutating func validate(_ node: YAMLNode, as type: SchemaType, path: String) {
         let saved = segments
