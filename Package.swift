@@ -75,6 +75,7 @@ let package = Package(
         .executableTarget(
             name: "fake-backend",
             dependencies: [
+                "ConfigLang",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
