@@ -52,7 +52,8 @@ public struct YAMLNode: Sendable, Hashable {
     private var uniqueStorage: Storage {
         mutating get {
             if !isKnownUniquelyReferenced(&storage) {
-                storage = Storage(kind: storage.kind, span: storage.span, tag: storage.tag, reference: storage.reference)
+                storage = Storage(
+                    kind: storage.kind, span: storage.span, tag: storage.tag, reference: storage.reference)
             }
             return storage
         }
