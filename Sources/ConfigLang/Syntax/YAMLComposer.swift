@@ -115,7 +115,6 @@ struct ComposerState {
     }
 
     let file: String
-    let fileID: FileNames.ID
     var stack: [Frame] = []
     var anchors: [String: Anchor] = [:]
     var root: YAMLNode?
@@ -133,11 +132,10 @@ struct ComposerState {
 
     init(file: String) {
         self.file = file
-        self.fileID = FileNames.id(for: file)
     }
 
     func span(_ event: YAMLEvent) -> Span {
-        Span(fileID: fileID, start: event.start, end: event.end)
+        Span(file: file, start: event.start, end: event.end)
     }
 
     /// Composes one event.
