@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Times `swap-lint check` and `swap-lint plan` on a generated 1000-model config.
+# Times `swap-lint` with hyperfine (process start included) against the compiler's floors:
+#   - `swap-lint check FILE` under 15 ms p50 for every file of the shared corpus;
+#   - on the generated 1000-model config, `check` under 200 ms and `plan` under 300 ms p50.
 #
-# Builds swap-lint in release mode (in its own scratch directory, so it does not
-# disturb a debug build), writes the config to Benchmarks/out/, then runs each
-# command N times and prints min/p50/p90 wall time. Two baselines run in the same
-# session: `swap-lint --version` (process start cost) and a PyYAML parse of the
-# same file (only if PyYAML is importable).
+# Builds swap-lint in release mode (in its own scratch directory, so it does not disturb
+# a debug build), writes the config to Benchmarks/out/, runs hyperfine, and prints a
+# Markdown report (machine, load, the same-run `swap-lint --version` baseline, every
+# figure against its floor). With WRITE=1 the report also goes to Benchmarks/lint.md.
+# Exits 1 when a floor is missed.
 #
-# Environment: RUNS (default 30), MODELS (default 1000),
-#              SCRATCH_PATH (default .build-release).
+# Environment: RUNS (default 30), MODELS (default 1000), SCRATCH_PATH (default
+# .build-release), SWAP_CORPUS_DIR (default ../shared/corpus/llama-swap-configs),
+# BASELINE (another swap-lint binary, e.g. an earlier commit's release build, timed in
+# the same run for comparison; optional; BASELINE_LABEL says what it is in the report).
+# Needs hyperfine (apt-get install hyperfine).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -16,116 +21,107 @@ cd "$(dirname "$0")/.."
 runs="${RUNS:-30}"
 models="${MODELS:-1000}"
 scratch="${SCRATCH_PATH:-.build-release}"
+corpus="${SWAP_CORPUS_DIR:-../shared/corpus/llama-swap-configs}"
 out_dir="Benchmarks/out"
 config="$out_dir/config-${models}.yaml"
 
-echo "== build: swift build -c release --scratch-path $scratch --product swap-lint"
-swift build -c release --scratch-path "$scratch" --product swap-lint
-bin_dir="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
-lint="$bin_dir/swap-lint"
+command -v hyperfine >/dev/null || { echo "lint.sh: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+
+echo "== build: swift build -c release --scratch-path $scratch --product swap-lint" >&2
+swift build -c release --scratch-path "$scratch" --product swap-lint >&2
+lint="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/swap-lint"
 
 mkdir -p "$out_dir"
-echo "== generate: $config"
-python3 Benchmarks/gen-config.py "$config" --models "$models"
+python3 Benchmarks/gen-config.py "$config" --models "$models" >&2
 
-echo "== machine"
-echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- 2>/dev/null || echo ' (dirty tree)')"
-echo "nproc:   $(nproc)"
-echo "cpu:     $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1 || true)"
-echo "swift:   $(swift --version 2>/dev/null | head -n 1)"
-echo "runs:    $runs per command"
+# The variables corpus files use (EXPECTED.tsv lists them); set for every run.
+export HOME=/home/bench USER=bench OMLX_API_KEY=dummy OPENROUTER_API_KEY=dummy HF_TOKEN=dummy \
+    LLAMA_MODELS_DIR=dummy LLAMA_SERVER_API_KEY=dummy LLM_ROOT_PATH=dummy REPO_CONFIG_PATH=dummy USERHOME=dummy
 
-echo "== timing"
-python3 - "$runs" "$lint" "$config" <<'PY'
-import math
-import resource
-import subprocess
-import sys
-import time
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+baseline="${BASELINE:-}"
+corpus_commands=()
+for file in "$corpus"/*.yaml; do
+    corpus_commands+=("$lint check $file")
+    if [ -n "$baseline" ]; then corpus_commands+=("$baseline check $file"); fi
+done
+large_commands=("$lint check $config" "$lint plan $config")
+if [ -n "$baseline" ]; then large_commands+=("$baseline check $config" "$baseline plan $config"); fi
+# -i: files llama-swap rejects exit 1 here too; the time is what counts.
+hyperfine -N -i --warmup 3 --runs "$runs" --export-json "$out_dir/lint-corpus.json" \
+    "$lint --version" "${corpus_commands[@]}" >/dev/null
+hyperfine -N --warmup 2 --runs "$runs" --export-json "$out_dir/lint-large.json" \
+    "$lint --version" "${large_commands[@]}" >/dev/null
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-runs = int(sys.argv[1])
-lint, config = sys.argv[2], sys.argv[3]
+python3 - "$out_dir" "$models" "$runs" "$load_before" "$load_after" \
+    "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- Sources 2>/dev/null || echo ' (dirty tree)')" \
+    "$(nproc)" "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
+    "$(swift --version 2>/dev/null | head -n 1)" "${WRITE:-0}" "$baseline" <<'PY'
+import datetime, json, os, sys
 
+out_dir, models, runs, load_before, load_after, commit, cores, cpu, swift, write, baseline = sys.argv[1:]
+def results(name):
+    with open(os.path.join(out_dir, name)) as handle:
+        return json.load(handle)["results"]
+def ms(result):
+    return result["median"] * 1000.0
 
-faults = {}
-
-
-def measure(argv, expect_zero=True):
-    """Runs argv `runs` times (after one warm-up) and returns wall times in ms; the
-    mean page faults (minor) of a timed run go to `faults`."""
-    first = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if expect_zero and first.returncode != 0:
-        sys.stderr.write(first.stderr.decode(errors="replace")[-2000:])
-        sys.exit(f"benchmark: {' '.join(argv)} exited {first.returncode}")
-    times = []
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append((time.perf_counter() - start) * 1000.0)
-    faults[" ".join(argv[1:2])] = (resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt - before) / runs
-    return sorted(times)
-
-
-def percentile(sorted_times, fraction):
-    """Nearest-rank percentile of an already sorted list."""
-    rank = max(1, math.ceil(fraction * len(sorted_times)))
-    return sorted_times[rank - 1]
-
-
-def summary(sorted_times):
-    return sorted_times[0], percentile(sorted_times, 0.5), percentile(sorted_times, 0.9)
-
-
-try:
-    import yaml  # noqa: F401
-
-    have_pyyaml = True
-except ImportError:
-    have_pyyaml = False
-
-rows = [("swap-lint check", measure([lint, "check", config]))]
-plan_times = measure([lint, "plan", config])
-rows.append(("swap-lint --version", measure([lint, "--version"])))
-if have_pyyaml:
-    parse = "import yaml,sys; yaml.safe_load(open(sys.argv[1]))"
-    rows.append(("PyYAML safe_load", measure([sys.executable, "-c", parse, config])))
+lines = [
+    "## swap-lint",
+    "",
+    "Generated by `Benchmarks/lint.sh` (hyperfine, process start included, release build).",
+    "",
+    f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; commit {commit}",
+    f"- machine: {cores} cores ({cpu}), shared with other builds; load average (1/5/15 min) "
+    f"before {load_before}, after {load_after}",
+    f"- {swift}; {runs} runs per command after warm-up",
+    "",
+]
+failed = False
+corpus = results("lint-corpus.json")
+baseline_runs = {}
+if baseline:
+    # Commands alternate: this build, then the baseline, per file.
+    for mine, theirs in zip(corpus[1::2], corpus[2::2]):
+        baseline_runs[mine["command"]] = theirs
+    files = corpus[1::2]
 else:
-    print("(PyYAML is not importable: skipping that baseline)")
-
-print(f"{'command':<22} {'min ms':>9} {'p50 ms':>9} {'p90 ms':>9}")
-for label, times in rows + [("swap-lint plan", plan_times)]:
-    low, p50, p90 = summary(times)
-    print(f"{label:<22} {low:9.1f} {p50:9.1f} {p90:9.1f}")
-
-check_p50 = summary(rows[0][1])[1]
-for label, times in rows[1:]:
-    base_p50 = summary(times)[1]
-    print(f"ratio check / {label} (p50): {check_p50 / base_p50:.3f}")
-version_p50 = summary(rows[1][1])[1]
-print(f"check minus process start (p50): {check_p50 - version_p50:.1f} ms")
-plan_p50 = summary(plan_times)[1]
-print(f"ratio plan / swap-lint --version (p50): {plan_p50 / version_p50:.3f}")
-print(f"plan minus process start (p50): {plan_p50 - version_p50:.1f} ms")
-for command in ("check", "plan"):
-    print(f"page faults per run {command}: {faults[command]:.0f}")
+    files = corpus[1:]
+def base(result):
+    other = baseline_runs.get(result["command"])
+    return f"{ms(other):.1f}" if other else ""
+worst = max(files, key=ms)
+floor = 15.0
+over = [r for r in files if ms(r) >= floor]
+failed |= bool(over)
+name = lambda result: os.path.basename(result["command"].split()[-1])
+lines += [
+    f"| command | p50 ms | floor | holds |{' baseline p50 ms |' if baseline else ''}",
+    f"| --- | ---: | ---: | --- |{' ---: |' if baseline else ''}",
+    f"| `swap-lint --version` (same-run baseline) | {ms(corpus[0]):.1f} | | |{' |' if baseline else ''}",
+    f"| `check` on each of {len(files)} corpus files: median of p50s | "
+    f"{sorted(map(ms, files))[len(files) // 2]:.1f} | | |"
+    + (f" {sorted(map(ms, baseline_runs.values()))[len(files) // 2]:.1f} |" if baseline else ""),
+    f"| `check` on the slowest corpus file ({name(worst)}) | {ms(worst):.1f} | < {floor:.0f} | "
+    f"{'yes' if not over else 'NO: ' + ', '.join(name(r) for r in over)} |" + (f" {base(worst)} |" if baseline else ""),
+]
+large = results("lint-large.json")
+for index, floor in [(1, 200.0), (2, 300.0)]:
+    result = large[index]
+    verb = result["command"].split()[1]
+    holds = ms(result) < floor
+    failed |= not holds
+    other = f" {ms(large[index + 2]):.1f} |" if baseline else ""
+    lines.append(
+        f"| `{verb}` on the generated {models}-model config | {ms(result):.1f} | < {floor:.0f} | {'yes' if holds else 'NO'} |{other}")
+if baseline:
+    lines.append(f"\nBaseline: {os.environ.get('BASELINE_LABEL') or '`' + baseline + '`'}.")
+lines.insert(len(lines) - (1 if baseline else 0), f"| `--version` in the same run as the {models}-model config | {ms(large[0]):.1f} | | |{' |' if baseline else ''}")
+report = "\n".join(lines) + "\n"
+print(report)
+if write == "1":
+    with open("Benchmarks/lint.md", "w") as handle:
+        handle.write("# swap-lint timings\n\n" + report)
+sys.exit(1 if failed else 0)
 PY
-
-# Instruction counts: unlike wall time they do not move with the machine's load, so
-# they compare runs on a shared machine. Summed over all threads (the compiler's
-# per-model stages and the YAML pipeline use every core), so they do not show the
-# parallel speed-up that wall time does. Only when valgrind is installed.
-# GLIBC_TUNABLES is set so swap-lint does not re-execute itself with the huge-page
-# tunable (valgrind would count only the first, short-lived process); huge pages
-# change page faults, not instructions.
-if command -v valgrind >/dev/null 2>&1; then
-    echo "== instructions (valgrind --tool=callgrind, all threads)"
-    for command in check plan; do
-        count=$(GLIBC_TUNABLES=glibc.malloc.hugetlb=0 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$lint" "$command" "$config" 2>&1 >/dev/null \
-            | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
-        printf 'instructions %-6s %s\n' "$command" "$count"
-    done
-else
-    echo "(valgrind is not installed: skipping instruction counts)"
-fi

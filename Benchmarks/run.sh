@@ -5,41 +5,29 @@
 #   ./Benchmarks/run.sh
 #
 # Builds release binaries in .build-release (a debug build in .build is left alone),
-# times swap-lint on a generated 1000-model config (Benchmarks/lint.sh), then runs
-# swap-bench: proxy added latency vs direct (interleaved, concurrency 1 and 32), stream
+# then runs swap-bench: proxy added latency vs direct (interleaved, concurrency 1 and 32), stream
 # time to first byte, cold-start overhead vs the backend's own time to healthy, swap
 # A→B→A, SSE inter-chunk delay, reload under load (100 edits), and resident memory.
-# Every figure is measured against its baseline in the same run.
+# Every figure is measured against its baseline in the same run. swap-lint is timed
+# on its own: Benchmarks/lint.sh writes Benchmarks/lint.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scratch="${SCRATCH_PATH:-.build-release}"
 echo "== building release binaries in $scratch"
-for product in swap-lint swap-server fake-backend swap-bench; do
+for product in swap-server fake-backend swap-bench; do
     swift build -c release --scratch-path "$scratch" --product "$product"
 done
 bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
 
 out=Benchmarks/out
 mkdir -p "$out"
-echo "== swap-lint timing"
-SCRATCH_PATH="$scratch" ./Benchmarks/lint.sh | tee "$out/lint.txt"
 echo "== swap-bench"
 "$bin/swap-bench" | tee "$out/bench.txt"
 
-python3 - "$out/lint.txt" "$out/bench.txt" <<'PY'
-import re, subprocess, sys, datetime, platform
-lint = open(sys.argv[1]).read()
-bench = [l for l in open(sys.argv[2]).read().splitlines() if l.startswith("|")]
-def row(label):
-    m = re.search(rf"^{re.escape(label)}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", lint, re.M)
-    return m.groups() if m else ("?", "?", "?")
-check, plan, version = row("swap-lint check"), row("swap-lint plan"), row("swap-lint --version")
-def instructions(command):
-    m = re.search(rf"^instructions {command}\s+(\d+)", lint, re.M)
-    faults = re.search(rf"^page faults per run {command}: (\d+)", lint, re.M)
-    text = f"; {int(m.group(1)) / 1e6:.0f} M instructions (all threads)" if m else ""
-    return text + (f", {faults.group(1)} page faults per run" if faults else "")
+python3 - "$out/bench.txt" <<'PY'
+import subprocess, sys, datetime, platform
+bench = [l for l in open(sys.argv[1]).read().splitlines() if l.startswith("|")]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
@@ -50,8 +38,6 @@ lines = [
     "",
     "| measurement | baseline | measured | result |",
     "| --- | --- | --- | --- |",
-    f"| `swap-lint check`, 1000-model config (p50 of 30 runs) | process start (`--version`) {version[1]} ms | {check[1]} ms | {float(check[1]) - float(version[1]):.1f} ms of work{instructions('check')}; target < 50 ms |",
-    f"| `swap-lint plan`, 1000-model config (p50 of 30 runs) | process start {version[1]} ms | {plan[1]} ms | {float(plan[1]) - float(version[1]):.1f} ms of work{instructions('plan')}; target < 50 ms |",
 ] + bench
 table = "\n".join(lines)
 readme = open("Benchmarks/README.md").read()

@@ -1,3 +1,5 @@
+import ConfigLang
+
 /// The OpenAI-compatible JSON bodies answered for a completion request.
 ///
 /// Non-streaming (`/v1/chat/completions`):
@@ -27,7 +29,7 @@ extension CompletionRequest {
         return [
             "id": .string(id),
             "object": kind == .chat ? "chat.completion" : "text_completion",
-            "created": .int(created),
+            "created": .integer(created),
             "model": .string(modelName),
             "choices": [choice],
             "usage": usage(),
@@ -68,7 +70,7 @@ extension CompletionRequest {
         var chunk = chunkEnvelope(choices: [choice])
         chunk["usage"] = usage()
         chunk["timings"] = [
-            "predicted_n": .int(completionTokens),
+            "predicted_n": .integer(completionTokens),
             "predicted_ms": .double((elapsedSeconds * 1_000_000).rounded() / 1000),
             "predicted_per_second": .double((perSecond * 1000).rounded() / 1000),
         ]
@@ -79,7 +81,7 @@ extension CompletionRequest {
         [
             "id": .string(id),
             "object": kind == .chat ? "chat.completion.chunk" : "text_completion",
-            "created": .int(created),
+            "created": .integer(created),
             "model": .string(modelName),
             "choices": .array(choices),
         ]
@@ -88,9 +90,9 @@ extension CompletionRequest {
     private func usage() -> JSONValue {
         let prompt = promptTokens
         return [
-            "prompt_tokens": .int(prompt),
-            "completion_tokens": .int(completionTokens),
-            "total_tokens": .int(prompt + completionTokens),
+            "prompt_tokens": .integer(prompt),
+            "completion_tokens": .integer(completionTokens),
+            "total_tokens": .integer(prompt + completionTokens),
         ]
     }
 }

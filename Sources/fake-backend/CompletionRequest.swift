@@ -1,3 +1,4 @@
+import ConfigLang
 import Foundation
 
 /// One parsed `POST /v1/chat/completions` or `POST /v1/completions`, with everything the

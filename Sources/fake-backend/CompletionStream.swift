@@ -1,3 +1,4 @@
+import ConfigLang
 import Foundation
 import Hummingbird
 

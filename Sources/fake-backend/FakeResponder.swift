@@ -1,3 +1,4 @@
+import ConfigLang
 import Foundation
 import Hummingbird
 
@@ -63,7 +64,7 @@ struct FakeResponder: HTTPResponder {
         }
         // The pid tells a test's health poll that it reached the process it started, not
         // another one that took the port first.
-        return JSONResponse.make(["status": "ok", "pid": .int(Int(ProcessInfo.processInfo.processIdentifier))])
+        return JSONResponse.make(["status": "ok", "pid": .integer(Int(ProcessInfo.processInfo.processIdentifier))])
     }
 
     private func models() -> Response {
@@ -115,7 +116,7 @@ struct FakeResponder: HTTPResponder {
         }
         let data: [JSONValue] = inputs.enumerated().map { index, text in
             [
-                "object": "embedding", "index": .int(index),
+                "object": "embedding", "index": .integer(index),
                 "embedding": .array(Embedding.vector(for: text).map(JSONValue.double)),
             ]
         }
@@ -124,7 +125,7 @@ struct FakeResponder: HTTPResponder {
             "object": "list",
             "data": .array(data),
             "model": .string(behavior.modelName),
-            "usage": ["prompt_tokens": .int(tokens), "total_tokens": .int(tokens)],
+            "usage": ["prompt_tokens": .integer(tokens), "total_tokens": .integer(tokens)],
             "echo": parsed,
             "echo_headers": Self.echoHeaders(headers),
         ])

@@ -1,3 +1,4 @@
+import ConfigLang
 import Hummingbird
 
 /// Builds complete (non-streaming) JSON responses.

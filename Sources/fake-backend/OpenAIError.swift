@@ -1,3 +1,4 @@
+import ConfigLang
 import Hummingbird
 
 /// Error responses in the shape llama-server and OpenAI both use:
@@ -6,7 +7,7 @@ enum OpenAIError {
     /// A JSON error response with `status`, the given message and error type.
     static func response(_ status: HTTPResponse.Status, message: String, type: String) -> Response {
         let body: JSONValue = [
-            "error": ["code": .int(status.code), "message": .string(message), "type": .string(type)]
+            "error": ["code": .integer(status.code), "message": .string(message), "type": .string(type)]
         ]
         return JSONResponse.make(body, status: status)
     }

@@ -16,14 +16,12 @@ struct CheckCommand {
         if options.configDirectory != nil { configs = [options.files] }
         var all: [Diagnostic] = []
         var sources: [String: SourceFile] = [:]
-        var compiled: [PlanBuilder.Result] = []
         let environment = Environment.current()
         for paths in configs {
             let config = try ConfigInput.load(files: paths, directory: options.configDirectory)
             sources.merge(ConfigInput.byName(config)) { first, _ in first }
-            let result = PlanBuilder.compile(config, environment: environment, for: .diagnostics)
+            let result = PlanBuilder.compile(config, environment: environment)
             all += result.diagnostics
-            compiled.append(result)
             if options.checkPaths, let plan = result.plan {
                 all += PathCheck.check(plan, config: result.config, environment: environment)
             }
@@ -38,8 +36,6 @@ struct CheckCommand {
         Console.output(output)
         let threshold = options.strict ? min(options.failLevel, .warning) : options.failLevel
         let failed = all.contains(where: { $0.severity >= threshold })
-        // Exits while the compiled configs are still alive: the process drops them at
-        // once instead of freeing a large config object by object (a few ms).
-        withExtendedLifetime(compiled) { Console.exit(failed ? 1 : 0) }
+        if failed { throw .failure }
     }
 }

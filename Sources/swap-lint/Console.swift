@@ -13,17 +13,6 @@ enum Console {
         print(text, terminator: "")
     }
 
-    /// Writes `buffer` to standard output as it is; call ``flush()`` first when
-    /// something may have been printed.
-    static func output(buffer: UnsafeBufferPointer<UInt8>) {
-        writeAll(buffer, to: STDOUT_FILENO)
-    }
-
-    /// Pushes out anything printed so far.
-    static func flush() {
-        fflush(nil)
-    }
-
     /// Writes `text` to standard error as is.
     static func error(_ text: String) {
         var text = text

@@ -18,10 +18,6 @@ struct PlanCommand {
             Console.error("swap-lint: no model `\(model)` in \(options.file)\n")
             throw .failure
         }
-        // Streamed through a small buffer: the plan of a large config is megabytes of text.
-        Console.flush()
-        PlanRenderer.render(plan, model: options.model, format: options.format) { Console.output(buffer: $0) }
-        // Exits with the compiled plan still alive: the process drops it at once.
-        withExtendedLifetime(result) { Console.exit(0) }
+        Console.output(PlanRenderer.render(plan, model: options.model, format: options.format))
     }
 }

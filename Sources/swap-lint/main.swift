@@ -12,7 +12,6 @@ func runSwapLint() -> Never {
         Console.error(text)
         Console.exit(2)
     case .run(let command):
-        HugePageRestart.restartIfWorthwhile(for: command)
         do {
             switch command {
             case .check(let options): try CheckCommand(options: options).run()

@@ -247,11 +247,19 @@ struct RendererGoldenTests {
 
     @Test("JSON strings are escaped, control characters as \\u00XX")
     func jsonEscaping() {
-        #expect(JSONWriter.quoted("a\"b\\c\nd\re\tf") == #""a\"b\\c\nd\re\tf""#)
-        #expect(JSONWriter.quoted("\u{01}\u{1F}\u{7F}") == #""\u0001\u001F\u007F""#)
-        #expect(JSONWriter.quoted("Qwen – 7B / ü") == "\"Qwen – 7B / ü\"")
-        #expect(JSONWriter.write(.object([])) == "{}\n")
-        #expect(JSONWriter.write(.array([.int(1), .null])) == "[\n  1,\n  null\n]\n")
+        #expect(JSONValue.quoted("a\"b\\c\nd\re\tf") == #""a\"b\\c\nd\re\tf""#)
+        #expect(JSONValue.quoted("\u{01}\u{8}\u{C}\u{1F}\u{7F}") == "\"\\u0001\\b\\f\\u001f\u{7F}\"")
+        #expect(JSONValue.quoted("Qwen – 7B / ü") == "\"Qwen – 7B / ü\"")
+        #expect(JSONValue.quoted("a/b", escapingSlash: true) == #""a\/b""#)
+        var empty = JSONWriter(pretty: true)
+        empty.value(.object([:]))
+        #expect(empty.text == "{}")
+        var list = JSONWriter(pretty: true)
+        list.value(.array([.integer(1), .null, .array([]), .object(["b": .bool(true), "a": .double(0.5)])]))
+        #expect(list.text == "[\n  1,\n  null,\n  [],\n  {\n    \"a\": 0.5,\n    \"b\": true\n  }\n]")
+        var compact = JSONWriter(pretty: false)
+        compact.value(.object(["k": .array([.integer(1), .string("x")]), "e": .object([:])]))
+        #expect(compact.text == #"{"e":{},"k":[1,"x"]}"#)
     }
 
     // MARK: - GitHub

@@ -204,25 +204,4 @@ struct ShellWordsTests {
     func quoteInsideOtherQuote() throws {
         #expect(try ShellWords.split(#"'"' "'""#) == [#"""#, "'"])
     }
-
-    // MARK: - Fast path
-
-    @Test("text without quotes or backslashes splits the same on the fast path as by the full rules")
-    func unquotedFastPathMatchesFullRules() throws {
-        let alphabet: [Character] = ["a", "Z", "0", "-", "=", "/", ".", "$", "{", "}", "é", "→", " ", " ", "\t", "\n"]
-        var random = SplitMix64(state: 0x5eed_5eed)
-        for _ in 0..<500 {
-            let length = Int(random.next() % 40)
-            let text = String((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
-            let fast = try #require(ShellWords.splitUnquoted(text), "no quote in \(text.debugDescription)")
-            #expect(fast == (try ShellWords.splitQuoted(text)), "\(text.debugDescription)")
-        }
-    }
-
-    @Test("a quote or backslash anywhere sends the text to the full rules")
-    func quotedTextTakesTheFullPath() {
-        for text in ["a 'b c'", "x \"y\"", "a\\ b", "--flag='", "tail\\"] {
-            #expect(ShellWords.splitUnquoted(text) == nil, "\(text)")
-        }
-    }
 }

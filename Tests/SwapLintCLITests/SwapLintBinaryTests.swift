@@ -146,29 +146,7 @@ import Testing
             let diff = try await swapLint(["diff", "clean.yaml", "warning.yaml"], in: directory)
             #expect(diff.status == 0 && diff.output == "unchanged: coder\n")
             let json = try await swapLint(["diff", "--format", "json", "clean.yaml", "clean.yaml"], in: directory)
-            #expect(json.status == 0 && json.output.contains("\"unchanged\" : [\n    \"coder\"\n  ]\n}\n"))
-        }
-    }
-
-    /// A config over `HugePageAdvice.minimumInputBytes` may run again with glibc's
-    /// huge-page tunable; the second start must see the same arguments and print the same.
-    @Test func largeConfigGivesTheSameResultWhetherOrNotItRestarts() async throws {
-        try await ServerHarness.withTemporaryDirectory { directory in
-            var text = "models:\n"
-            var index = 0
-            while text.utf8.count < 300_000 {
-                text += "  model-\(index):\n    cmd: /opt/llama-server --port ${PORT} --ctx-size 4096 --threads 8\n"
-                index += 1
-            }
-            text += "  broken:\n    cmd: /opt/llama-server --port ${PORT}\n    cmd: /opt/other\n"
-            try text.write(to: directory.appendingPathComponent("large.yaml"), atomically: true, encoding: .utf8)
-            let arguments = ["check", "--format", "gnu", "--fail-level", "error", "large.yaml"]
-            let restarted = try await swapLint(arguments, in: directory)
-            let inPlace = try await swapLint(
-                arguments, in: directory, environment: ["GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"])
-            #expect(restarted.status == 1 && restarted.output.contains("[SL102]"))
-            #expect(restarted.output == inPlace.output && restarted.error == inPlace.error)
-            #expect(restarted.status == inPlace.status)
+            #expect(json.status == 0 && json.output.contains("\"unchanged\": [\n    \"coder\"\n  ]\n}\n"))
         }
     }
 }

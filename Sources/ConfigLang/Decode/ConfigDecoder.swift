@@ -2,18 +2,9 @@
 public enum ConfigDecoder {
     /// Decodes `root`. Never fails: missing or mistyped values are simply absent.
     public static func decode(_ root: YAMLNode) -> Config {
-        decode(root, precheck: ModelPrecheck())
-    }
-
-    /// Decodes `root`, taking each model decoded ahead from `precheck`.
-    static func decode(_ root: YAMLNode, precheck: ModelPrecheck) -> Config {
         var config = Config(root: root)
         config.macros = macros(root["macros"])
-        let models = root["models"]?.locatedEntries ?? []
-        config.models = ParallelMap.map(models.count) { index in
-            let (key, node) = models[index]
-            return precheck.model(of: node, key: key) ?? model(id: key, node: node)
-        }
+        config.models = (root["models"]?.locatedEntries ?? []).map { model(id: $0.0, node: $0.1) }
         config.filters = root["filters"].flatMap(filters)
         config.preload = root.at("hooks", "on_startup", "preload")?.locatedStrings ?? []
 

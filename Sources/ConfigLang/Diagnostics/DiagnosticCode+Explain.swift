@@ -190,6 +190,43 @@ extension DiagnosticCode {
                       llama:
                         cmd: llama-server --port ${PORT} -m llama.gguf
                     """)
+        case .nestingTooDeep:
+            CodeExplanation(
+                title: "Nesting too deep",
+                summary: """
+                    Lists and mappings are nested more than 128 levels deep. A config nests a few \
+                    levels; this many usually means a `[` or `{` that is never closed, or a file \
+                    that is not a config. The file is not compiled further.
+                    """,
+                wrong: """
+                    models:
+                      qwen:
+                        metadata: [[[[[[ … 200 levels … ]]]]]]
+                    """,
+                right: """
+                    models:
+                      qwen:
+                        metadata: {tags: [coding, small]}
+                    """)
+        case .aliasExpansionTooLarge:
+            CodeExplanation(
+                title: "Aliases repeat too much",
+                summary: """
+                    The document's aliases repeat more than 250,000 nodes or 16 MiB of text in \
+                    all (each alias counts as a copy of what its anchor holds). Aliases of \
+                    aliases grow exponentially (the "billion laughs" file). The file is not \
+                    compiled further.
+                    """,
+                wrong: """
+                    a: &a [x, x, x, x, x, x, x, x, x, x]
+                    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+                    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+                    # … seven more levels
+                    """,
+                right: """
+                    macros:
+                      common-args: "--ctx-size 8192 --threads 8"
+                    """)
         case .unknownKey:
             CodeExplanation(
                 title: "Unknown key",

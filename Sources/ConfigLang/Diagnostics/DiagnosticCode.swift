@@ -23,6 +23,10 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case emptyConfig = "SL106"
     /// A mapping key that is not a plain scalar.
     case complexKey = "SL107"
+    /// Lists and mappings nested deeper than the composer allows.
+    case nestingTooDeep = "SL108"
+    /// Aliases that repeat more nodes or text than the composer allows.
+    case aliasExpansionTooLarge = "SL109"
 
     // MARK: schema
     /// A key the config format does not define.

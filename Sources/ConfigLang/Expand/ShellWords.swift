@@ -43,36 +43,32 @@ public enum ShellWords {
     ///
     /// Other lines are kept byte for byte, joined by `\n`; a trailing newline stays.
     public static func stripCommentLines(_ text: String) -> String {
-        // memchr, not a byte-by-byte walk of the UTF-8 view: every `cmd` comes through here.
-        guard text.containsBytes("#") else { return text }
-        var copy = text
-        return copy.withUTF8 { bytes in
-            var output: [UInt8] = []
-            output.reserveCapacity(bytes.count)
-            var removed = false
-            var first = true
-            var lineStart = 0
-            while lineStart <= bytes.count {
-                var lineEnd = lineStart
-                while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-                var visible = lineStart
-                while visible < lineEnd,
-                    bytes[visible] == UInt8(ascii: " ") || bytes[visible] == UInt8(ascii: "\t")
-                        || bytes[visible] == UInt8(ascii: "\r")
-                {
-                    visible += 1
-                }
-                if visible < lineEnd, bytes[visible] == UInt8(ascii: "#") {
-                    removed = true
-                } else {
-                    if !first { output.append(UInt8(ascii: "\n")) }
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]))
-                    first = false
-                }
-                lineStart = lineEnd + 1
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var removed = false
+        var first = true
+        var lineStart = 0
+        while lineStart <= bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            var visible = lineStart
+            while visible < lineEnd,
+                bytes[visible] == UInt8(ascii: " ") || bytes[visible] == UInt8(ascii: "\t")
+                    || bytes[visible] == UInt8(ascii: "\r")
+            {
+                visible += 1
             }
-            return removed ? String(decoding: output, as: UTF8.self) : text
+            if visible < lineEnd, bytes[visible] == UInt8(ascii: "#") {
+                removed = true
+            } else {
+                if !first { output.append(UInt8(ascii: "\n")) }
+                output += bytes[lineStart..<lineEnd]
+                first = false
+            }
+            lineStart = lineEnd + 1
         }
+        return removed ? String(decoding: output, as: UTF8.self) : text
     }
 
     /// The words of `text`.
@@ -85,12 +81,6 @@ public enum ShellWords {
     ///   a line continuation and is removed.
     /// - Adjacent quoted and unquoted parts join into one word.
     public static func split(_ text: String) throws(ShellWordsError) -> [String] {
-        if let words = splitUnquoted(text) { return words }
-        return try splitQuoted(text)
-    }
-
-    /// The words of `text` by the full rules (quotes and backslashes included).
-    static func splitQuoted(_ text: String) throws(ShellWordsError) -> [String] {
         let bytes = Array(text.utf8)
         var words: [String] = []
         var word: [UInt8] = []
@@ -176,35 +166,5 @@ public enum ShellWords {
         }
         finishWord()
         return words
-    }
-}
-
-extension ShellWords {
-    /// The words of a command with no quote and no backslash (most commands), split
-    /// at blanks without copying byte by byte; nil when the text has either.
-    static func splitUnquoted(_ text: String) -> [String]? {
-        var text = text
-        return text.withUTF8 { bytes -> [String]? in
-            var words: [String] = []
-            var start = -1
-            for index in 0..<bytes.count {
-                switch bytes[index] {
-                case .singleQuote, .doubleQuote, .backslash:
-                    return nil
-                case .space, .tab, .newline:
-                    if start >= 0 {
-                        words.append(
-                            String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
-                        start = -1
-                    }
-                default:
-                    if start < 0 { start = index }
-                }
-            }
-            if start >= 0 {
-                words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
-            }
-            return words
-        }
     }
 }

@@ -123,13 +123,8 @@ enum Fingerprint {
             hasher.add(text)
         }
 
-        /// The same bytes as `value(String(number))`, without building the string.
         private mutating func value(_ number: Int) {
-            number.withDecimalDigits { digits in
-                hasher.add(digits.count)
-                hasher.add(digits)
-                hasher.add(UInt8(0xFF))
-            }
+            value(String(number))
         }
     }
 }
@@ -138,8 +133,8 @@ enum Fingerprint {
 struct FNV1a {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    mutating func add(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { add($0) }
+    mutating func add(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes { add(byte) }
     }
 
     mutating func add(_ text: String) {
@@ -149,17 +144,7 @@ struct FNV1a {
 
     /// The string's UTF-8 bytes, with no terminator.
     mutating func addBytes(_ text: String) {
-        var text = text
-        text.withUTF8 { add($0) }
-    }
-
-    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var value = self.value
-        for byte in bytes {
-            value ^= UInt64(byte)
-            value = value &* 0x0000_0100_0000_01B3
-        }
-        self.value = value
+        add(text.utf8)
     }
 
     mutating func add(_ number: Int) {
@@ -178,13 +163,7 @@ struct FNV1a {
 
     /// The value as 16 lowercase hex digits.
     var hex: String {
-        let value = self.value
-        return String(unsafeUninitializedCapacity: 16) { buffer in
-            let digits: StaticString = "0123456789abcdef"
-            for index in 0..<16 {
-                buffer[index] = digits.utf8Start[Int((value >> (60 - 4 * UInt64(index))) & 0xF)]
-            }
-            return 16
-        }
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

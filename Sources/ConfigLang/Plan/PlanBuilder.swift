@@ -10,43 +10,19 @@ public enum PlanBuilder {
         public var diagnostics: [Diagnostic]
         /// The typed config the plan was built from, when the YAML parsed.
         public var config: Config?
-        /// What the check produced besides the config (parsed and expanded nodes),
-        /// held so that a caller that exits right after compiling frees nothing of
-        /// the compile on the way out.
-        var intermediates: ConfigChecker.Result?
     }
 
-    /// What a compile is for.
-    public enum Purpose: Sendable {
-        /// The whole plan, as the server and `swap-lint plan` use it.
-        case plan
-        /// Only the diagnostics (`swap-lint check`): the plan's models carry their
-        /// argv and ports, but no locks, lock provenance, metadata or fingerprints; its
-        /// source hash is empty, and its name table and routing are left empty unless a
-        /// matrix needs them for its checks. The diagnostics are the same as for `.plan`.
-        case diagnostics
-    }
-
-    /// Compiles `files` all the way to a plan.
-    public static func compile(_ files: [SourceFile], environment: [String: String], for purpose: Purpose = .plan)
-        -> Result
-    {
-        // The source hash reads the bytes one at a time (about a millisecond on a large
-        // config); it is computed beside the check instead of after it.
-        let (hash, checked) = SideTask.run(
-            worthIt: purpose == .plan && files.reduce(0, { $0 + $1.bytes.count }) >= YAMLComposer.pipelineThreshold,
-            { purpose == .plan ? sourceHash(files) : "" },
-            while: { ConfigChecker.check(files, environment: environment) })
+    /// Compiles `files` all the way to a plan: the checks (``ConfigChecker``), then the
+    /// plan stage.
+    public static func compile(_ files: [SourceFile], environment: [String: String]) -> Result {
+        let checked = ConfigChecker.check(files, environment: environment)
         guard let config = checked.config else {
-            return Result(plan: nil, diagnostics: checked.diagnostics, config: nil, intermediates: checked)
+            return Result(plan: nil, diagnostics: checked.diagnostics, config: nil)
         }
         var builder = Builder(config: config, expanded: checked.expandedNodes, sources: checked.sources)
-        builder.complete = purpose == .plan
-        // `check` shows no source hash.
-        let plan = builder.build(sourceHash: hash)
+        let plan = builder.build(sourceHash: sourceHash(files))
         let diagnostics = (checked.diagnostics + builder.diagnostics).sortedByPosition()
-        return Result(
-            plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics, config: config, intermediates: checked)
+        return Result(plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics, config: config)
     }
 
     /// The hash of a config's bytes, as ``Plan/sourceHash`` holds it (hex FNV-1a 64).
@@ -59,20 +35,11 @@ public enum PlanBuilder {
         return hasher.hex
     }
 
-    /// One model's plan and what building it reported.
-    struct BuiltModel: Sendable {
-        var plan: ModelPlan
-        var diagnostics: [Diagnostic]
-    }
-
     struct Builder {
         let config: Config
         /// Each model's expanded node, in the order of `config.models`.
         let expanded: [YAMLNode]
         let sources: [String: SourceFile]
-        /// False when only diagnostics are wanted: locks, provenance, metadata and
-        /// fingerprints, which no check reads, are then not built.
-        var complete = true
         var diagnostics: [Diagnostic] = []
 
         init(config: Config, expanded: [YAMLNode], sources: [String: SourceFile]) {
@@ -84,13 +51,12 @@ public enum PlanBuilder {
         mutating func build(sourceHash: String) -> Plan {
             let groupOfModel = config.groupIndexByModel()
             let bases = baseFoldings()
-            // Ports go to sorted model IDs in turn, so they are assigned before the
-            // models are built side by side.
+            // Ports go to sorted model IDs in turn.
             var nextPort = config.startPort
-            var jobs: [(model: Int, node: YAMLNode, port: PortSlot?)] = []
+            var built: [ModelPlan] = []
+            var order: [Int] = []
             let models = config.models
             let ids = models.map(\.id.value)
-            jobs.reserveCapacity(models.count)
             for index in ids.indices.sorted(by: { ids[$0] < ids[$1] }) {
                 guard index < expanded.count else { continue }
                 let node = expanded[index]
@@ -99,36 +65,19 @@ public enum PlanBuilder {
                     port = PortSlot(offline: nextPort)
                     nextPort += 1
                 }
-                jobs.append((index, node, port))
-            }
-            let builder = self
-            let allJobs = jobs
-            var built = ParallelMap.map(allJobs.count) { index in
-                var worker = builder
-                worker.diagnostics = []
-                let job = allJobs[index]
-                let model = models[job.model]
-                let group = groupOfModel[model.id.value].map { builder.config.groups[$0] }
-                let plan = worker.modelPlan(
-                    model, node: job.node, group: group, port: job.port,
+                let model = models[index]
+                let group = groupOfModel[model.id.value].map { config.groups[$0] }
+                let plan = modelPlan(
+                    model, node: node, group: group, port: port,
                     base: group.flatMap { bases.groups[$0.name.value] } ?? bases.global)
-                return BuiltModel(plan: plan, diagnostics: worker.diagnostics)
+                built.append(plan)
+                order.append(index)
             }
-            for index in built.indices { diagnostics += built[index].diagnostics }
-            // Names and routing report nothing themselves, except a matrix's checks.
-            let resolvesNames = complete || config.matrix != nil
-            let names = resolvesNames ? nameTable(built, order: allJobs.map(\.model)) : [:]
-            // Moved, not copied, into the table: a model plan holds a few dozen references.
-            var plans = [String: ModelPlan](minimumCapacity: built.count)
-            while let last = built.popLast() {
-                plans[last.plan.id] = last.plan
-            }
-            let routing =
-                resolvesNames
-                ? routing(names: names)
-                : RoutingPlan(engine: "group", groups: [], matrixSets: [], evictCosts: [:], priorities: [:])
+            let names = nameTable(built, order: order)
+            var plans: [String: ModelPlan] = [:]
+            for plan in built { plans[plan.id] = plan }
             return Plan(
-                sourceHash: sourceHash, settings: settings(), models: plans, routing: routing,
+                sourceHash: sourceHash, settings: settings(), models: plans, routing: routing(names: names),
                 names: names, peers: peers(), selectors: selectors(), profiles: profiles(),
                 preload: config.preload.compactMap { names[$0.value] })
         }
@@ -136,19 +85,19 @@ public enum PlanBuilder {
         /// Every name a request may use, to the model ID it resolves to: each ID, then
         /// aliases and `setParamsByID` keys in source order (a model's own ID always
         /// wins, and the first model to claim an alias keeps it). `order[i]` is the
-        /// source position of `built[i]`; plans are read in place, not copied.
-        func nameTable(_ built: [BuiltModel], order: [Int]) -> [String: String] {
+        /// source position of `built[i]`.
+        func nameTable(_ built: [ModelPlan], order: [Int]) -> [String: String] {
             var names = [String: String](minimumCapacity: 3 * built.count)
             var builtIndex = [Int?](repeating: nil, count: config.models.count)
             for index in built.indices {
-                let id = built[index].plan.id
+                let id = built[index].id
                 names[id] = id
                 builtIndex[order[index]] = index
             }
             for case let index? in builtIndex {
-                let id = built[index].plan.id
-                for alias in built[index].plan.aliases where names[alias] == nil { names[alias] = id }
-                for alias in built[index].plan.locksByRequestedID.keys.sorted() where names[alias] == nil {
+                let id = built[index].id
+                for alias in built[index].aliases where names[alias] == nil { names[alias] = id }
+                for alias in built[index].locksByRequestedID.keys.sorted() where names[alias] == nil {
                     names[alias] = id
                 }
             }
@@ -158,7 +107,7 @@ public enum PlanBuilder {
         /// The global locks, and the global plus each group's by group name. Their own
         /// problems are reported here, once.
         mutating func baseFoldings() -> (global: LockFolding, groups: [String: LockFolding]) {
-            var global = LockFolding(keepsValues: complete)
+            var global = LockFolding()
             if let filters = config.filters { global.add(.init(label: "global", filters: filters)) }
             diagnostics += global.diagnostics
             global.diagnostics = []
@@ -228,7 +177,7 @@ public enum PlanBuilder {
                 diagnostics += specific.diagnostics
                 if key.value == model.id.value {
                     folding = specific
-                } else if complete {
+                } else {
                     byID[key.value] = specific.locks
                 }
             }
@@ -243,15 +192,13 @@ public enum PlanBuilder {
                 useModelName: node["useModelName"]?.scalar.flatMap { $0.isEmpty ? nil : $0 },
                 name: node["name"]?.scalar, description: node["description"]?.scalar,
                 unlisted: node["unlisted"]?.boolValue ?? false,
-                metadata: complete ? node["metadata"].flatMap { $0.isNull ? nil : JSONValue(yaml: $0) } : nil,
-                locks: complete ? folding.locks : ParameterLocks(), locksByRequestedID: byID,
-                lockProvenance: complete ? folding.provenance : [:],
+                metadata: node["metadata"].flatMap { $0.isNull ? nil : JSONValue(yaml: $0) },
+                locks: folding.locks, locksByRequestedID: byID,
+                lockProvenance: folding.provenance,
                 group: group?.name.value ?? GroupPlan.defaultName, processFingerprint: "", liveFingerprint: "",
                 timeouts: ConfigDecoder.timeouts(node["timeouts"]))
-            if complete {
-                plan.processFingerprint = Fingerprint.process(plan)
-                plan.liveFingerprint = Fingerprint.live(plan)
-            }
+            plan.processFingerprint = Fingerprint.process(plan)
+            plan.liveFingerprint = Fingerprint.live(plan)
             return plan
         }
 
@@ -307,12 +254,12 @@ public enum PlanBuilder {
         mutating func peers() -> [String: PeerPlan] {
             var result: [String: PeerPlan] = [:]
             for peer in config.peers {
-                var folding = LockFolding(keepsValues: complete)
+                var folding = LockFolding()
                 if let filters = peer.filters { folding.add(.init(label: "peer `\(peer.id.value)`", filters: filters)) }
                 diagnostics += folding.diagnostics
                 result[peer.id.value] = PeerPlan(
                     proxy: peer.proxy?.value ?? "", models: peer.models.map(\.value), apiKey: peer.apiKey?.value,
-                    locks: complete ? folding.locks : ParameterLocks(), timeouts: peer.timeouts)
+                    locks: folding.locks, timeouts: peer.timeouts)
             }
             return result
         }

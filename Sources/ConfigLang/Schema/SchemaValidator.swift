@@ -17,9 +17,6 @@ public struct SchemaValidator: Sendable {
     /// scalars; any other collection is skipped without being walked.
     public var onlyCollectionsAt: Set<Span>?
 
-    /// Models checked while the file was parsed; their findings are taken as they are.
-    var precheck: ModelPrecheck?
-
     /// Creates a validator.
     public init(onlyScalarsAt: Set<Span>? = nil, onlyCollectionsAt: Set<Span>? = nil) {
         self.onlyScalarsAt = onlyScalarsAt
@@ -47,6 +44,13 @@ public struct SchemaValidator: Sendable {
         return text
     }
 
+    /// The schema check of a whole config's tree.
+    public static func validateConfig(_ root: YAMLNode) -> [Diagnostic] {
+        var validator = SchemaValidator()
+        validator.validate(root, as: .object(ConfigSchema.root), path: "")
+        return validator.diagnostics
+    }
+
     /// Validates `node` as the value at `path` (dotted, for messages).
     public mutating func validate(_ node: YAMLNode, as type: SchemaType, path: String) {
         let saved = segments
@@ -65,29 +69,7 @@ public struct SchemaValidator: Sendable {
             validateObject(node, object)
         case .map(let valueType):
             guard let entries = node.entries else { return mismatch(node, type) }
-            let precheck = isModelsMap ? self.precheck : nil
-            if entries.count >= ParallelMap.threshold {
-                // A large map (the models of a big config): its values are checked side
-                // by side, their findings kept in entry order.
-                let base = self
-                let found = ParallelMap.map(entries.count) { index in
-                    if let known = precheck?.diagnostics(of: entries[index].value, name: entries[index].name) {
-                        return known
-                    }
-                    var worker = SchemaValidator(
-                        onlyScalarsAt: base.onlyScalarsAt, onlyCollectionsAt: base.onlyCollectionsAt)
-                    worker.segments = base.segments + [.key(entries[index].name)]
-                    worker.check(entries[index].value, as: valueType)
-                    return worker.diagnostics
-                }
-                for diagnostics in found { self.diagnostics += diagnostics }
-                return
-            }
             for entry in entries {
-                if let known = precheck?.diagnostics(of: entry.value, name: entry.name) {
-                    diagnostics += known
-                    continue
-                }
                 segments.append(.key(entry.name))
                 check(entry.value, as: valueType)
                 segments.removeLast()
@@ -117,13 +99,6 @@ public struct SchemaValidator: Sendable {
         case .string, .integer, .number, .boolean, .duration, .choice:
             validateScalar(node, type)
         }
-    }
-
-    /// True while checking the top level's `models` mapping, whose entries may have
-    /// been checked ahead (``precheck``).
-    private var isModelsMap: Bool {
-        guard segments.count == 1, case .key(let key) = segments[0] else { return false }
-        return key == ModelPrecheck.section
     }
 
     /// True when the node has the right shape (scalar, list, mapping) for `type`.

@@ -34,10 +34,7 @@ public struct SourceFile: Sendable, Hashable {
 
     /// True when the UTF-8 bytes of `needle` occur in the file.
     public func contains(bytesOf needle: String) -> Bool {
-        bytes.withUnsafeBufferPointer { haystack in
-            var needle = needle
-            return needle.withUTF8 { ByteSearch.contains(haystack, $0) }
-        }
+        bytes.containsBytes(of: needle)
     }
 
     /// Two files are equal when they have the same name and bytes.
@@ -116,13 +113,7 @@ private final class LineTable: Sendable {
         table.withLock { table in
             if let table { return table }
             var starts = [0]
-            bytes.withUnsafeBufferPointer { buffer in
-                var index = 0
-                while let newline = ByteSearch.firstIndex(of: .newline, in: buffer, from: index) {
-                    index = newline + 1
-                    starts.append(index)
-                }
-            }
+            for (index, byte) in bytes.enumerated() where byte == .newline { starts.append(index + 1) }
             table = starts
             return starts
         }

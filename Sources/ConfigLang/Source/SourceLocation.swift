@@ -1,80 +1,39 @@
 /// A position in a source file: 1-based line and 1-based column in characters.
 public struct SourceLocation: Sendable, Hashable, Comparable, Codable {
-    // Stored in 32 bits each: the syntax tree keeps two spans per node, and a smaller
-    // node is less fresh memory to fault in on a large config (Benchmarks/README.md).
-    private var storedLine: UInt32
-    private var storedColumn: UInt32
-
     /// 1-based line number.
-    public var line: Int {
-        get { Int(storedLine) }
-        set { storedLine = UInt32(clamping: newValue) }
-    }
-
+    public var line: Int
     /// 1-based column, counted in Unicode scalars.
-    public var column: Int {
-        get { Int(storedColumn) }
-        set { storedColumn = UInt32(clamping: newValue) }
-    }
+    public var column: Int
 
-    /// Creates a location (a line or column beyond 2³² − 1 is kept as that).
+    /// Creates a location.
     public init(line: Int, column: Int) {
-        storedLine = UInt32(clamping: line)
-        storedColumn = UInt32(clamping: column)
+        self.line = line
+        self.column = column
     }
 
     /// Orders by position.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        (lhs.storedLine, lhs.storedColumn) < (rhs.storedLine, rhs.storedColumn)
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case line, column
-    }
-
-    /// Decodes `{"line", "column"}`.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            line: try container.decode(Int.self, forKey: .line), column: try container.decode(Int.self, forKey: .column))
-    }
-
-    /// Encodes `{"line", "column"}`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(line, forKey: .line)
-        try container.encode(column, forKey: .column)
+        (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }
 }
 
 /// A half-open range of a named file: `start` is the first character, `end` the
 /// position just after the last one.
 ///
-/// The file name is interned (see ``FileNames``), so a span holds no reference-counted
-/// storage: copying the syntax tree's nodes copies spans as plain bytes.
-///
 /// ```swift
 /// let span = Span(file: "config.yaml", start: .init(line: 3, column: 5), end: .init(line: 3, column: 9))
 /// ```
 public struct Span: Sendable, Hashable, Codable, Comparable {
-    /// The interned file name.
-    let fileID: FileNames.ID
+    /// The file's name as diagnostics print it.
+    public let file: String
     /// First character.
     public var start: SourceLocation
     /// Just past the last character.
     public var end: SourceLocation
 
-    /// The file's name as diagnostics print it.
-    public var file: String { FileNames.name(of: fileID) }
-
-    /// Creates a span.
+    /// Creates a span (an `end` before `start` is taken as `start`).
     public init(file: String, start: SourceLocation, end: SourceLocation) {
-        self.init(fileID: FileNames.id(for: file), start: start, end: end)
-    }
-
-    /// Creates a span in an already interned file.
-    init(fileID: FileNames.ID, start: SourceLocation, end: SourceLocation) {
-        self.fileID = fileID
+        self.file = file
         self.start = start
         self.end = max(start, end)
     }
@@ -92,26 +51,17 @@ public struct Span: Sendable, Hashable, Codable, Comparable {
 
     /// The smallest span covering both (same file assumed).
     public func union(_ other: Span) -> Span {
-        Span(fileID: fileID, start: min(start, other.start), end: max(end, other.end))
+        Span(file: file, start: min(start, other.start), end: max(end, other.end))
     }
 
     /// The same file, other positions.
     func with(start: SourceLocation, end: SourceLocation) -> Span {
-        Span(fileID: fileID, start: start, end: end)
-    }
-
-    /// Hashes the file and both positions as two words: the compiler keeps sets of spans
-    /// per model (which scalars a macro changed), and four separate integers cost twice
-    /// as much to feed the hasher. Equal spans still hash equally.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(UInt64(truncatingIfNeeded: start.line) << 32 | UInt64(truncatingIfNeeded: start.column))
-        hasher.combine(
-            UInt64(fileID) << 48 ^ UInt64(truncatingIfNeeded: end.line) << 20 ^ UInt64(truncatingIfNeeded: end.column))
+        Span(file: file, start: start, end: end)
     }
 
     /// Orders by file name, then position.
     public static func < (lhs: Span, rhs: Span) -> Bool {
-        if lhs.fileID != rhs.fileID { return lhs.file < rhs.file }
+        if lhs.file != rhs.file { return lhs.file < rhs.file }
         return (lhs.start, lhs.end) < (rhs.start, rhs.end)
     }
 

@@ -28,41 +28,21 @@ public struct YAMLNode: Sendable, Hashable {
         case mapping([YAMLEntry])
     }
 
-    /// The node's fields, shared between copies until one of them changes.
-    ///
-    /// The tree is copied a great deal (stages hand nodes and entries around by
-    /// value), so a node is one reference: copying it is a retain, not a copy of
-    /// its fields, and an array of entries stays small.
+    /// The node's fields, shared between copies until one of them changes: the tree
+    /// is handed around by value, so a node is one reference.
     private final class Storage: @unchecked Sendable {
         // Safe to share across threads: a storage is only changed through the
         // setters below, and only while exactly one node refers to it.
         var kind: Kind
         var span: Span
-        /// The tag and reference, which few nodes have, kept apart so that every other
-        /// node is 32 bytes smaller (a large config's tree is tens of thousands of nodes,
-        /// all fresh memory).
-        var extras: Extras?
+        var tag: String?
+        var reference: Span?
 
-        init(kind: Kind, span: Span, extras: Extras?) {
+        init(kind: Kind, span: Span, tag: String?, reference: Span?) {
             self.kind = kind
             self.span = span
-            self.extras = extras
-        }
-    }
-
-    /// A node's tag and reference, when it has either; never changed once made.
-    private final class Extras: Sendable {
-        let tag: String?
-        let reference: Span?
-
-        init(tag: String?, reference: Span?) {
             self.tag = tag
             self.reference = reference
-        }
-
-        /// Extras holding `tag` and `reference`, or nil when both are nil.
-        static func make(tag: String?, reference: Span?) -> Extras? {
-            tag == nil && reference == nil ? nil : Extras(tag: tag, reference: reference)
         }
     }
 
@@ -72,7 +52,8 @@ public struct YAMLNode: Sendable, Hashable {
     private var uniqueStorage: Storage {
         mutating get {
             if !isKnownUniquelyReferenced(&storage) {
-                storage = Storage(kind: storage.kind, span: storage.span, extras: storage.extras)
+                storage = Storage(
+                    kind: storage.kind, span: storage.span, tag: storage.tag, reference: storage.reference)
             }
             return storage
         }
@@ -90,22 +71,19 @@ public struct YAMLNode: Sendable, Hashable {
     }
     /// The explicit tag (`!!str` becomes `tag:yaml.org,2002:str`), if any.
     public var tag: String? {
-        get { storage.extras?.tag }
-        set { uniqueStorage.extras = Extras.make(tag: newValue, reference: reference) }
+        get { storage.tag }
+        set { uniqueStorage.tag = newValue }
     }
     /// Where an alias or merge key brought this node in, if it came through one.
     public var reference: Span? {
-        get { storage.extras?.reference }
-        set { uniqueStorage.extras = Extras.make(tag: tag, reference: newValue) }
+        get { storage.reference }
+        set { uniqueStorage.reference = newValue }
     }
 
     /// Creates a node.
     public init(_ kind: Kind, span: Span, tag: String? = nil, reference: Span? = nil) {
-        storage = Storage(kind: kind, span: span, extras: Extras.make(tag: tag, reference: reference))
+        storage = Storage(kind: kind, span: span, tag: tag, reference: reference)
     }
-
-    /// Which node this is: copies share it until one of them changes.
-    var identity: ObjectIdentifier { ObjectIdentifier(storage) }
 
     /// Equal content, span, tag and reference.
     public static func == (lhs: YAMLNode, rhs: YAMLNode) -> Bool {

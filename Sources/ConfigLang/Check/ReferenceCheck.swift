@@ -1,0 +1,212 @@
+/// Checks that names point at things that exist and that no name is claimed twice:
+/// model IDs and aliases, group members, preload, scheduler priorities, profile pins,
+/// selector targets, peers, and the routing form.
+struct ReferenceCheck {
+    let config: Config
+    var diagnostics: [Diagnostic] = []
+
+    /// Every name a request may use for a local model, with the model it resolves to
+    /// and where the name was declared.
+    private(set) var localNames: [String: (model: String, span: Span)] = [:]
+
+    /// The model IDs, as a set.
+    let modelIDs: Set<String>
+
+    /// The reference check of a decoded config.
+    static func check(_ config: Config) -> [Diagnostic] {
+        var check = ReferenceCheck(config: config)
+        check.run()
+        return check.diagnostics
+    }
+
+    init(config: Config) {
+        self.config = config
+        self.modelIDs = Set(config.models.map(\.id.value))
+    }
+
+    mutating func run() {
+        collectNames()
+        checkModels()
+        checkGroups()
+        checkRouting()
+        checkRequests()
+    }
+
+    private mutating func collectNames() {
+        // The models are read by index here and below: iterating them would copy each one.
+        let models = config.models
+        localNames.reserveCapacity(models.count + models.indices.reduce(0) { $0 + models[$1].aliases.count })
+        for index in models.indices {
+            let id = models[index].id
+            localNames[id.value] = (id.value, id.span)
+        }
+        for index in models.indices {
+            let id = models[index].id.value
+            var names = models[index].aliases
+            for (key, _) in models[index].filters?.setParamsByID ?? [] {
+                let expanded = key.value.replacingOccurrences(of: "${MODEL_ID}", with: id)
+                if expanded != id, !expanded.containsBytes("${") {
+                    names.append(Located(expanded, at: key.span))
+                }
+            }
+            for alias in names {
+                if let existing = localNames[alias.value] {
+                    if existing.model == id { continue }
+                    let what = existing.model == alias.value ? "the ID of model" : "an alias of model"
+                    diagnostics.append(
+                        Diagnostic(
+                            .duplicateModelName,
+                            "`\(alias.value)` is already \(what) `\(existing.model)`; names must be unique",
+                            at: alias.span, related: [RelatedSpan(existing.span, "first claimed here")],
+                            help: "rename the alias; a request for `\(alias.value)` could not know which model to start"
+                        ))
+                    continue
+                }
+                localNames[alias.value] = (id, alias.span)
+            }
+        }
+    }
+
+    private mutating func checkModels() {
+        let models = config.models
+        for index in models.indices where models[index].cmd == nil && models[index].proxy == nil {
+            let id = models[index].id
+            diagnostics.append(
+                Diagnostic(
+                    .missingCommand, "model `\(id.value)` has neither `cmd` nor `proxy`",
+                    at: id.span,
+                    help: "add `cmd:` to start a backend, or `proxy:` to forward to one that is already running"))
+        }
+        if let timeout = config.healthCheckTimeout, timeout.value < 15 {
+            diagnostics.append(
+                Diagnostic(
+                    .valueRaised, "`healthCheckTimeout` of \(timeout.value) seconds is raised to 15",
+                    at: timeout.span, help: "write 15 or more to say what will actually be used"))
+        }
+    }
+
+    private mutating func unknownModel(_ name: Located<String>, _ role: String, allowAliases: Bool = false) {
+        let candidates = allowAliases ? Array(localNames.keys).sorted() : modelIDs.sorted()
+        let suggestion = Suggestion.closest(to: name.value, among: candidates)
+        var help = suggestion.map { "did you mean `\($0)`?" } ?? "define the model under `models:` or remove it here"
+        if suggestion == nil, let alias = localNames[name.value], !allowAliases {
+            help = "`\(name.value)` is an alias; use the model ID `\(alias.model)`"
+        }
+        diagnostics.append(
+            Diagnostic(
+                .unknownModel, "\(role) `\(name.value)` is not a model defined in `models:`", at: name.span, help: help)
+        )
+    }
+
+    private mutating func checkGroups() {
+        var owner: [String: (group: String, span: Span)] = [:]
+        for group in config.groups {
+            var seen: [String: Span] = [:]
+            for member in group.members {
+                if let first = seen[member.value] {
+                    diagnostics.append(
+                        Diagnostic(
+                            .duplicateMember, "group `\(group.name.value)` lists `\(member.value)` twice",
+                            at: member.span, related: [RelatedSpan(first, "first listed here")],
+                            help: "remove one of them"))
+                    continue
+                }
+                seen[member.value] = member.span
+                guard modelIDs.contains(member.value) else {
+                    unknownModel(member, "group member")
+                    continue
+                }
+                if let previous = owner[member.value] {
+                    diagnostics.append(
+                        Diagnostic(
+                            .modelInTwoGroups,
+                            "model `\(member.value)` is in group `\(previous.group)` and in group `\(group.name.value)`",
+                            at: member.span, related: [RelatedSpan(previous.span, "also a member here")],
+                            help: "a model can belong to only one group; remove it from one of them"))
+                    continue
+                }
+                owner[member.value] = (group.name.value, member.span)
+            }
+        }
+    }
+
+    private mutating func checkRouting() {
+        if let router = config.routerSpan, let legacy = config.legacyRouting.first {
+            diagnostics.append(
+                Diagnostic(
+                    .routingConflict, "routing is configured twice: top-level `groups`/`matrix` and `routing.router`",
+                    at: router, related: [RelatedSpan(legacy, "legacy routing written here")],
+                    help: "move the groups or matrix under `routing.router.settings` and delete the top-level key"))
+        }
+    }
+
+    private mutating func checkRequests() {
+        for name in config.preload where localNames[name.value] == nil {
+            unknownModel(name, "preloaded model", allowAliases: true)
+        }
+        for (key, _) in config.priorities where localNames[key.value] == nil {
+            unknownModel(key, "scheduler priority key", allowAliases: true)
+        }
+        let peerNames = Set(config.peers.flatMap { peer in peer.models.map { "\(peer.id.value)/\($0.value)" } })
+        let unqualified = Set(config.peers.flatMap { $0.models.map(\.value) })
+        let selectorIDs = Set(config.selectors.map(\.id.value))
+        for selector in config.selectors {
+            if let existing = localNames[selector.id.value] {
+                diagnostics.append(
+                    Diagnostic(
+                        .nameCollision, "selector `\(selector.id.value)` has the same name as a model or alias",
+                        at: selector.id.span, related: [RelatedSpan(existing.span, "claimed here")],
+                        help: "give the selector a name no model, alias or peer model uses"))
+            }
+            for target in selector.targets {
+                if selectorIDs.contains(target.value) {
+                    diagnostics.append(
+                        Diagnostic(
+                            .selectorChain, "selector target `\(target.value)` is itself a selector", at: target.span,
+                            help: "list models, aliases or peer models; selectors cannot point at selectors"))
+                } else if localNames[target.value] == nil, !peerNames.contains(target.value),
+                    !unqualified.contains(target.value)
+                {
+                    unknownModel(target, "selector target", allowAliases: true)
+                }
+            }
+        }
+        for profile in config.profiles {
+            for pin in profile.pins {
+                guard let target = pin.target else { continue }
+                if localNames[target.value] == nil, !peerNames.contains(target.value),
+                    !unqualified.contains(target.value), !selectorIDs.contains(target.value)
+                {
+                    unknownModel(target, "profile pin target", allowAliases: true)
+                }
+            }
+        }
+        for peer in config.peers {
+            if let proxy = peer.proxy, !proxy.value.containsBytes("${"), !URLCheck.isHTTPURL(proxy.value) {
+                diagnostics.append(
+                    Diagnostic(
+                        .invalidURL, "peer `\(peer.id.value)` has proxy `\(proxy.value)`, which is not an http(s) URL",
+                        at: proxy.span, help: "write the peer's base URL, for example `https://openrouter.ai/api`"))
+            }
+        }
+        var providers: [String: [String]] = [:]
+        for peer in config.peers {
+            for model in peer.models { providers[model.value, default: []].append(peer.id.value) }
+        }
+        let usedNames = config.selectors.flatMap(\.targets) + config.profiles.flatMap { $0.pins.compactMap(\.target) }
+        for name in usedNames where localNames[name.value] == nil && !name.value.containsBytes("/") {
+            guard let peers = providers[name.value], peers.count > 1 else { continue }
+            diagnostics.append(
+                Diagnostic(
+                    .ambiguousPeerModel,
+                    "`\(name.value)` is served by several peers (\(peers.sorted().joined(separator: ", "))), so it is ambiguous",
+                    at: name.span, help: "write it fully qualified, e.g. `\(peers.sorted()[0])/\(name.value)`"))
+        }
+        for peer in config.peers where peer.models.isEmpty && config.root["peers"]?[peer.id.value]?["models"] != nil {
+            diagnostics.append(
+                Diagnostic(
+                    .missingRequired, "peer `\(peer.id.value)` lists no models", at: peer.id.span,
+                    help: "list the model IDs the peer serves under `models:`"))
+        }
+    }
+}
