@@ -72,6 +72,7 @@ models:
     cmd: sleep 100000000
     proxy: http://127.0.0.1:$backend_port
     checkEndpoint: /health
+    concurrencyLimit: 64
 YAML
 start_swap() { # BINARY PORT
     "$1" --config "$work/swap.yaml" --listen "127.0.0.1:$2" > "$work/swap-$2.log" 2>&1 &

@@ -32,19 +32,34 @@ public struct ProxyCore: Sendable {
     /// Admission and swapping.
     let scheduler: ModelScheduler
     /// Where each ready model's backend listens.
-    let backends: BackendPool
+    let backends: any BackendAddressing
     /// The client that sends requests to backends and peers.
-    let upstream: UpstreamClient
+    let upstream: any UpstreamSending
     /// Finished requests per model and status.
     let counters: RequestCounters
     /// Largest buffered body accepted (413 above).
     let maxBodyBytes: Int
+    /// Waits between two attempts of a request (``ForwardRetry``).
+    let pause: @Sendable (Duration) async throws -> Void
 
     /// Creates the proxy over the services it uses.
     public init(
         config: CurrentConfig, scheduler: ModelScheduler, backends: BackendPool, upstream: UpstreamClient,
         counters: RequestCounters, maxBodyBytes: Int = 32 << 20
     ) {
+        self.init(
+            config: config, scheduler: scheduler, backends: backends as any BackendAddressing,
+            upstream: upstream as any UpstreamSending, counters: counters, maxBodyBytes: maxBodyBytes)
+    }
+
+    /// Creates the proxy over stand-ins for the backends, the upstream client and the
+    /// pause between attempts.
+    init(
+        config: CurrentConfig, scheduler: ModelScheduler, backends: any BackendAddressing,
+        upstream: any UpstreamSending, counters: RequestCounters, maxBodyBytes: Int = 32 << 20,
+        pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
+        self.pause = pause
         self.config = config
         self.scheduler = scheduler
         self.backends = backends
@@ -81,7 +96,7 @@ public struct ProxyCore: Sendable {
         } catch let error as OpenAIError {
             return error.response
         } catch {
-            // Only a cancelled wait (the client went away) gets here.
+            // A cancelled wait or a failed read of the client's body: the client went away.
             return OpenAIError.clientClosed.response
         }
     }
@@ -157,7 +172,7 @@ public struct ProxyCore: Sendable {
                 switch retry.failed(error) {
                 case .retry(let delay):
                     do {
-                        try await Task.sleep(for: delay)
+                        try await pause(delay)
                     } catch {
                         settlement.settle(status: nil)
                         throw error

@@ -36,8 +36,8 @@ public struct UpstreamClient: Sendable {
     func send(
         method: HTTPRequest.Method, to address: UpstreamAddress, path: String, query: String?, headers: HTTPFields,
         body: UpstreamRequestBody,
-        stripCredentials: Bool, inject: [(String, String)] = [], on eventLoop: (any EventLoop)? = nil,
-        timeouts: ConnectionTimeouts = .defaults
+        stripCredentials: Bool, inject: [(String, String)], on eventLoop: (any EventLoop)?,
+        timeouts: ConnectionTimeouts
     ) async throws -> UpstreamAnswer {
         if let upstream, let target = address.target {
             let head = Self.upstreamHead(
