@@ -20,7 +20,9 @@ public struct SwapRequestContext: RequestContext {
     /// load withdraws it from the queue; an upstream request whose client is gone is
     /// cancelled), or when the calling task is.
     func untilClientDisconnects<T: Sendable>(_ operation: @escaping @Sendable () async -> T) async -> T {
-        let task = Task { await operation() }
+        let task = Task(executorPreference: EventLoopTaskExecutor.shared(for: channel.eventLoop)) {
+            await operation()
+        }
         let watcher = DisconnectWatcher.shared
         let token = watcher.add({ task.cancel() }, on: channel)
         defer { watcher.remove(token, on: channel) }

@@ -111,7 +111,7 @@ public struct SwapServer: Sendable {
                 config: config, scheduler: scheduler, backends: backends, logs: logs, counters: counters,
                 reloader: reloader))
         let app = Application(
-            responder: responder,
+            responder: responder, server: EventLoopPinnedChannel.http1(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
