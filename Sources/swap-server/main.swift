@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+import ConfigLang
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Runtime
 
 ProcessLauncher.runIfRequested()
@@ -16,7 +21,7 @@ struct SwapServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swap-server",
         abstract: "Serve local models behind one OpenAI/Anthropic-compatible endpoint, swapping them on demand.",
-        version: "0.1.0")
+        version: SwapVersion.current)
 
     @Option(help: "The config file (llama-swap format).") var config: String
     @Option(name: .customLong("config-dir"), help: "A directory of config fragments merged into the config.")
@@ -34,14 +39,16 @@ struct SwapServerCommand: ParsableCommand {
         var host = String(listen[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if host.isEmpty { host = "0.0.0.0" }
-        let launcher = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let launcher =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let options = SwapServerOptions(
             configFile: config, configDirectory: configDirectory, host: host, port: port, watchConfig: watchConfig,
             launcher: launcher)
         do {
             try await SwapServer(options: options).run()
         } catch let error as StartupError {
-            FileHandle.standardError.write(Data("swap-server: \(error.description)\n".utf8))
+            let message = Array("swap-server: \(error.description)\n".utf8)
+            _ = message.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
             throw ExitCode(1)
         }
     }

@@ -87,6 +87,68 @@ struct RequestHandlingTests {
         #expect(throws: OpenAIError.self) { try ModelRequestBody(bytes: Array("[1,2]".utf8)) }
     }
 
+    @Test("the model a body names: JSON, the query's for an empty body or a JSON body without one, multipart")
+    func modelBody() throws {
+        let json = try ModelRoute.modelBody(Array(#"{"model":"coder"}"#.utf8), contentType: "", queryModel: "q")
+        #expect(json.name == "coder")
+        #expect(try ModelRoute.modelBody([], contentType: "", queryModel: "q").name == "q")
+        #expect(try ModelRoute.modelBody(Array("{}".utf8), contentType: "", queryModel: "q").name == "q")
+        #expect(throws: OpenAIError.self) {
+            try ModelRoute.modelBody(Array("{}".utf8), contentType: "", queryModel: nil)
+        }
+        #expect(throws: OpenAIError.self) { try ModelRoute.modelBody([], contentType: "", queryModel: nil) }
+        let form = Array("--B\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper\r\n--B--\r\n".utf8)
+        let multipart = try ModelRoute.modelBody(form, contentType: "multipart/form-data; boundary=B", queryModel: nil)
+        #expect(multipart.name == "whisper")
+    }
+
+    @Test("a route: local models get their locks (by requested ID) and useModelName; peers their key; others 404")
+    func route() throws {
+        let plan = try Self.plan(Self.sample)
+        let held = try ModelRoute.modelBody(
+            Array(#"{"model":"coder:warm","temperature":2}"#.utf8), contentType: "", queryModel: nil
+        ).body
+        guard
+            case .local(let model, .bytes(let bytes)) = try ModelRoute.resolve(
+                "coder:warm", body: held, plan: plan, activeProfile: nil, readyModels: { [] })
+        else {
+            Issue.record("a local model with a buffered body")
+            return
+        }
+        #expect(model.id == "coder")
+        #expect(
+            try JSONValue(parsing: bytes) == .object(["model": .string("coder:warm"), "temperature": .double(0.5)]))
+        guard
+            case .peer(let peer, _, let inject) = try ModelRoute.resolve(
+                "cloud/gpt-x", body: .raw([]), plan: plan, activeProfile: nil, readyModels: { [] })
+        else {
+            Issue.record("a peer")
+            return
+        }
+        #expect(peer.proxy == "https://example.invalid/api")
+        #expect(inject.isEmpty, "the sample's peer has no key")
+        #expect(throws: OpenAIError.self) {
+            try ModelRoute.resolve("nope", body: .raw([]), plan: plan, activeProfile: nil, readyModels: { [] })
+        }
+        #expect(throws: OpenAIError.self) {
+            try ModelRoute.resolve("coder", body: .raw([]), plan: plan, activeProfile: "night", readyModels: { [] })
+        }
+    }
+
+    @Test("an error's body is OpenAI's shape, as JSON")
+    func errorBody() throws {
+        let error = OpenAIError.unknownModel("a \"b\"")
+        let parsed = try JSONValue(parsing: Array(error.body.utf8))
+        guard case .object(let root) = parsed, case .object(let inner)? = root["error"] else {
+            Issue.record("an error object")
+            return
+        }
+        #expect(inner["code"] == .string("model_not_found"))
+        #expect(inner["type"] == .string("invalid_request_error"))
+        #expect(inner["message"] == .string(error.message))
+        #expect(error.response.status == .notFound)
+    }
+
     @Test("multipart: the model field is found and replaced")
     func multipart() throws {
         let form = try #require(MultipartForm(contentType: "multipart/form-data; boundary=XyZ"))

@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import ConfigLang
-import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -80,7 +79,7 @@ public actor Backend {
         // IPv4 loopback. A proxy the config spells out is used exactly as written.
         self.upstreamAddress = UpstreamAddress(
             model.proxyTemplate == "http://localhost:${PORT}"
-                ? model.proxy(port: port).replacingOccurrences(of: "http://localhost:", with: "http://127.0.0.1:")
+                ? model.proxy(port: port).replacing("http://localhost:", with: "http://127.0.0.1:")
                 : model.proxy(port: port))
         self.logs = logs
         self.httpClient = httpClient
@@ -270,8 +269,8 @@ public actor Backend {
             return
         }
         let command = template.map {
-            $0.replacingOccurrences(of: "${PID}", with: String(pid))
-                .replacingOccurrences(of: "${PORT}", with: port.map(String.init) ?? "${PORT}")
+            $0.replacing("${PID}", with: String(pid))
+                .replacing("${PORT}", with: port.map(String.init) ?? "${PORT}")
         }
         log("model \(model.id): stopping with cmdStop: \(command.joined(separator: " "))")
         let logs = logs

@@ -1,12 +1,36 @@
 import ConfigLang
-import Foundation
+import FoundationEssentials
 import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// `/v1/models`, `/running`, unload, logs, and the config API.
-struct ManagementRoutes: Sendable {
-    let core: SwapCore
+/// `/v1/models`, `/running`, unload, logs, `/metrics`, and the config API.
+public struct ManagementRoutes: Sendable {
+    /// The plan and the last load's result.
+    let config: CurrentConfig
+    /// Admission and swapping (unload, activity).
+    let scheduler: ModelScheduler
+    /// The backends (their state, process and port).
+    let backends: BackendPool
+    /// The log lines.
+    let logs: LogHub
+    /// Finished requests per model and status.
+    let counters: RequestCounters
+    /// `POST /api/config/reload`.
+    let reloader: ConfigReloader
+
+    /// Creates the routes over the services they read and drive.
+    public init(
+        config: CurrentConfig, scheduler: ModelScheduler, backends: BackendPool, logs: LogHub,
+        counters: RequestCounters, reloader: ConfigReloader
+    ) {
+        self.config = config
+        self.scheduler = scheduler
+        self.backends = backends
+        self.logs = logs
+        self.counters = counters
+        self.reloader = reloader
+    }
 
     /// The response for a management route, or nil when the path is not one.
     func respond(to request: Request, plan: Plan) async throws -> Response? {
@@ -15,17 +39,17 @@ struct ManagementRoutes: Sendable {
         case (.get, "/v1/models"):
             return json(modelList(plan))
         case (.get, "/running"):
-            return json(await running(plan))
+            return json(await running())
         case (.post, "/api/models/unload"):
-            await core.scheduler.unload(model: nil)
-            return json(["status": "ok"])
+            await scheduler.unload(model: nil)
+            return json(.object(["status": .string("ok")]))
         case (.post, _) where path.hasPrefix("/api/models/unload/"):
             let name = String(path.dropFirst("/api/models/unload/".count))
             guard let id = plan.names[name] else { throw OpenAIError.unknownModel(name) }
-            await core.scheduler.unload(model: id)
-            return json(["status": "ok", "model": id])
+            await scheduler.unload(model: id)
+            return json(.object(["status": .string("ok"), "model": .string(id)]))
         case (.get, "/logs"):
-            let lines = await core.logs.snapshot(source: nil)
+            let lines = await logs.snapshot(source: nil)
             let text = lines.map { "[\($0.source)] \($0.text)\n" }.joined()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
@@ -38,124 +62,127 @@ struct ManagementRoutes: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: await metrics(plan))))
         case (.get, "/api/config/status"):
-            return try jsonEncodable(core.status)
+            return try jsonEncodable(config.status)
         case (.get, "/api/config/plan"):
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: PlanRenderer.render(plan, format: .json))))
         case (.post, "/api/config/reload"):
-            let result = await ConfigReloader(core: core).reload(trigger: "api")
+            let result = await reloader.reload(trigger: "api")
             return try jsonEncodable(result)
         default:
             return nil
         }
     }
 
-    private func modelList(_ plan: Plan) -> [String: Any] {
-        var data: [[String: Any]] = []
-        let created = Int(Date().timeIntervalSince1970)
+    private func modelList(_ plan: Plan) -> JSONValue {
+        var data: [JSONValue] = []
+        let created = JSONValue.integer(Int(Date().timeIntervalSince1970))
         for id in plan.models.keys.sorted() {
             guard let model = plan.models[id], !model.unlisted else { continue }
-            var entry: [String: Any] = ["id": id, "object": "model", "created": created, "owned_by": "swap"]
-            if let name = model.name, !name.isEmpty { entry["name"] = name }
-            if let description = model.description, !description.isEmpty { entry["description"] = description }
-            if let metadata = model.metadata,
-                let object = try? JSONSerialization.jsonObject(
-                    with: Data(metadata.serialized().utf8), options: [.fragmentsAllowed])
-            {
-                entry["meta"] = ["llamaswap": object]
+            var entry: [String: JSONValue] = [
+                "id": .string(id), "object": .string("model"), "created": created, "owned_by": .string("swap"),
+            ]
+            if let name = model.name, !name.isEmpty { entry["name"] = .string(name) }
+            if let description = model.description, !description.isEmpty {
+                entry["description"] = .string(description)
             }
-            data.append(entry)
+            if let metadata = model.metadata {
+                entry["meta"] = .object(["llamaswap": metadata])
+            }
+            data.append(.object(entry))
             if plan.settings.includeAliasesInList {
                 for alias in model.aliases.sorted() {
                     var copy = entry
-                    copy["id"] = alias
-                    data.append(copy)
+                    copy["id"] = .string(alias)
+                    data.append(.object(copy))
                 }
             }
         }
         for peerID in plan.peers.keys.sorted() {
             for model in plan.peers[peerID]?.models ?? [] {
-                data.append(["id": "\(peerID)/\(model)", "object": "model", "created": created, "owned_by": peerID])
+                data.append(
+                    .object([
+                        "id": .string("\(peerID)/\(model)"), "object": .string("model"), "created": created,
+                        "owned_by": .string(peerID),
+                    ]))
             }
         }
-        return ["object": "list", "data": data]
+        return .object(["object": .string("list"), "data": .array(data)])
     }
 
-    private func running(_ plan: Plan) async -> [String: Any] {
-        let states = await core.pool.states()
-        let activity = core.scheduler.snapshot()
-        var list: [[String: Any]] = []
-        for id in states.keys.sorted() {
-            guard let entry = states[id], entry.state.isRunning else { continue }
-            var item: [String: Any] = ["model": id, "state": entry.state.name]
+    private func running() async -> JSONValue {
+        let statuses = await backends.statuses()
+        let activity = scheduler.snapshot()
+        var list: [JSONValue] = []
+        for id in statuses.keys.sorted() {
+            guard let entry = statuses[id], entry.state.isRunning else { continue }
+            var item: [String: JSONValue] = ["model": .string(id), "state": .string(entry.state.name)]
             if let load = activity[id] {
-                item["inFlight"] = load.inFlight
-                item["queued"] = load.queued
+                item["inFlight"] = .integer(load.inFlight)
+                item["queued"] = .integer(load.queued)
             }
-            if let pid = entry.pid { item["pid"] = Int(pid) }
-            if let port = await core.pool.port(of: id) { item["port"] = port }
-            list.append(item)
+            if let pid = entry.pid { item["pid"] = .integer(Int(pid)) }
+            if let port = await backends.port(of: id) { item["port"] = .integer(port) }
+            list.append(.object(item))
         }
-        return ["running": list]
+        return .object(["running": .array(list)])
     }
 
-    /// Prometheus text exposition: reloads, plan, per-model state and requests.
+    /// Prometheus text exposition: reloads, plan, per-model state, requests and loads.
     private func metrics(_ plan: Plan) async -> String {
-        let status = core.status
-        let activity = core.scheduler.snapshot()
-        var lines: [String] = []
-        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, Int)]) {
-            lines.append("# HELP \(name) \(help)")
-            lines.append("# TYPE \(name) \(type)")
-            for (labels, value) in samples { lines.append("\(name)\(labels) \(value)") }
-        }
-        func label(_ pairs: [(String, String)]) -> String {
-            "{"
-                + pairs.map {
-                    "\($0.0)=\"\($0.1.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
-                }.joined(separator: ",") + "}"
-        }
-        metric(
+        let status = config.status
+        let activity = scheduler.snapshot()
+        let statuses = await backends.statuses()
+        var exposition = MetricsExposition()
+        exposition.add(
             "swap_config_last_reload_success", "gauge", "1 if the last config load attempt succeeded, else 0.",
-            [("", status.lastAttempt.success ? 1 : 0)])
-        metric(
+            [([], status.lastAttempt.success ? 1 : 0)])
+        exposition.add(
             "swap_config_reloads_total", "counter", "Config reload attempts by result.",
             [
-                (label([("result", "applied")]), status.applied),
-                (label([("result", "other")]), status.attempts - status.applied),
+                ([("result", "applied")], status.applied),
+                ([("result", "other")], status.attempts - status.applied),
             ])
-        metric(
-            "swap_config_plan_info", "gauge", "The running plan's source hash.",
-            [(label([("hash", status.planHash)]), 1)])
-        var inFlight: [(String, Int)] = []
-        var queued: [(String, Int)] = []
-        var ready: [(String, Int)] = []
-        for id in plan.models.keys.sorted() {
-            let load = activity[id]
-            inFlight.append((label([("model", id)]), load?.inFlight ?? 0))
-            queued.append((label([("model", id)]), load?.queued ?? 0))
-            ready.append((label([("model", id)]), load?.state == .ready ? 1 : 0))
-        }
-        metric("swap_model_ready", "gauge", "1 while the model's backend is ready.", ready)
-        metric("swap_model_requests_in_flight", "gauge", "Requests admitted and not finished.", inFlight)
-        metric("swap_model_requests_queued", "gauge", "Requests waiting for the model.", queued)
-        var finished: [(String, Int)] = []
-        for (model, statuses) in core.requests.snapshot.sorted(by: { $0.key < $1.key }) {
-            for (code, count) in statuses.sorted(by: { $0.key < $1.key }) {
-                finished.append((label([("model", model), ("status", String(code))]), count))
+        exposition.add(
+            "swap_config_plan_info", "gauge", "The running plan's source hash.", [([("hash", status.planHash)], 1)])
+        let ids = plan.models.keys.sorted()
+        exposition.add(
+            "swap_model_ready", "gauge", "1 while the model's backend is ready.",
+            ids.map { ([("model", $0)], activity[$0]?.state == .ready ? 1 : 0) })
+        exposition.add(
+            "swap_model_requests_in_flight", "gauge", "Requests admitted and not finished.",
+            ids.map { ([("model", $0)], activity[$0]?.inFlight ?? 0) })
+        exposition.add(
+            "swap_model_requests_queued", "gauge", "Requests waiting for the model.",
+            ids.map { ([("model", $0)], activity[$0]?.queued ?? 0) })
+        var finished: [([(String, String)], Int)] = []
+        for (model, codes) in counters.snapshot.sorted(by: { $0.key < $1.key }) {
+            for (code, count) in codes.sorted(by: { $0.key < $1.key }) {
+                finished.append(([("model", model), ("status", String(code))], count))
             }
         }
-        metric("swap_model_requests_total", "counter", "Proxied requests by model and upstream status.", finished)
-        metric(
-            "swap_fast_path_requests_total", "counter",
-            "Proxied requests answered on the connection's event loop without Hummingbird's request handling.",
-            [("", core.requests.fastPathAnswered)])
-        return lines.joined(separator: "\n") + "\n"
+        exposition.add(
+            "swap_model_requests_total", "counter", "Proxied requests by model and upstream status.", finished)
+        let backendIDs = statuses.keys.sorted()
+        exposition.add(
+            "swap_model_spawns_total", "counter", "Backend processes started for the model (starts and restarts).",
+            backendIDs.map { ([("model", $0)], statuses[$0]?.spawnCount ?? 0) })
+        exposition.add(
+            "swap_model_last_load_seconds", "gauge",
+            "How long the model's last start took, from spawn to ready.",
+            backendIDs.compactMap { id in
+                statuses[id]?.lastLoadDuration.map { ([("model", id)], Self.seconds($0)) }
+            })
+        return exposition.text
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private func logStream(source: String?) -> Response {
-        let logs = core.logs
+        let logs = self.logs
         let body = ResponseBody { writer in
             let stream = await logs.subscribe(source: source)
             for await line in stream {
@@ -167,10 +194,10 @@ struct ManagementRoutes: Sendable {
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache"], body: body)
     }
 
-    private func json(_ object: Any) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(
-            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    private func json(_ value: JSONValue) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: value.serialized())))
     }
 
     private func jsonEncodable(_ value: some Encodable) throws -> Response {

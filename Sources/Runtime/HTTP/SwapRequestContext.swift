@@ -15,23 +15,21 @@ public struct SwapRequestContext: RequestContext {
         channel = source.channel
     }
 
-    /// Runs `operation`, cancelling it if the client's connection closes first (a client
-    /// that gave up on a request waiting for a model load withdraws it from the queue;
-    /// an upstream request whose client is gone is cancelled).
-    ///
-    /// The operation runs in the calling task, the connection's (which stays on the
-    /// connection's event loop, see ``EventLoopPinnedChannel``): a closed connection
-    /// cancels that task, which has nothing left to do for a client that is gone.
-    nonisolated(nonsending) func untilClientDisconnects<T: Sendable>(
-        _ operation: nonisolated(nonsending) () async throws -> T
-    ) async throws -> T {
-        let canceller = TaskCanceller()
-        let watcher = DisconnectWatcher.shared
-        let token = watcher.add({ canceller.cancel() }, on: channel)
-        defer {
-            watcher.remove(token, on: channel)
-            canceller.disarm()
+    /// Runs `operation` in a task of its own that is cancelled when the client's
+    /// connection closes first (a client that gave up on a request waiting for a model
+    /// load withdraws it from the queue; an upstream request whose client is gone is
+    /// cancelled), or when the calling task is.
+    func untilClientDisconnects<T: Sendable>(_ operation: @escaping @Sendable () async -> T) async -> T {
+        let task = Task(executorPreference: EventLoopTaskExecutor.shared(for: channel.eventLoop)) {
+            await operation()
         }
-        return try await operation()
+        let watcher = DisconnectWatcher.shared
+        let token = watcher.add({ task.cancel() }, on: channel)
+        defer { watcher.remove(token, on: channel) }
+        return await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
     }
 }

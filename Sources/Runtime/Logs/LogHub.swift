@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Collects log lines from the proxy and every backend, keeps the recent ones, and
 /// fans new ones out to live subscribers (`/logs`, `/logs/stream/…`, the UI).

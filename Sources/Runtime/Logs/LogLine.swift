@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One line of log output: when it arrived, where it came from, and its text.
 ///

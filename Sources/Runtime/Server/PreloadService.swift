@@ -1,12 +1,14 @@
+import ConfigLang
 import ServiceLifecycle
 
 /// Loads `hooks.on_startup.preload` models once at start.
 struct PreloadService: Service {
-    let core: SwapCore
+    let models: [String]
+    let scheduler: ModelScheduler
 
     func run() async throws {
-        for model in core.plan.preload {
-            await core.scheduler.preload(model: model)
+        for model in models {
+            await scheduler.preload(model: model)
         }
         try? await gracefulShutdown()
     }

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import ConfigLang
-import Foundation
+import FoundationEssentials
 import Hummingbird
 import Logging
 import NIOCore
@@ -97,26 +97,37 @@ public struct SwapServer: Sendable {
         // Plain-http backends and peers: swap's own client, with connections on the event
         // loop of the client connection each request came in on.
         let upstream = UpstreamConnectionPool(maxIdlePerKey: 64)
-        let core = SwapCore(
-            plan: plan, source: source, client: client, upstream: upstream, launcher: options.launcher,
-            logger: logger)
-        let app = SwapHTTPService(
-            responder: SwapResponder(core: core),
+        let config = CurrentConfig(plan: plan, source: source, loadedAt: ConfigStatus.now())
+        let logs = LogHub()
+        let log = ServerLog(logger: logger, hub: logs)
+        let backends = BackendPool(plan: plan, logs: logs, client: client, launcher: options.launcher)
+        let scheduler = ModelScheduler(plan: plan, backends: backends)
+        let counters = RequestCounters()
+        let reloader = ConfigReloader(config: config, scheduler: scheduler, backends: backends, log: log)
+        let responder = SwapResponder(
+            config: config,
+            proxy: ProxyCore(
+                config: config, scheduler: scheduler, backends: backends,
+                upstream: UpstreamClient(client: client, upstream: upstream), counters: counters),
+            management: ManagementRoutes(
+                config: config, scheduler: scheduler, backends: backends, logs: logs, counters: counters,
+                reloader: reloader))
+        let app = Application(
+            responder: responder, server: EventLoopPinnedChannel.http1(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
-            logger: logger,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
-                core.log("swap-server listening on \(options.host):\(port)")
-                systemd?.announceReady(status: SystemdNotification.status(serving: core.plan, lastReloadFailed: false))
+                log("swap-server listening on \(options.host):\(port)")
+                systemd?.announceReady(status: SystemdNotification.status(serving: config.plan, lastReloadFailed: false))
                 await onListening(port)
-            })
-        let reloads = ReloadService(core: core, watchConfig: options.watchConfig)
-        let preload = PreloadService(core: core)
+            },
+            logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup),
-                    .init(service: reloads), .init(service: preload),
+                    .init(service: ReloadService(reloader: reloader, watchConfig: options.watchConfig)),
+                    .init(service: PreloadService(models: plan.preload, scheduler: scheduler)),
                     .init(service: SystemdStoppingService(notifier: systemd), successTerminationBehavior: .ignore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -125,7 +136,7 @@ public struct SwapServer: Sendable {
         } catch {
             logger.error("server stopped: \(error)")
         }
-        await core.pool.stopAll()
+        await backends.stopAll()
         upstream.shutdown()
         try? await client.shutdown()
     }

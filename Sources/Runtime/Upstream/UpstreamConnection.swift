@@ -80,7 +80,7 @@ final class UpstreamConnection: Sendable, Identifiable {
     /// With `responseHeaderTimeout` above 0, a response head that has not arrived that
     /// many seconds after the call fails the exchange and closes the connection.
     nonisolated(nonsending) func execute(
-        head: HTTPRequestHead, body: ProxyForwarder.Body, responseHeaderTimeout: Int = 0
+        head: HTTPRequestHead, body: UpstreamRequestBody, responseHeaderTimeout: Int = 0
     ) async throws
         -> (head: HTTPResponseHead, body: UpstreamBody)
     {
@@ -113,39 +113,6 @@ final class UpstreamConnection: Sendable, Identifiable {
             onLoop { $0.endRequest() }
         }
         return (try await exchange.head(), UpstreamBody(exchange))
-    }
-
-    /// Sends a request whose response parts go to `receiver` as they arrive. Call it on
-    /// the connection's event loop; the receiver is called there. With
-    /// `responseHeaderTimeout` above 0, a response head that has not arrived that many
-    /// seconds later fails the exchange (``UpstreamError/responseHeaderTimeout(seconds:)``)
-    /// and closes the connection; the returned timer is to be cancelled once the head
-    /// arrives or the exchange ends.
-    func begin(
-        _ receiver: some UpstreamResponseReceiver, head: HTTPRequestHead, body: ByteBuffer,
-        responseHeaderTimeout: Int = 0
-    ) -> Scheduled<Void>? {
-        let handler = self.handler.value
-        var timer: Scheduled<Void>?
-        if responseHeaderTimeout > 0 {
-            timer = channel.eventLoop.assumeIsolated().scheduleTask(in: .seconds(Int64(responseHeaderTimeout))) {
-                handler.abandon(receiver, because: UpstreamError.responseHeaderTimeout(seconds: responseHeaderTimeout))
-            }
-        }
-        handler.begin(receiver, head: head, body: body, ended: true)
-        return timer
-    }
-
-    /// Closes the connection if it still carries `receiver`'s exchange; call it on the
-    /// connection's event loop. A connection already back in the pool is left alone.
-    func abandon(receiver: some UpstreamResponseReceiver) {
-        handler.value.abandon(receiver)
-    }
-
-    /// Returns the connection to its pool without having used it; call it on the
-    /// connection's event loop.
-    func handBack() {
-        handler.value.handBack()
     }
 
     private nonisolated(nonsending) func write(_ chunk: ByteBuffer) async throws {

@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 
 /// The last handler of an upstream connection's pipeline: hands the response's parts to
-/// the current exchange's ``UpstreamResponseReceiver``, holds reads back while the
+/// the current ``UpstreamExchange``, holds reads back while the
 /// receiver wants no more (backpressure), and reports when the connection can carry the
 /// next request.
 ///
@@ -13,7 +13,7 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler {
     typealias OutboundOut = HTTPClientRequestPart
 
     private var context: ChannelHandlerContext?
-    private var exchange: (any UpstreamResponseReceiver)?
+    private var exchange: (UpstreamExchange)?
     private var readHeld = false
     private var requestEnded = false
     private var responseEnded = false
@@ -30,7 +30,7 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Starts `exchange`: writes `head`, `body` and the end in one flush.
-    func begin(_ exchange: any UpstreamResponseReceiver, head: HTTPRequestHead, body: ByteBuffer?, ended: Bool) {
+    func begin(_ exchange: UpstreamExchange, head: HTTPRequestHead, body: ByteBuffer?, ended: Bool) {
         guard let context, context.channel.isActive, self.exchange == nil else {
             exchange.failed(UpstreamError.closed)
             return
@@ -76,16 +76,9 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Closes the connection if it still carries `exchange`.
-    func abandon(_ exchange: any UpstreamResponseReceiver, because error: any Error = UpstreamError.closed) {
+    func abandon(_ exchange: UpstreamExchange, because error: any Error = UpstreamError.closed) {
         guard self.exchange === exchange else { return }
         fail(error)
-    }
-
-    /// Reports the connection reusable again after it was taken from the pool and not
-    /// used.
-    func handBack() {
-        guard exchange == nil, context != nil else { return }
-        onReusable?()
     }
 
     /// Lets a paused connection read again.

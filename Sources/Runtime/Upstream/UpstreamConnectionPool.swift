@@ -46,7 +46,7 @@ public final class UpstreamConnectionPool: Sendable {
     /// The answer is not wrapped in AsyncHTTPClient's `HTTPClientResponse`, whose body
     /// box cost allocations on every proxied request.
     nonisolated(nonsending) func send(
-        host: String, port: Int, head: HTTPRequestHead, body: ProxyForwarder.Body, on eventLoop: any EventLoop,
+        host: String, port: Int, head: HTTPRequestHead, body: UpstreamRequestBody, on eventLoop: any EventLoop,
         timeouts: ConnectionTimeouts = .defaults
     ) async throws -> (head: HTTPResponseHead, body: UpstreamBody) {
         let key = Key(loop: ObjectIdentifier(eventLoop), host: host, port: port)
@@ -94,17 +94,6 @@ public final class UpstreamConnectionPool: Sendable {
             }
             return lease.action
         }
-    }
-
-    /// An idle open connection to `host`:`port` that lives on `eventLoop`, taken from
-    /// the pool without waiting; nil when there is none (nothing is opened). Hand it back
-    /// with ``UpstreamConnection/handBack()`` if it is not used, or use it with
-    /// ``UpstreamConnection/begin(_:head:body:responseHeaderTimeout:)``: it returns to the
-    /// pool by itself when that exchange completes.
-    func idleConnection(host: String, port: Int, on eventLoop: any EventLoop) -> UpstreamConnection? {
-        let key = Key(loop: ObjectIdentifier(eventLoop), host: host, port: port)
-        if case .reuse(let connection) = takeIdle(key) { return connection }
-        return nil
     }
 
     /// How long an idle connection opened under `timeouts` is kept (nil: until the

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The one process-wide owner of libinotifytools.
 ///
@@ -37,12 +41,36 @@ final class InotifyThread: Sendable {
     private init() {
         let mailbox = InotifyMailbox()
         self.mailbox = mailbox
-        let thread = Thread {
+        Self.startThread {
             var loop = InotifyLoop(mailbox: mailbox)
             loop.run()
         }
-        thread.name = "swap-inotify"
-        thread.start()
+    }
+
+    /// Runs `body` on a new detached thread that lives as long as the process.
+    private static func startThread(_ body: @escaping @Sendable () -> Void) {
+        final class Box {
+            let body: @Sendable () -> Void
+            init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+        }
+        let argument = Unmanaged.passRetained(Box(body)).toOpaque()
+        #if os(Linux)
+            var thread = pthread_t()
+        #else
+            var thread: pthread_t?
+        #endif
+        let created = pthread_create(
+            &thread, nil,
+            { argument in
+                Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue().body()
+                return nil
+            }, argument)
+        precondition(created == 0, "cannot start the inotify thread (pthread_create: \(created))")
+        #if os(Linux)
+            pthread_detach(thread)
+        #else
+            if let thread { pthread_detach(thread) }
+        #endif
     }
 
     /// Starts delivering events for `directories` (absolute, normalised) to `handler`.

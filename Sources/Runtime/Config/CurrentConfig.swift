@@ -1,0 +1,64 @@
+import ConfigLang
+import HTTPTypes
+import Synchronization
+
+/// The plan new requests are admitted under, the result of the last attempt to load the
+/// config, and the active profile. The reload pipeline (``ConfigReloader``) writes
+/// them; requests read them.
+public final class CurrentConfig: Sendable {
+    /// The plan, with the check of its `apiKeys` built once.
+    private let current: Mutex<(plan: Plan, keyCheck: APIKeyCheck)>
+    /// The result of the last config load attempt.
+    private let statusBox: Mutex<ConfigStatus>
+    /// The active profile (none at start and after a reload).
+    private let profileBox = Mutex<String?>(nil)
+    /// Where the config comes from.
+    public let source: ConfigSource
+
+    /// Starts with `plan`, compiled from `source` at `loadedAt` (ISO 8601).
+    public init(plan: Plan, source: ConfigSource, loadedAt: String) {
+        current = Mutex((plan, APIKeyCheck(keys: plan.settings.apiKeys)))
+        statusBox = Mutex(
+            ConfigStatus(
+                planHash: plan.sourceHash, loadedAt: loadedAt,
+                lastAttempt: .init(
+                    at: loadedAt, trigger: "startup", success: true, sourceHash: plan.sourceHash, diagnostics: [])))
+        self.source = source
+    }
+
+    /// The plan new requests bind to.
+    public var plan: Plan { current.withLock { $0.plan } }
+
+    /// The plan a request with `headers` binds to, or nil when the plan has `apiKeys`
+    /// and the request carries none of them.
+    public func plan(authorizing headers: HTTPFields) -> Plan? {
+        let (plan, keyCheck) = current.withLock { $0 }
+        return keyCheck.allows(headers) ? plan : nil
+    }
+
+    /// The last load attempt's result.
+    public var status: ConfigStatus { statusBox.withLock { $0 } }
+
+    /// The active profile.
+    public var activeProfile: String? { profileBox.withLock { $0 } }
+
+    /// Sets or clears the active profile.
+    public func setProfile(_ name: String?) { profileBox.withLock { $0 = name } }
+
+    /// Records an attempt and, when it succeeded, the new plan.
+    func record(_ attempt: ConfigStatus.Attempt, plan newPlan: Plan?) {
+        statusBox.withLock { status in
+            status.lastAttempt = attempt
+            status.attempts += 1
+            if let newPlan {
+                status.applied += 1
+                status.planHash = newPlan.sourceHash
+                status.loadedAt = attempt.at
+            }
+        }
+        if let newPlan {
+            let keyCheck = APIKeyCheck(keys: newPlan.settings.apiKeys)
+            current.withLock { $0 = (newPlan, keyCheck) }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+import ConfigLang
+import HTTPTypes
+import NIOCore
+
+/// The proxy: what happens to a request that goes to a model, from its parts to the
+/// answer its client gets. Every model-routed request takes this one path: cold start,
+/// queue, swap, retry and errors included.
+///
+/// 1. Read the body (up to ``maxBodyBytes``) and the model it names
+///    (``ModelRoute/modelBody(_:contentType:queryModel:)``).
+/// 2. Resolve the name and rewrite the body for its target (``ModelRoute/resolve(_:body:plan:activeProfile:readyModels:)``).
+/// 3. A local model: admit the request through the scheduler (starting or swapping
+///    models as needed), send it to the backend (``ForwardRetry`` decides about a second
+///    attempt), relay the answer (``AnswerRelay``) and release the admission when the
+///    answer is over (``RequestSettlement``). A peer: send and relay.
+/// 4. Every failure becomes an OpenAI-shaped error response (``OpenAIError``).
+///
+/// The HTTP adapter converts its request into a ``ProxyRequest`` and writes the
+/// ``ProxyResponse``. Cancelling the calling task (the client went away) withdraws a
+/// queued request and cancels its upstream request.
+public struct ProxyCore: Sendable {
+    /// Paths whose JSON (or multipart) body names the model.
+    public static let modelRoutedPaths: Set<String> = [
+        "/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/embeddings", "/v1/audio/speech",
+        "/v1/audio/transcriptions", "/v1/audio/voices", "/v1/images/generations", "/v1/images/edits",
+        "/v1/messages", "/v1/messages/count_tokens", "/v1/rerank", "/v1/reranking", "/rerank", "/reranking",
+        "/infill", "/completion",
+    ]
+
+    /// The plan and the active profile.
+    let config: CurrentConfig
+    /// Admission and swapping.
+    let scheduler: ModelScheduler
+    /// Where each ready model's backend listens.
+    let backends: any BackendAddressing
+    /// The client that sends requests to backends and peers.
+    let upstream: any UpstreamSending
+    /// Finished requests per model and status.
+    let counters: RequestCounters
+    /// Largest buffered body accepted (413 above).
+    let maxBodyBytes: Int
+    /// Waits between two attempts of a request (``ForwardRetry``).
+    let pause: @Sendable (Duration) async throws -> Void
+
+    /// Creates the proxy over the services it uses.
+    public init(
+        config: CurrentConfig, scheduler: ModelScheduler, backends: BackendPool, upstream: UpstreamClient,
+        counters: RequestCounters, maxBodyBytes: Int = 32 << 20
+    ) {
+        self.init(
+            config: config, scheduler: scheduler, backends: backends as any BackendAddressing,
+            upstream: upstream as any UpstreamSending, counters: counters, maxBodyBytes: maxBodyBytes)
+    }
+
+    /// Creates the proxy over stand-ins for the backends, the upstream client and the
+    /// pause between attempts.
+    init(
+        config: CurrentConfig, scheduler: ModelScheduler, backends: any BackendAddressing,
+        upstream: any UpstreamSending, counters: RequestCounters, maxBodyBytes: Int = 32 << 20,
+        pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
+        self.pause = pause
+        self.config = config
+        self.scheduler = scheduler
+        self.backends = backends
+        self.upstream = upstream
+        self.counters = counters
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Whether a request with `method` and `path` goes through the proxy: a model-routed
+    /// `POST`, `GET /props?model=`, or the `/upstream/<model>/…` passthrough.
+    public static func handles(method: HTTPRequest.Method, path: String) -> Bool {
+        (method == .post && modelRoutedPaths.contains(path)) || (method == .get && path == "/props")
+            || path.hasPrefix("/upstream/")
+    }
+
+    /// The answer to `request` (one ``handles(method:path:)`` accepts) under `plan`.
+    /// Never fails: every failure is an error response.
+    public func respond(to request: ProxyRequest, plan: Plan) async -> ProxyResponse {
+        do {
+            if request.path.hasPrefix("/upstream/") {
+                return try await passthrough(
+                    request, rest: String(request.path.dropFirst("/upstream/".count)), plan: plan)
+            }
+            if request.method == .get {
+                guard let name = request.modelParameter else {
+                    throw OpenAIError.badRequest("Name the model with `?model=`.")
+                }
+                return try await dispatch(request, plan: plan, name: name, body: .raw([]))
+            }
+            let bytes = try await collect(request.body)
+            let (name, held) = try ModelRoute.modelBody(
+                bytes, contentType: request.headers[.contentType] ?? "", queryModel: request.modelParameter)
+            return try await dispatch(request, plan: plan, name: name, body: held)
+        } catch let error as OpenAIError {
+            return error.response
+        } catch {
+            // A cancelled wait or a failed read of the client's body: the client went away.
+            return OpenAIError.clientClosed.response
+        }
+    }
+
+    // MARK: steps
+
+    /// The client's body, whole; a 413 above ``maxBodyBytes``.
+    private func collect(_ body: any AsyncSequence<ByteBuffer, any Error> & Sendable) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        for try await chunk in body {
+            guard bytes.count + chunk.readableBytes <= maxBodyBytes else {
+                throw OpenAIError.bodyTooLarge(limit: maxBodyBytes)
+            }
+            bytes.append(contentsOf: chunk.readableBytesView)
+        }
+        return bytes
+    }
+
+    private func dispatch(_ request: ProxyRequest, plan: Plan, name: String, body: ModelRoute.HeldBody)
+        async throws -> ProxyResponse
+    {
+        let scheduler = self.scheduler
+        let route = try ModelRoute.resolve(
+            name, body: body, plan: plan, activeProfile: config.activeProfile,
+            readyModels: { Set(scheduler.readyModels()) })
+        switch route {
+        case .peer(let peer, let upstreamBody, let inject):
+            let address = UpstreamAddress(peer.proxy)
+            let answer: UpstreamAnswer
+            do {
+                answer = try await send(
+                    request, to: address, path: request.path, body: upstreamBody, plan: plan,
+                    timeouts: peer.timeouts, inject: inject)
+            } catch {
+                throw OpenAIError.upstreamFailed(error, baseURL: address.baseURL)
+            }
+            return await AnswerRelay.response(to: answer, baseURL: address.baseURL, settlement: nil)
+        case .local(let model, let upstreamBody):
+            return try await local(request, plan: plan, model: model, path: request.path, body: upstreamBody)
+        }
+    }
+
+    /// Admits the request for `model`, sends it (again, when ``ForwardRetry`` says so)
+    /// and relays the answer; the admission ends with the answer.
+    private func local(
+        _ request: ProxyRequest, plan: Plan, model: ModelPlan, path: String, body: UpstreamRequestBody
+    ) async throws -> ProxyResponse {
+        let lease: SchedulerLease
+        do {
+            lease = try await scheduler.acquire(model: model.id)
+        } catch let error as SchedulerError {
+            throw error.openAIError(model: model.id)
+        }
+        let settlement = RequestSettlement(lease: lease, scheduler: scheduler, counters: counters)
+        var retry = ForwardRetry(replayable: body.isReplayable)
+        while true {
+            let address: UpstreamAddress
+            do {
+                address = try await backends.readyAddress(of: model.id)
+            } catch {
+                settlement.settle(status: nil)
+                throw OpenAIError.startFailed(model: model.id, error)
+            }
+            do {
+                let answer = try await send(
+                    request, to: address, path: path, body: body, plan: plan, timeouts: model.timeouts)
+                return await AnswerRelay.response(to: answer, baseURL: address.baseURL, settlement: settlement)
+            } catch {
+                if Task.isCancelled {
+                    settlement.settle(status: nil)
+                    throw CancellationError()
+                }
+                switch retry.failed(error) {
+                case .retry(let delay):
+                    do {
+                        try await pause(delay)
+                    } catch {
+                        settlement.settle(status: nil)
+                        throw error
+                    }
+                case .giveUp:
+                    settlement.settle(status: nil)
+                    if error is CancellationError { throw error }
+                    throw OpenAIError.upstreamFailed(error, baseURL: address.baseURL)
+                }
+            }
+        }
+    }
+
+    private func send(
+        _ request: ProxyRequest, to address: UpstreamAddress, path: String, body: UpstreamRequestBody, plan: Plan,
+        timeouts: ConnectionTimeouts, inject: [(String, String)] = []
+    ) async throws -> UpstreamAnswer {
+        try await upstream.send(
+            method: request.method, to: address, path: path, query: request.query, headers: request.headers,
+            body: body, stripCredentials: !plan.settings.apiKeys.isEmpty, inject: inject, on: request.eventLoop,
+            timeouts: timeouts)
+    }
+
+    /// `/upstream/<model>/<path>`: the raw passthrough. A JSON body of a `POST`, `PUT` or
+    /// `PATCH` is buffered to apply the model's locks; any other body streams.
+    private func passthrough(_ request: ProxyRequest, rest: String, plan: Plan) async throws -> ProxyResponse {
+        let resolver = ModelResolver(plan: plan, activeProfile: nil)
+        guard let target = resolver.upstreamTarget(rest), let model = plan.models[target.modelID] else {
+            throw OpenAIError.unknownModel(String(rest.split(separator: "/").first ?? ""))
+        }
+        let method = request.method
+        let contentType = (request.headers[.contentType] ?? "").lowercased()
+        var body = UpstreamRequestBody.stream(request.body)
+        if method == .post || method == .put || method == .patch, contentType.hasPrefix("application/json") {
+            let bytes = try await collect(request.body)
+            let locks = model.locksByRequestedID[target.requestedID] ?? model.locks
+            if bytes.isEmpty {
+                body = .none
+            } else if let json = try? ModelRequestBody(bytes: bytes) {
+                body = .bytes(json.rewritten(locks: locks, useModelName: nil))
+            } else {
+                body = .bytes(bytes)
+            }
+        } else if method == .get || method == .head || method == .delete {
+            body = .none
+        }
+        return try await local(request, plan: plan, model: model, path: target.path, body: body)
+    }
+}
