@@ -152,8 +152,6 @@ enum ReloadLoadBenchmark {
             guard let pid = Int(entry),
                 let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
                 String(decoding: data, as: UTF8.self).contains(marker),
-                // The launcher's watchdog carries the same command line; it is not a backend.
-                !String(decoding: data, as: UTF8.self).contains("__swap-launch"),
                 let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                 let close = stat.lastIndex(of: ")"),
                 stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"

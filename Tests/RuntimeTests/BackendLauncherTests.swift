@@ -55,9 +55,15 @@ struct BackendLauncherTests {
         // The backend leads its own process group (so the group can be signalled).
         #expect(getpgid(pid) == pid)
 
+        // One process per backend in ps: the watchdog shows as `swap-server __swap-watchdog PID`.
+        let watchdogLine = "swap-server\0\(ProcessLauncher.watchdogArgument)\0\(pid)\0"
+        #expect(await Support.eventually { Self.processes(containing: watchdogLine).count == 1 })
+        #expect(await Support.eventually { Self.processes(containing: "sleep\u{0}60\u{0}") == [pid] })
+
         kill(parent, SIGKILL)
-        let gone = await Support.eventually(within: .seconds(7)) { !Support.isAlive(pid) }
-        #expect(gone, "backend \(pid) outlived its killed parent")
+        let gone = await Support.eventually(within: .seconds(3)) { !Support.isAlive(pid) }
+        #expect(gone, "backend \(pid) outlived its killed parent by 3 s")
+        #expect(await Support.eventually(within: .seconds(1)) { Self.processes(containing: watchdogLine).isEmpty })
     }
 
     /// Through the launcher the PID swap-server sees is the backend's own, so
@@ -90,14 +96,14 @@ struct BackendLauncherTests {
         try await Support.withBackend(model, launcher: launcher) { backend, _ in
             _ = try await backend.ensureReady()
             let pid = try #require(await backend.pid)
-            // The backend (the shell) and the watchdog both carry the marker.
-            let both = await Support.eventually { Self.processes(containing: marker).count == 2 }
-            #expect(both, "found: \(Self.processes(containing: marker))")
-            #expect(Self.processes(containing: marker).contains(pid))
+            // The watchdog has a command line of its own: only the backend carries the marker.
+            let watchdogLine = "swap-server\0\(ProcessLauncher.watchdogArgument)\0\(pid)\0"
+            #expect(await Support.eventually { Self.processes(containing: watchdogLine).count == 1 })
+            #expect(Self.processes(containing: marker) == [pid])
             kill(pid, SIGKILL)
             #expect(await Support.eventually { await backend.state.name == "failed" })
             let cleared = await Support.eventually(within: .seconds(3)) {
-                Self.processes(containing: marker).isEmpty
+                Self.processes(containing: marker).isEmpty && Self.processes(containing: watchdogLine).isEmpty
             }
             #expect(cleared, "left behind: \(Self.processes(containing: marker))")
         }

@@ -15,11 +15,13 @@
 /// in a new process group, with stdin a pipe that `swap-server` holds open and never
 /// writes. The launcher, still single-threaded, forks:
 /// - the **child** becomes a watchdog (only when stdin is a pipe): it moves to its
-///   own process group, ignores SIGTERM/SIGINT/SIGHUP, points stdout/stderr at `/dev/null`, closes every other
-///   descriptor and blocks reading stdin. End of file means `swap-server` is gone: it
-///   sends SIGTERM to the backend's process group, waits up to 5 s for the group to
-///   empty, sends SIGKILL, and exits. It also exits, doing nothing, once its parent
-///   (the backend) is gone (checked every 200 ms).
+///   own process group, ignores SIGTERM/SIGINT/SIGHUP, points stdout/stderr at `/dev/null`,
+///   closes every other descriptor and re-executes this binary as
+///   `swap-server __swap-watchdog PID`, so `ps` and `pgrep -f` show the backend's command
+///   line once, on the backend. It blocks reading stdin. End of file means `swap-server`
+///   is gone: it sends SIGTERM to the backend's process group, waits up to 2 s for the
+///   group to empty, sends SIGKILL, and exits. It also exits, doing nothing, once its
+///   parent (the backend) is gone (checked every 200 ms).
 /// - the **parent** points stdin at `/dev/null` and `execvp`s the backend's argv, so
 ///   the PID `swap-server` got is the backend's PID (what `${PID}` in `cmdStop` means)
 ///   and the process group is the backend's.
@@ -28,6 +30,9 @@
 public enum ProcessLauncher {
     /// The first argument that selects launcher mode.
     public static let argument = "__swap-launch"
+
+    /// The first argument that selects watchdog mode (followed by the backend's PID).
+    public static let watchdogArgument = "__swap-watchdog"
 
     /// The executable to pass as `launcherExecutable`: this process's own binary.
     public static let selfExecutable = "/proc/self/exe"
@@ -45,6 +50,13 @@ public enum ProcessLauncher {
     /// Call it first thing in `main`, before any thread is started.
     public static func runIfRequested() {
         let arguments = CommandLine.arguments
+        if arguments.count == 3, arguments[1] == watchdogArgument {
+            guard let backend = pid_t(arguments[2]), backend > 1 else {
+                writeToStandardError("swap: \(watchdogArgument) needs the backend's PID\n")
+                _exit(2)
+            }
+            watch(backend: backend)
+        }
         guard arguments.count >= 2, arguments[1] == argument else { return }
         var command = Array(arguments.dropFirst(2))
         if command.first == "--" {
@@ -111,6 +123,19 @@ public enum ProcessLauncher {
         }
         closeDescriptors(from: 3)
 
+        // A short command line of our own: the backend's argv stays on the backend only.
+        // Ignored signals stay ignored across exec; stdin (the pipe) is inherited.
+        var watchdogArguments: [UnsafeMutablePointer<CChar>?] = [
+            strdup("swap-server"), strdup(watchdogArgument), strdup(String(backend)), nil,
+        ]
+        execv(selfExecutable, &watchdogArguments)
+        // No exec (the binary is gone): keep watching from this copy of the launcher.
+        watch(backend: backend)
+    }
+
+    /// Watches stdin until end of file (swap-server is gone), or until the backend
+    /// (this process's parent) is gone.
+    private static func watch(backend: pid_t) -> Never {
         var buffer = [UInt8](repeating: 0, count: 64)
         while true {
             var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
@@ -130,10 +155,11 @@ public enum ProcessLauncher {
         }
     }
 
-    /// SIGTERM to the group, up to 5 s for it to empty, then SIGKILL; exits.
+    /// SIGTERM to the group, up to 2 s for it to empty, then SIGKILL; exits. With the
+    /// 200 ms poll before it, every backend is gone within 3 s of swap-server's death.
     private static func terminateGroup(_ group: pid_t) -> Never {
         _ = kill(-group, SIGTERM)
-        for _ in 0..<100 {
+        for _ in 0..<40 {
             if kill(-group, 0) != 0 && errno == ESRCH {
                 _exit(0)
             }
