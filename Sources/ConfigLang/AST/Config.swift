@@ -131,6 +131,8 @@ public struct FiltersConfig: Sendable {
 public struct ProfileConfig: Sendable {
     /// The profile's name.
     public var name: Located<String>
+    /// `description`.
+    public var description: String?
     /// Pins: requested ID → target (nil disables the ID).
     public var pins: [(key: Located<String>, target: Located<String>?)] = []
 }

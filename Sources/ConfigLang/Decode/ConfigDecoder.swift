@@ -30,6 +30,7 @@ public enum ConfigDecoder {
         }
         for (name, node) in root["profiles"]?.locatedEntries ?? [] {
             var profile = ProfileConfig(name: name)
+            profile.description = node["description"]?.locatedString?.value
             for (key, target) in node["pins"]?.locatedEntries ?? [] where target.scalar != nil {
                 let text = target.isNull ? nil : target.locatedString
                 profile.pins.append((key, text.flatMap { $0.value.isEmpty ? nil : $0 }))

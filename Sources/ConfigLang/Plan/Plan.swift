@@ -204,4 +204,6 @@ public struct SelectorPlan: Sendable, Equatable, Codable {
 public struct ProfilePlan: Sendable, Equatable, Codable {
     /// Requested ID → target (nil disables the ID).
     public var pins: [String: String?]
+    /// What the profile is for (`GET /api/profiles`).
+    public var description: String? = nil
 }

@@ -278,7 +278,7 @@ public enum PlanBuilder {
             for profile in config.profiles {
                 var pins: [String: String?] = [:]
                 for pin in profile.pins { pins[pin.key.value] = .some(pin.target?.value) }
-                result[profile.name.value] = ProfilePlan(pins: pins)
+                result[profile.name.value] = ProfilePlan(pins: pins, description: profile.description)
             }
             return result
         }

@@ -10,7 +10,7 @@ public final class CurrentConfig: Sendable {
     private let current: Mutex<(plan: Plan, keyCheck: APIKeyCheck)>
     /// The result of the last config load attempt.
     private let statusBox: Mutex<ConfigStatus>
-    /// The active profile (none at start and after a reload).
+    /// The active profile (none at start, and cleared by a reload that drops it).
     private let profileBox = Mutex<String?>(nil)
     /// Where the config comes from.
     public let source: ConfigSource
@@ -42,8 +42,14 @@ public final class CurrentConfig: Sendable {
     /// The active profile.
     public var activeProfile: String? { profileBox.withLock { $0 } }
 
-    /// Sets or clears the active profile.
-    public func setProfile(_ name: String?) { profileBox.withLock { $0 = name } }
+    /// Each change of the active profile, for `/api/events`.
+    public let profileChanges = ProfileChangeFeed()
+
+    /// Sets or clears the active profile; the pins apply to requests resolved from now on.
+    public func setProfile(_ name: String?) {
+        profileBox.withLock { $0 = name }
+        profileChanges.publish(name)
+    }
 
     /// Records an attempt and, when it succeeded, the new plan.
     func record(_ attempt: ConfigStatus.Attempt, plan newPlan: Plan?) {
@@ -59,6 +65,9 @@ public final class CurrentConfig: Sendable {
         if let newPlan {
             let keyCheck = APIKeyCheck(keys: newPlan.settings.apiKeys)
             current.withLock { $0 = (newPlan, keyCheck) }
+            if let active = activeProfile, newPlan.profiles[active] == nil {
+                setProfile(nil)
+            }
         }
     }
 }

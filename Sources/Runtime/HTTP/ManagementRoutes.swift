@@ -4,7 +4,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// `/v1/models`, `/running`, unload, logs, `/metrics`, and the config API.
+/// `/v1/models`, `/running`, unload, logs, `/metrics`, the config API, and llama-swap's
+/// other routes (``dropInResponse(to:plan:)``).
 public struct ManagementRoutes: Sendable {
     /// The plan and the last load's result.
     let config: CurrentConfig
@@ -35,9 +36,8 @@ public struct ManagementRoutes: Sendable {
     /// The response for a management route, or nil when the path is not one.
     func respond(to request: Request, plan: Plan) async throws -> Response? {
         let path = request.uri.path
+        if let response = try await dropInResponse(to: request, plan: plan) { return response }
         switch (request.method, path) {
-        case (.get, "/v1/models"):
-            return json(modelList(plan))
         case (.get, "/running"):
             return json(await running())
         case (.post, "/api/models/unload"):
@@ -73,42 +73,6 @@ public struct ManagementRoutes: Sendable {
         default:
             return nil
         }
-    }
-
-    private func modelList(_ plan: Plan) -> JSONValue {
-        var data: [JSONValue] = []
-        let created = JSONValue.integer(Int(Date().timeIntervalSince1970))
-        for id in plan.models.keys.sorted() {
-            guard let model = plan.models[id], !model.unlisted else { continue }
-            var entry: [String: JSONValue] = [
-                "id": .string(id), "object": .string("model"), "created": created, "owned_by": .string("swap"),
-            ]
-            if let name = model.name, !name.isEmpty { entry["name"] = .string(name) }
-            if let description = model.description, !description.isEmpty {
-                entry["description"] = .string(description)
-            }
-            if let metadata = model.metadata {
-                entry["meta"] = .object(["llamaswap": metadata])
-            }
-            data.append(.object(entry))
-            if plan.settings.includeAliasesInList {
-                for alias in model.aliases.sorted() {
-                    var copy = entry
-                    copy["id"] = .string(alias)
-                    data.append(.object(copy))
-                }
-            }
-        }
-        for peerID in plan.peers.keys.sorted() {
-            for model in plan.peers[peerID]?.models ?? [] {
-                data.append(
-                    .object([
-                        "id": .string("\(peerID)/\(model)"), "object": .string("model"), "created": created,
-                        "owned_by": .string(peerID),
-                    ]))
-            }
-        }
-        return .object(["object": .string("list"), "data": .array(data)])
     }
 
     private func running() async -> JSONValue {
@@ -194,7 +158,7 @@ public struct ManagementRoutes: Sendable {
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache"], body: body)
     }
 
-    private func json(_ value: JSONValue) -> Response {
+    func json(_ value: JSONValue) -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: value.serialized())))

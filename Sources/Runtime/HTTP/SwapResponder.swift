@@ -32,9 +32,11 @@ public struct SwapResponder: HTTPResponder {
     public func respond(to request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
         if path == "/health" { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "OK"))) }
+        if let preflight = ManagementRoutes.preflight(request) { return preflight }
         guard let plan = config.plan(authorizing: request.headers) else {
             return Response(OpenAIError.unauthorized.response)
         }
+        if let redirect = ManagementRoutes.upstreamRedirect(request, plan: plan) { return redirect }
         if ProxyCore.handles(method: request.method, path: path) {
             let proxied = ProxyRequest(
                 method: request.method, path: path, query: request.uri.query, headers: request.headers,

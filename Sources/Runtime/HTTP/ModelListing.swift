@@ -1,0 +1,108 @@
+import ConfigLang
+
+/// The records of `GET /v1/models` (and `/models`, `/v1/models/{id}`) in llama-swap's
+/// shape: one per listed model, alias (with `includeAliasesInList`), peer model,
+/// selector and pin of the active profile, sorted by ID, each with
+/// `meta.llamaswap.type` and `status.value` (`loaded` while the model's backend is ready).
+struct ModelListing {
+    /// The plan the names come from.
+    let plan: Plan
+    /// The active profile (its pins are listed).
+    let activeProfile: String?
+    /// Local models ready now.
+    let loaded: Set<String>
+    /// `created`, in Unix seconds.
+    let created: Int
+
+    /// Every listed record, sorted by ID.
+    var records: [JSONValue] {
+        recordsByID(includingUnlisted: false).sorted { $0.key < $1.key }.map(\.value)
+    }
+
+    /// The `{"object": "list", "data": [...]}` body.
+    var list: JSONValue {
+        .object(["object": .string("list"), "data": .array(records)])
+    }
+
+    /// The record for `id`, listed or not (an unlisted model can still be retrieved);
+    /// nil when no model, alias, peer model, selector or pin has that ID.
+    func record(id: String) -> JSONValue? {
+        recordsByID(includingUnlisted: true)[id]
+    }
+
+    private func recordsByID(includingUnlisted: Bool) -> [String: JSONValue] {
+        var result: [String: JSONValue] = [:]
+        for (id, model) in plan.models where includingUnlisted || !model.unlisted {
+            result[id] = localRecord(id: id, model: model, type: "model", extra: aliasesMeta(model))
+            if plan.settings.includeAliasesInList || includingUnlisted {
+                for alias in model.aliases {
+                    result[alias] = localRecord(
+                        id: alias, model: model, type: "alias", extra: ["modelID": .string(id)])
+                }
+            }
+        }
+        for (peerID, peer) in plan.peers {
+            for model in peer.models {
+                let id = "\(peerID)/\(model)"
+                result[id] = record(
+                    id: id, ownedBy: peerID, name: "\(peerID): \(model)", description: nil, metadata: nil,
+                    llamaswap: ["type": .string("peer"), "peerID": .string(peerID)], status: nil)
+            }
+        }
+        for (id, selector) in plan.selectors {
+            result[id] = record(
+                id: id, ownedBy: "llama-swap", name: nil, description: nil, metadata: nil,
+                llamaswap: [
+                    "type": .string("selector"), "strategy": .string(selector.strategy),
+                    "targets": .array(selector.targets.map(JSONValue.string)),
+                ],
+                status: nil)
+        }
+        if let profile = activeProfile.flatMap({ plan.profiles[$0] }) {
+            for (pinned, target) in profile.pins {
+                guard let target else {
+                    result[pinned] = nil  // The profile disables this ID.
+                    continue
+                }
+                var meta: [String: JSONValue] = [
+                    "type": .string("profile"), "profile": .string(activeProfile ?? ""), "targets": .array([.string(target)]),
+                ]
+                if let modelID = plan.names[target] { meta["modelID"] = .string(modelID) }
+                result[pinned] = record(
+                    id: pinned, ownedBy: "llama-swap", name: nil, description: nil, metadata: nil, llamaswap: meta,
+                    status: plan.names[target].map { loaded.contains($0) })
+            }
+        }
+        return result
+    }
+
+    private func aliasesMeta(_ model: ModelPlan) -> [String: JSONValue] {
+        model.aliases.isEmpty ? [:] : ["aliases": .array(model.aliases.sorted().map(JSONValue.string))]
+    }
+
+    private func localRecord(id: String, model: ModelPlan, type: String, extra: [String: JSONValue]) -> JSONValue {
+        var meta = extra
+        meta["type"] = .string(type)
+        return record(
+            id: id, ownedBy: "llama-swap", name: model.name, description: model.description, metadata: model.metadata,
+            llamaswap: meta, status: loaded.contains(model.id))
+    }
+
+    /// One record; `metadata` (the user's) goes under `meta.llamaswap`, swap's keys on top.
+    private func record(
+        id: String, ownedBy: String, name: String?, description: String?, metadata: JSONValue?,
+        llamaswap: [String: JSONValue], status: Bool?
+    ) -> JSONValue {
+        var entry: [String: JSONValue] = [
+            "id": .string(id), "object": .string("model"), "created": .integer(created), "owned_by": .string(ownedBy),
+        ]
+        if let name, !name.isEmpty { entry["name"] = .string(name) }
+        if let description, !description.isEmpty { entry["description"] = .string(description) }
+        var meta: [String: JSONValue] = [:]
+        if case .object(let user)? = metadata { meta = user }
+        meta.merge(llamaswap) { _, ours in ours }
+        entry["meta"] = .object(["llamaswap": .object(meta)])
+        if let status { entry["status"] = .object(["value": .string(status ? "loaded" : "unloaded")]) }
+        return .object(entry)
+    }
+}
