@@ -224,6 +224,47 @@ struct PlanTests {
             """)
         let found = Set(result.diagnostics.map { "\($0.code.rawValue) \($0.span.start.line):\($0.span.start.column)" })
         #expect(found.isSuperset(of: ["SL602 12:19", "SL601 11:21", "SL603 11:28", "SL604 14:9"]), "\(found)")
+        let warnings = Set(result.diagnostics.filter { $0.severity == .warning }.map(\.code))
+        #expect(warnings.isSuperset(of: [.setStripConflict, .protectedParameter]), "llama-swap loads these")
+        #expect(result.plan == nil)
+    }
+
+    @Test("stripParams naming `model` loads as llama-swap's does: a warning, and the other entries apply")
+    func strippingModelIsAWarning() throws {
+        let result = Self.compile(
+            """
+            models:
+              m:
+                cmd: /bin/server --port ${PORT}
+                filters:
+                  stripParams: "model, temperature"
+            """)
+        let plan = try #require(result.plan, "\(result.diagnostics.map(\.message))")
+        #expect(plan.models["m"]?.locks.strip == ["temperature"])
+        let warning = try #require(result.diagnostics.first { $0.code == .protectedParameter })
+        #expect(warning.severity == .warning)
+        #expect(warning.message.contains("swap ignores this entry"))
+        #expect(warning.span.start == SourceLocation(line: 5, column: 21))
+    }
+
+    @Test("checkEndpoint must be a path starting with `/` or `none`, reported at the value")
+    func checkEndpointShape() throws {
+        let result = Self.compile(
+            """
+            models:
+              a:
+                cmd: /bin/server --port ${PORT}
+                checkEndpoint: health
+              b:
+                cmd: /bin/server --port ${PORT}
+                checkEndpoint: none
+              c:
+                cmd: /bin/server --port ${PORT}
+                checkEndpoint: /v1/models
+            """)
+        let problems = result.diagnostics.filter { $0.severity == .error }
+        #expect(problems.map(\.code) == [.invalidValue], "\(problems.map(\.message))")
+        #expect(problems.first?.span.start == SourceLocation(line: 4, column: 20))
         #expect(result.plan == nil)
     }
 
@@ -395,11 +436,14 @@ struct ConnectionSettingsPlanTests {
     }
 
     @Test("a peer's lock conflicts are reported like a model's")
-    func peerLockConflict() {
+    func peerLockConflict() throws {
         let result = PlanTests.compile(
             Self.peerConfig(
                 peerFilters: "      stripParams: \"temperature\"\n      setParams:\n        temperature: 0.2\n"))
         #expect(result.diagnostics.map(\.code).contains(.setStripConflict))
-        #expect(result.plan == nil)
+        // A warning: the peer gets the set value, as llama-swap strips and then sets.
+        let locks = try #require(result.plan?.peers["remote"]?.locks)
+        #expect(locks.set["temperature"] == .double(0.2))
+        #expect(!locks.strip.contains("temperature"))
     }
 }

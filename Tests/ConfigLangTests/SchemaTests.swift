@@ -238,7 +238,7 @@ struct SchemaTests {
                 settings:
                   matrix:
                     vars: {g: gemma, q: qwen}
-                    evict_costs: {g: -2}
+                    evict_costs: {g: 0}
                     sets:
                       pair: "g & q"
             models: {}
@@ -246,7 +246,7 @@ struct SchemaTests {
         let problem = try #require(diagnostics.first)
         #expect(diagnostics.count == 1)
         #expect(problem.code == .outOfRange)
-        #expect(problem.span.start == SourceLocation(line: 7, column: 26))
+        #expect(problem.span.start == SourceLocation(line: 7, column: 26), "llama-swap wants a positive cost")
     }
 
     @Test("a config using most keys has no problems beyond compatibility warnings")

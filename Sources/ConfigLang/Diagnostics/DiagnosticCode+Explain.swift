@@ -940,8 +940,10 @@ extension DiagnosticCode {
                 title: "Parameter is both set and stripped",
                 summary: """
                     At one level, the same request parameter appears in `setParams` and in \
-                    `stripParams`. Stripping runs first and setting after, so the strip would be \
-                    pointless; decide which one you mean.
+                    `stripParams`. Stripping runs first and setting after, so the strip is \
+                    pointless: the request gets the `setParams` value. llama-swap loads such a \
+                    config and does the same, so this is a warning (an error before issue 18); \
+                    decide which one you mean.
                     """,
                 wrong: """
                     models:
@@ -995,8 +997,10 @@ extension DiagnosticCode {
                 title: "`model` cannot be locked",
                 summary: """
                     The `model` parameter is how requests are routed, so it can never be \
-                    stripped, set, defaulted or clamped. Use `useModelName` to change the name \
-                    sent upstream.
+                    stripped, set, defaulted or clamped: swap ignores the entry and keeps the \
+                    others. llama-swap ignores `model` in `stripParams` the same way and runs, so \
+                    this is a warning (an error before issue 18). Use `useModelName` to change \
+                    the name sent upstream.
                     """,
                 wrong: """
                     models:

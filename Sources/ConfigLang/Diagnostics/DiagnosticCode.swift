@@ -119,7 +119,9 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     /// The severity diagnostics with this code have unless a stage says otherwise.
     public var defaultSeverity: Severity {
         switch self {
-        case .unknownKey, .notImplemented, .valueRaised, .unknownSuppression: .warning
+        case .unknownKey, .notImplemented, .valueRaised, .unknownSuppression, .setStripConflict,
+            .protectedParameter:
+            .warning
         default: .error
         }
     }

@@ -30,7 +30,9 @@ struct LockFolding {
             if let strip = stripped[key.value] {
                 diagnostics.append(
                     Diagnostic(
-                        .setStripConflict, "`\(key.value)` is both set and stripped in the same `filters`",
+                        .setStripConflict,
+                        "`\(key.value)` is both set and stripped in the same `filters`; swap sends the `setParams` "
+                            + "value (as llama-swap does: it strips, then sets)",
                         at: strip, related: [RelatedSpan(key.span, "set here")],
                         help: "keep either the `setParams` entry or the `stripParams` entry"))
             }
@@ -41,8 +43,8 @@ struct LockFolding {
         for (key, value) in filters.defaultParams where admit(key, kind: "default", level: level.label) {
             keep(.defaulted(JSONValue(yaml: value)), for: key, kind: "default", level: level.label)
         }
-        for (key, value) in filters.setParams
-        where stripped[key.value] == nil && admit(key, kind: "set", level: level.label) {
+        // After the strips, so a parameter both stripped and set here is set.
+        for (key, value) in filters.setParams where admit(key, kind: "set", level: level.label) {
             keep(.set(JSONValue(yaml: value)), for: key, kind: "set", level: level.label)
         }
         for (key, value) in filters.clampParams where admit(key, kind: "clamp", level: level.label) {
@@ -102,8 +104,10 @@ struct LockFolding {
         if name.value == "model" {
             diagnostics.append(
                 Diagnostic(
-                    .protectedParameter, "`model` cannot be locked (\(kind))", at: name.span,
-                    help: "use `useModelName` to change the model name sent upstream"))
+                    .protectedParameter,
+                    "`model` cannot be locked (\(kind)); swap ignores this entry, as llama-swap does for `stripParams`",
+                    at: name.span,
+                    help: "remove the entry; use `useModelName` to change the model name sent upstream"))
             return false
         }
         if let final = finals[name.value], final.level != level {

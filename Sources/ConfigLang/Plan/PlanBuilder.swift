@@ -161,6 +161,13 @@ public enum PlanBuilder {
                 )
             }
             let check = node["checkEndpoint"]?.scalar ?? "/health"
+            if let checkNode = node["checkEndpoint"], !check.isEmpty, check != "none", !check.hasPrefix("/") {
+                diagnostics.append(
+                    Diagnostic(
+                        .invalidValue, "`checkEndpoint` `\(check)` is neither a path nor `none`", at: checkNode.span,
+                        help: "write the path the backend answers 200 on once ready, starting with `/` "
+                            + "(for example `/health`), or `none` to skip the check"))
+            }
             let ttl = node["ttl"]?.intValue ?? -1
             let unload = node["unloadTimeout"]?.intValue ?? 0
             let limit = node["concurrencyLimit"]?.intValue ?? 0

@@ -320,7 +320,7 @@ public enum ConfigSchema {
         fields: [
             FieldSchema("vars", .map(.string), "Short names for model IDs, usable in `sets` and `evict_costs`."),
             FieldSchema(
-                "evict_costs", .map(.integer(min: 0)),
+                "evict_costs", .map(.integer(min: 1)),
                 "How costly it is to unload a running model (default 1); the cheapest set wins."),
             FieldSchema(
                 "sets", .map(.string),
