@@ -40,6 +40,8 @@ public struct Config: Sendable {
     public var drainTimeout: Int = 60
     /// `unloadTimeout` (default 10 s).
     public var unloadTimeout: Int = 10
+    /// `sendLoadingState` (default false).
+    public var sendLoadingState: Bool = false
     /// `includeAliasesInList`.
     public var includeAliasesInList: Bool = false
     /// `apiKeys`.

@@ -56,6 +56,7 @@ public enum ConfigDecoder {
         }
         config.globalTTL = root["globalTTL"]?.intValue ?? 0
         config.unloadTimeout = root["unloadTimeout"]?.intValue ?? 10
+        config.sendLoadingState = root["sendLoadingState"]?.boolValue ?? false
         config.drainTimeout = root["drainTimeout"]?.intValue ?? 60
         config.includeAliasesInList = root["includeAliasesInList"]?.boolValue ?? false
         config.apiKeys = root["apiKeys"]?.locatedStrings ?? []

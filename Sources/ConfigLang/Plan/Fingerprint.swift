@@ -31,6 +31,8 @@ enum Fingerprint {
         }
         writer.add("group", one: model.group)
         writer.add("timeouts", model.timeouts)
+        // Only when on, so plans without it keep their hashes.
+        if model.sendLoadingState == true { writer.add("sendLoadingState", one: "true") }
         return writer.hasher.hex
     }
 

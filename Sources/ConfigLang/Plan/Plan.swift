@@ -126,6 +126,9 @@ public struct ModelPlan: Sendable, Equatable, Codable {
     public var liveFingerprint: String
     /// Limits on the proxy's connection to the backend (`timeouts`).
     public var timeouts: ConnectionTimeouts = .defaults
+    /// True when a streaming chat request that starts the model gets loading progress
+    /// first (`sendLoadingState`, the model's or else the global one); nil when off.
+    public var sendLoadingState: Bool? = nil
 
     /// The argv to exec when the model got `port`.
     public func argv(port: Int?) -> [String] {

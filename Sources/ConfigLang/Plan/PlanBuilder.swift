@@ -204,6 +204,7 @@ public enum PlanBuilder {
                 lockProvenance: folding.provenance,
                 group: group?.name.value ?? GroupPlan.defaultName, processFingerprint: "", liveFingerprint: "",
                 timeouts: ConfigDecoder.timeouts(node["timeouts"]))
+            if node["sendLoadingState"]?.boolValue ?? config.sendLoadingState { plan.sendLoadingState = true }
             plan.processFingerprint = Fingerprint.process(plan)
             plan.liveFingerprint = Fingerprint.live(plan)
             return plan

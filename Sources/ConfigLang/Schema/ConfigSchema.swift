@@ -42,8 +42,7 @@ public enum ConfigSchema {
                 "First number handed out for `${PORT}`, one more for each model that uses it (default 5800)."),
             FieldSchema(
                 "sendLoadingState", .boolean,
-                "Stream progress messages in the reasoning field while a model loads (default false).",
-                status: .noEffectYet),
+                "Stream progress messages in the reasoning field while a model loads (default false)."),
             FieldSchema(
                 "includeAliasesInList", .boolean,
                 "List every alias in `/v1/models` as an entry of its own (default false)."),
@@ -202,8 +201,7 @@ public enum ConfigSchema {
                 "concurrencyLimit", .integer(min: 0),
                 "Most requests served at once before others get 429; 0 uses the default of 10."),
             FieldSchema(
-                "sendLoadingState", .boolean, "Overrides the global `sendLoadingState` for this model.",
-                status: .noEffectYet),
+                "sendLoadingState", .boolean, "Overrides the global `sendLoadingState` for this model."),
             FieldSchema("timeouts", .object(timeouts), "Connection timeouts towards the backend."),
             FieldSchema("capabilities", .object(capabilities), "What the model can do, reported in `/v1/models`."),
             FieldSchema("unlisted", .boolean, "Leave the model out of `/v1/models`; it can still be requested."),

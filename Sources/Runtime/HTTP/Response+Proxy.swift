@@ -13,6 +13,13 @@ extension Response {
                     try await body.write { try await writer.write($0) }
                     try await writer.finish(nil)
                 })
+        case .produced(let body):
+            self.init(
+                status: answer.status, headers: answer.headers,
+                body: ResponseBody { writer in
+                    try await body.write { try await writer.write($0) }
+                    try await writer.finish(nil)
+                })
         }
     }
 }

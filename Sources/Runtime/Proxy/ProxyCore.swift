@@ -135,13 +135,27 @@ public struct ProxyCore: Sendable {
             }
             return await AnswerRelay.response(to: answer, baseURL: address.baseURL, settlement: nil)
         case .local(let model, let upstreamBody):
+            if LoadingState.applies(to: model, path: request.path, body: upstreamBody),
+                !scheduler.readyModels().contains(model.id)
+            {
+                return LoadingState.response(model: model.id) {
+                    do {
+                        return try await self.local(
+                            request, plan: plan, model: model, path: request.path, body: upstreamBody)
+                    } catch let error as OpenAIError {
+                        return error.response
+                    } catch {
+                        return OpenAIError.clientClosed.response
+                    }
+                }
+            }
             return try await local(request, plan: plan, model: model, path: request.path, body: upstreamBody)
         }
     }
 
     /// Admits the request for `model`, sends it (again, when ``ForwardRetry`` says so)
     /// and relays the answer; the admission ends with the answer.
-    private func local(
+    func local(
         _ request: ProxyRequest, plan: Plan, model: ModelPlan, path: String, body: UpstreamRequestBody
     ) async throws -> ProxyResponse {
         let lease: SchedulerLease

@@ -17,6 +17,8 @@ public struct ProxyResponse: Sendable {
         case whole(ByteBuffer)
         /// A body that streams from the backend; write it with ``RelayedBody/write(to:)``.
         case stream(RelayedBody)
+        /// A body swap writes itself (``LoadingState``), chunk by chunk.
+        case produced(ProducedBody)
     }
 
     /// Creates a response.
