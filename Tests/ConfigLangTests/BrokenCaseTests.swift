@@ -20,8 +20,6 @@ struct BrokenCaseTests {
         // paths: only with `--check-paths` (covered by the CLI, which does the file-system look-up)
         .commandNotFound,  // SL701
         .commandNotExecutable,  // SL702
-        // not produced by any stage yet
-        .invalidPattern,  // SL210
     ]
 
     /// File names in the folder with the given extension, sorted.

@@ -12,6 +12,8 @@ struct DropInRoutesTests {
     static let config = """
         startPort: {START_PORT}
         includeAliasesInList: true
+        upstream:
+          ignorePaths: ["^/props$"]
         models:
           a:
             cmd: {FAKE} --port ${PORT}
@@ -170,6 +172,16 @@ struct DropInRoutesTests {
             #expect(post.status == 308)
             #expect(post.header("Location") == "/upstream/a/")
             #expect(try await T.running(server).isEmpty, "a redirect starts nothing")
+            // upstream.ignorePaths: 409 while the model is not running, passed through once it is.
+            let ignored = try await TestHTTP.send("GET", server.base + "/upstream/b/props")
+            #expect(ignored.status == 409)
+            #expect(ignored.body.contains("ignorePaths"))
+            #expect(try await T.running(server).isEmpty, "an ignored path starts nothing")
+            #expect(try await TestHTTP.send("GET", server.base + "/upstream/b/health").status == 200)
+            #expect(try await TestHTTP.send("GET", server.base + "/upstream/b/props").status == 200)
+            _ = try await TestHTTP.send("GET", server.base + "/unload")
+            #expect(await Polling.eventually { (try? await T.running(server).isEmpty) == true })
+
             let ui = try Self.raw(server, RawHTTPConnection.get("/upstream"))
             #expect(ui.status == 302)
             #expect(ui.header("Location") == "/ui/models")

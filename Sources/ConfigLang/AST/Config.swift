@@ -42,6 +42,8 @@ public struct Config: Sendable {
     public var unloadTimeout: Int = 10
     /// `sendLoadingState` (default false).
     public var sendLoadingState: Bool = false
+    /// `upstream.ignorePaths`: patterns of passthrough paths that never load a model.
+    public var upstreamIgnorePaths: [Located<String>] = []
     /// `includeAliasesInList`.
     public var includeAliasesInList: Bool = false
     /// `apiKeys`.

@@ -57,6 +57,7 @@ public enum ConfigDecoder {
         config.globalTTL = root["globalTTL"]?.intValue ?? 0
         config.unloadTimeout = root["unloadTimeout"]?.intValue ?? 10
         config.sendLoadingState = root["sendLoadingState"]?.boolValue ?? false
+        config.upstreamIgnorePaths = root.at("upstream", "ignorePaths")?.locatedStrings ?? []
         config.drainTimeout = root["drainTimeout"]?.intValue ?? 60
         config.includeAliasesInList = root["includeAliasesInList"]?.boolValue ?? false
         config.apiKeys = root["apiKeys"]?.locatedStrings ?? []

@@ -69,6 +69,9 @@ public struct PlanSettings: Sendable, Equatable, Codable {
     public var logToStdout: String
     /// Seconds a reload waits for a changed model's in-flight requests before stopping it.
     public var drainTimeout: Int
+    /// Patterns of `/upstream/<model>/…` paths answered 409 instead of loading a model
+    /// (`upstream.ignorePaths`); nil when there are none.
+    public var upstreamIgnorePaths: [String]? = nil
 }
 
 /// A `${PORT}` slot: the runtime keeps a surviving model's port across reloads; the

@@ -76,8 +76,10 @@ public enum PlanBuilder {
             let names = nameTable(built, order: order)
             var plans: [String: ModelPlan] = [:]
             for plan in built { plans[plan.id] = plan }
+            var planSettings = settings()
+            planSettings.upstreamIgnorePaths = ignorePaths()
             return Plan(
-                sourceHash: sourceHash, settings: settings(), models: plans, routing: routing(names: names),
+                sourceHash: sourceHash, settings: planSettings, models: plans, routing: routing(names: names),
                 names: names, peers: peers(), selectors: selectors(), profiles: profiles(),
                 preload: config.preload.compactMap { names[$0.value] })
         }
@@ -122,6 +124,20 @@ public enum PlanBuilder {
                 result[group.name.value] = folding
             }
             return (global, result)
+        }
+
+        /// `upstream.ignorePaths`, each checked to compile as a regular expression (nil
+        /// when there are none, so plans without them print as before).
+        mutating func ignorePaths() -> [String]? {
+            for pattern in config.upstreamIgnorePaths where (try? Regex(pattern.value)) == nil {
+                diagnostics.append(
+                    Diagnostic(
+                        .invalidPattern, "`upstream.ignorePaths` entry `\(pattern.value)` is not a regular expression",
+                        at: pattern.span,
+                        help: "write a pattern such as `^/(health|props)$`; escape `.`, `(`, `[` meant literally"))
+            }
+            let patterns = config.upstreamIgnorePaths.map(\.value)
+            return patterns.isEmpty ? nil : patterns
         }
 
         func settings() -> PlanSettings {

@@ -128,8 +128,7 @@ public enum ConfigSchema {
         fields: [
             FieldSchema(
                 "ignorePaths", .list(.string),
-                "RE2 patterns of request paths that pass through without loading a model.",
-                status: .noEffectYet)
+                "Patterns of `/upstream/<model>/…` paths that get 409 instead of loading a model that is not running.")
         ])
 
     /// One entry of `profiles`.

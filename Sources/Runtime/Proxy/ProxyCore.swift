@@ -217,6 +217,15 @@ public struct ProxyCore: Sendable {
         guard let target = resolver.upstreamTarget(rest), let model = plan.models[target.modelID] else {
             throw OpenAIError.unknownModel(String(rest.split(separator: "/").first ?? ""))
         }
+        if let patterns = plan.settings.upstreamIgnorePaths, !scheduler.readyModels().contains(model.id),
+            patterns.contains(where: { (try? Regex($0)).map { target.path.contains($0) } ?? false })
+        {
+            throw OpenAIError(
+                .conflict,
+                "`\(target.path)` matches `upstream.ignorePaths` and model `\(model.id)` is not running, "
+                    + "so it is not started for it; load the model first.",
+                type: "invalid_request_error", code: "model_not_loaded")
+        }
         let method = request.method
         let contentType = (request.headers[.contentType] ?? "").lowercased()
         var body = UpstreamRequestBody.stream(request.body)
