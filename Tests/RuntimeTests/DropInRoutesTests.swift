@@ -20,6 +20,11 @@ struct DropInRoutesTests {
             aliases: [a1]
             name: Model A
             metadata: {family: test}
+            capabilities:
+              in: [text, image]
+              out: [text]
+              tools: true
+              context: 32000
           b:
             cmd: {FAKE} --port ${PORT}
           org/c:
@@ -127,6 +132,13 @@ struct DropInRoutesTests {
             #expect(Self.llamaswap(a)["type"] as? String == "model")
             #expect(Self.llamaswap(a)["family"] as? String == "test", "user metadata stays under meta.llamaswap")
             #expect(Self.llamaswap(a)["aliases"] as? [String] == ["a1"])
+            #expect(a?["context_length"] as? Int == 32000)
+            #expect((a?["meta"] as? [String: Any])?["n_ctx"] as? Int == 32000)
+            let capabilities = a?["capabilities"] as? [String: Bool] ?? [:]
+            #expect(capabilities == ["vision": true, "function_calling": true])
+            #expect((a?["architecture"] as? [String: Any])?["modality"] as? String == "text+image->text")
+            #expect(a?["supported_parameters"] as? [String] == ["tools", "tool_choice"])
+            #expect(Self.record(list, "b")?["capabilities"] == nil)
             let alias = Self.llamaswap(Self.record(list, "a1"))
             #expect(alias["type"] as? String == "alias")
             #expect(alias["modelID"] as? String == "a")
@@ -156,14 +168,14 @@ struct DropInRoutesTests {
             #expect(try await T.chat(server, "b").status == 200)
             let byAlias = try await TestHTTP.send("POST", server.base + "/api/models/unload/a1")
             #expect(byAlias.status == 200)
-            #expect(await Polling.eventually { (try? await T.running(server).keys.contains("a")) == false })
+            #expect(await T.eventually { (try? await T.running(server).keys.contains("a")) == false })
             let unknown = try await TestHTTP.send("POST", server.base + "/api/models/unload/nope")
             #expect(unknown.status == 404)
 
             let unload = try await TestHTTP.send("GET", server.base + "/unload")
             #expect(unload.status == 200)
             #expect(unload.body == "OK")
-            #expect(await Polling.eventually { (try? await T.running(server).isEmpty) == true })
+            #expect(await T.eventually { (try? await T.running(server).isEmpty) == true })
 
             let get = try Self.raw(server, RawHTTPConnection.get("/upstream/org/c?x=1"))
             #expect(get.status == 301)
@@ -180,7 +192,7 @@ struct DropInRoutesTests {
             #expect(try await TestHTTP.send("GET", server.base + "/upstream/b/health").status == 200)
             #expect(try await TestHTTP.send("GET", server.base + "/upstream/b/props").status == 200)
             _ = try await TestHTTP.send("GET", server.base + "/unload")
-            #expect(await Polling.eventually { (try? await T.running(server).isEmpty) == true })
+            #expect(await T.eventually { (try? await T.running(server).isEmpty) == true })
 
             let ui = try Self.raw(server, RawHTTPConnection.get("/upstream"))
             #expect(ui.status == 302)

@@ -33,6 +33,11 @@ enum Fingerprint {
         writer.add("timeouts", model.timeouts)
         // Only when on, so plans without it keep their hashes.
         if model.sendLoadingState == true { writer.add("sendLoadingState", one: "true") }
+        if let capabilities = model.capabilities {
+            writer.add("capabilities.in", capabilities.input)
+            writer.add("capabilities.out", capabilities.output)
+            writer.add("capabilities.flags", one: "\(capabilities.tools) \(capabilities.reranker) \(capabilities.context)")
+        }
         return writer.hasher.hex
     }
 

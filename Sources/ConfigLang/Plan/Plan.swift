@@ -132,6 +132,8 @@ public struct ModelPlan: Sendable, Equatable, Codable {
     /// True when a streaming chat request that starts the model gets loading progress
     /// first (`sendLoadingState`, the model's or else the global one); nil when off.
     public var sendLoadingState: Bool? = nil
+    /// What the model can do (`capabilities`), for `/v1/models`; nil when not declared.
+    public var capabilities: ModelCapabilities? = nil
 
     /// The argv to exec when the model got `port`.
     public func argv(port: Int?) -> [String] {

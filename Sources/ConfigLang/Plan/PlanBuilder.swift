@@ -221,6 +221,14 @@ public enum PlanBuilder {
                 group: group?.name.value ?? GroupPlan.defaultName, processFingerprint: "", liveFingerprint: "",
                 timeouts: ConfigDecoder.timeouts(node["timeouts"]))
             if node["sendLoadingState"]?.boolValue ?? config.sendLoadingState { plan.sendLoadingState = true }
+            if let declared = node["capabilities"], declared.entries != nil {
+                let capabilities = ModelCapabilities(
+                    input: declared["in"]?.locatedStrings.map(\.value) ?? [],
+                    output: declared["out"]?.locatedStrings.map(\.value) ?? [],
+                    tools: declared["tools"]?.boolValue ?? false, reranker: declared["reranker"]?.boolValue ?? false,
+                    context: declared["context"]?.intValue ?? 0)
+                if !capabilities.isEmpty { plan.capabilities = capabilities }
+            }
             plan.processFingerprint = Fingerprint.process(plan)
             plan.liveFingerprint = Fingerprint.live(plan)
             return plan

@@ -83,9 +83,45 @@ struct ModelListing {
     private func localRecord(id: String, model: ModelPlan, type: String, extra: [String: JSONValue]) -> JSONValue {
         var meta = extra
         meta["type"] = .string(type)
-        return record(
+        var entry = record(
             id: id, ownedBy: "llama-swap", name: model.name, description: model.description, metadata: model.metadata,
             llamaswap: meta, status: loaded.contains(model.id))
+        if let capabilities = model.capabilities, case .object(var fields) = entry {
+            fields.merge(Self.fields(capabilities)) { _, new in new }
+            if capabilities.context > 0, case .object(var meta)? = fields["meta"] {
+                meta["n_ctx"] = .integer(capabilities.context)
+                fields["meta"] = .object(meta)
+            }
+            entry = .object(fields)
+        }
+        return entry
+    }
+
+    /// `architecture`, `capabilities` (only the true ones), `supported_parameters` and
+    /// `context_length` from a model's declared `capabilities`.
+    static func fields(_ capabilities: ModelCapabilities) -> [String: JSONValue] {
+        let input = Set(capabilities.input)
+        let output = Set(capabilities.output)
+        let flags: [(String, Bool)] = [
+            ("vision", input.contains("image")), ("audio_transcriptions", input.contains("audio")),
+            ("audio_speech", output.contains("audio")), ("image_generation", output.contains("image")),
+            ("image_to_image", input.contains("image") && output.contains("image")),
+            ("function_calling", capabilities.tools), ("reranker", capabilities.reranker),
+        ]
+        var result: [String: JSONValue] = [
+            "capabilities": .object(Dictionary(uniqueKeysWithValues: flags.filter(\.1).map { ($0.0, JSONValue.bool(true)) }))
+        ]
+        if !input.isEmpty || !output.isEmpty {
+            result["architecture"] = .object([
+                "input_modalities": .array(capabilities.input.map(JSONValue.string)),
+                "output_modalities": .array(capabilities.output.map(JSONValue.string)),
+                "modality": .string(
+                    capabilities.input.joined(separator: "+") + "->" + capabilities.output.joined(separator: "+")),
+            ])
+        }
+        if capabilities.tools { result["supported_parameters"] = .array([.string("tools"), .string("tool_choice")]) }
+        if capabilities.context > 0 { result["context_length"] = .integer(capabilities.context) }
+        return result
     }
 
     /// One record; `metadata` (the user's) goes under `meta.llamaswap`, swap's keys on top.
