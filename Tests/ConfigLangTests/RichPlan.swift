@@ -22,7 +22,15 @@ enum RichPlan {
             "open": ClampRange(max: -2),
         ])
 
-    static let full = ModelPlan(
+    static let full: ModelPlan = {
+        var model = fullFields
+        model.sendLoadingState = true
+        model.capabilities = ModelCapabilities(
+            input: ["text", "image"], output: ["text"], tools: true, reranker: false, context: 32000)
+        return model
+    }()
+
+    static let fullFields = ModelPlan(
         id: "qwen-coder",
         argvTemplate: ["/bin/llama-server", "--port", "${PORT}", "--alias=${PORT}${PORT}", "é${PORT}"],
         stopTemplate: ["kill", "-TERM", "${PID}"], env: ["CUDA_VISIBLE_DEVICES=0", "X=a b"],
@@ -54,7 +62,8 @@ enum RichPlan {
         sourceHash: "cbf29ce484222325",
         settings: PlanSettings(
             healthCheckTimeout: 120, globalTTL: 900, unloadTimeout: 10, startPort: 5800, includeAliasesInList: true,
-            apiKeys: ["sk-secret-1", "sk-secret-2"], logLevel: "info", logToStdout: "proxy", drainTimeout: 30),
+            apiKeys: ["sk-secret-1", "sk-secret-2"], logLevel: "info", logToStdout: "proxy", drainTimeout: 30,
+            upstreamIgnorePaths: ["^/props$"]),
         models: ["qwen-coder": full, "embed": bare, "Zeta": bare],
         routing: RoutingPlan(
             engine: "matrix",
@@ -73,6 +82,6 @@ enum RichPlan {
             "lan": PeerPlan(proxy: "http://10.0.0.2:8080", models: [], apiKey: nil),
         ],
         selectors: ["best": SelectorPlan(strategy: "warm", targets: ["qwen-coder", "openrouter/gpt-x"])],
-        profiles: ["night": ProfilePlan(pins: ["coder": "embed", "qwen": nil])],
+        profiles: ["night": ProfilePlan(pins: ["coder": "embed", "qwen": nil], description: "Small models at night")],
         preload: ["embed"])
 }

@@ -98,7 +98,9 @@ struct DropInRoutesTests {
 
             let switched = try await TestHTTP.send("PUT", server.base + "/api/profiles/active", json: ["name": "day"])
             #expect(switched.status == 200)
-            #expect(Self.llamaswap(Self.record(try await TestHTTP.send("GET", server.base + "/v1/models"), "x"))["modelID"] as? String == "a")
+            #expect(
+                Self.llamaswap(Self.record(try await TestHTTP.send("GET", server.base + "/v1/models"), "x"))["modelID"]
+                    as? String == "a")
 
             let cleared = try await TestHTTP.send("PUT", server.base + "/api/profiles/active", json: ["name": NSNull()])
             #expect(cleared.status == 200)
@@ -121,7 +123,8 @@ struct DropInRoutesTests {
     func modelRecords() async throws {
         try await ServerHarness.withServer(config: Self.config) { server in
             #expect(try await T.chat(server, "a").status == 200)
-            let list = try await TestHTTP.send("GET", server.base + "/v1/models", headers: [("Origin", "http://ui.test")])
+            let list = try await TestHTTP.send(
+                "GET", server.base + "/v1/models", headers: [("Origin", "http://ui.test")])
             #expect(list.status == 200)
             #expect(list.header("Access-Control-Allow-Origin") == "http://ui.test")
             #expect(Self.ids(list) == ["a", "a1", "b", "org/c", "s"])
@@ -155,7 +158,8 @@ struct DropInRoutesTests {
             let one = try await TestHTTP.send("GET", server.base + "/v1/models/org/c")
             #expect(one.status == 200)
             #expect(one.json?["id"] as? String == "org/c")
-            #expect(try await TestHTTP.send("GET", server.base + "/v1/models/hidden").json?["id"] as? String == "hidden")
+            #expect(
+                try await TestHTTP.send("GET", server.base + "/v1/models/hidden").json?["id"] as? String == "hidden")
             #expect(try await TestHTTP.send("GET", server.base + "/v1/models/a1").json?["id"] as? String == "a1")
             #expect(try await TestHTTP.send("GET", server.base + "/v1/models/nope").status == 404)
         }

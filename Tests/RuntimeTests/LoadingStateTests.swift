@@ -80,14 +80,14 @@ struct LoadingStateTests {
                 SourceFile(
                     name: "t.yaml",
                     text: """
-            sendLoadingState: true
-            models:
-              a:
-                cmd: /bin/server --port ${PORT}
-              b:
-                cmd: /bin/server --port ${PORT}
-                sendLoadingState: false
-            """)
+                        sendLoadingState: true
+                        models:
+                          a:
+                            cmd: /bin/server --port ${PORT}
+                          b:
+                            cmd: /bin/server --port ${PORT}
+                            sendLoadingState: false
+                        """)
             ], environment: [:])
         let plan = try #require(result.plan)
         #expect(plan.models["a"]?.sendLoadingState == true)

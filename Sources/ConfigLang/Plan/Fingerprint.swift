@@ -36,7 +36,8 @@ enum Fingerprint {
         if let capabilities = model.capabilities {
             writer.add("capabilities.in", capabilities.input)
             writer.add("capabilities.out", capabilities.output)
-            writer.add("capabilities.flags", one: "\(capabilities.tools) \(capabilities.reranker) \(capabilities.context)")
+            writer.add(
+                "capabilities.flags", one: "\(capabilities.tools) \(capabilities.reranker) \(capabilities.context)")
         }
         return writer.hasher.hex
     }

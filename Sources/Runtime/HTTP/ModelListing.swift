@@ -65,7 +65,8 @@ struct ModelListing {
                     continue
                 }
                 var meta: [String: JSONValue] = [
-                    "type": .string("profile"), "profile": .string(activeProfile ?? ""), "targets": .array([.string(target)]),
+                    "type": .string("profile"), "profile": .string(activeProfile ?? ""),
+                    "targets": .array([.string(target)]),
                 ]
                 if let modelID = plan.names[target] { meta["modelID"] = .string(modelID) }
                 result[pinned] = record(
@@ -109,7 +110,8 @@ struct ModelListing {
             ("function_calling", capabilities.tools), ("reranker", capabilities.reranker),
         ]
         var result: [String: JSONValue] = [
-            "capabilities": .object(Dictionary(uniqueKeysWithValues: flags.filter(\.1).map { ($0.0, JSONValue.bool(true)) }))
+            "capabilities": .object(
+                Dictionary(uniqueKeysWithValues: flags.filter(\.1).map { ($0.0, JSONValue.bool(true)) }))
         ]
         if !input.isEmpty || !output.isEmpty {
             result["architecture"] = .object([
