@@ -47,6 +47,13 @@ struct CorpusServeTests {
         let compiled = PlanBuilder.compile([SourceFile(name: file, text: text)], environment: environment)
         let plan = try #require(compiled.plan, "\(file): \(compiled.diagnostics.map(\.message))")
         let rewritten = try CorpusRewriter.replacingCommands(in: text, name: file)
+        let served = rewritten.replacingOccurrences(of: "{FAKE}", with: ServerHarness.fakeBackend)
+            .replacingOccurrences(of: "{START_PORT}", with: "20000")
+        let check = PlanBuilder.compile([SourceFile(name: file, text: served)], environment: environment)
+        try #require(
+            check.plan != nil,
+            "\(file) with fake backends: \(check.diagnostics.map { "\($0.code.rawValue) \($0.span.start.line): \($0.message)" })"
+        )
         let chosen = plan.models.values.filter { !$0.argvTemplate.isEmpty }.map(\.id).sorted().prefix(3)
         try #require(!chosen.isEmpty, "\(file) has no model with a command")
         let headers = plan.settings.apiKeys.first.map { [("Authorization", "Bearer \($0)")] } ?? []

@@ -24,8 +24,15 @@ public enum CorpusRewriter {
             }
         }
         var bytes = Array(text.utf8)
+        // Values shared through anchors and `<<` merges are one span seen from several
+        // models: edit it once.
+        var seen = Set<Int>()
+        edits = edits.filter { seen.insert($0.0.lowerBound).inserted }
         for (range, replacement) in edits.sorted(by: { $0.0.lowerBound > $1.0.lowerBound }) {
-            bytes.replaceSubrange(range, with: Array(replacement.utf8))
+            // An anchored value (`&name "…"`) keeps its anchor, so aliases of it still resolve.
+            let anchor =
+                bytes[range].first == UInt8(ascii: "&") ? Array(bytes[range].prefix { $0 != 0x20 }) + [0x20] : []
+            bytes.replaceSubrange(range, with: anchor + Array(replacement.utf8))
         }
         var result = String(decoding: bytes, as: UTF8.self)
         if let range = result.range(of: #"(?m)^startPort:.*$"#, options: .regularExpression) {
