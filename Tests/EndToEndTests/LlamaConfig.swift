@@ -26,6 +26,9 @@ struct LlamaConfig: Sendable {
     func yaml(_ models: [Model], groups groupYAML: String = "") -> String {
         var lines = [
             "healthCheckTimeout: 120",
+            // A drained generation must end on its own: on a loaded 2-core machine 160 tokens
+            // can take longer than the default 60 s the drain waits before stopping the process.
+            "drainTimeout: 600",
             "startPort: {START_PORT}",
             "models:",
         ]

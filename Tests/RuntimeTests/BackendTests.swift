@@ -60,7 +60,8 @@ struct BackendTests {
             #expect(await Support.eventually { await Support.logContains(logs, "is ready", source: "proxy") })
             let ready = try #require(await logs.snapshot(source: "proxy").first { $0.text.contains("is ready") })
             #expect(ready.timestamp.timeIntervalSince(listening.timestamp) < 0.5)
-            #expect(try #require(await backend.lastLoadDuration) < .seconds(5))
+            // Recorded for this start: at least the server's own delay before it listened.
+            #expect(try #require(await backend.lastLoadDuration) >= .milliseconds(300))
 
             let pid = try #require(await backend.pid)
             await backend.stop()
@@ -239,7 +240,8 @@ struct BackendTests {
         try await Support.withBackend(model, healthCheckTimeout: .milliseconds(300)) { backend, _ in
             let started = ContinuousClock.now
             let error = await #expect(throws: BackendError.self) { try await backend.ensureReady() }
-            #expect(ContinuousClock.now - started < .seconds(3))
+            // Given up long before the process would have exited on its own (sleep 30).
+            #expect(ContinuousClock.now - started < .seconds(20))
             #expect(error?.kind == .healthCheckTimedOut)
             #expect(error?.message.contains("GET http://127.0.0.1:\(port)/health") == true)
             // The process is stopped after the timeout.
@@ -286,9 +288,8 @@ struct BackendTests {
             _ = try await backend.ensureReady()
             let pid = try #require(await backend.pid)
             kill(pid, SIGKILL)
-            let noticed = await Support.eventually(within: .milliseconds(500)) {
-                await backend.state.name == "failed"
-            }
+            // Noticed with no request asking: the exit watcher, not a later health check.
+            let noticed = await Support.eventually { await backend.state.name == "failed" }
             #expect(noticed)
             #expect(
                 await backend.state
