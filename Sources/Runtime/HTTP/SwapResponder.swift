@@ -33,7 +33,7 @@ public struct SwapResponder: HTTPResponder {
         let path = request.uri.path
         if path == "/health" { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "OK"))) }
         guard let plan = config.plan(authorizing: request.headers) else {
-            return Response(OpenAIError.unauthorized.response)
+            return Response(OpenAIError.unauthorized.response(forPath: path))
         }
         if ProxyCore.handles(method: request.method, path: path) {
             let proxied = ProxyRequest(
