@@ -56,10 +56,12 @@ struct PlanRedactedTests {
         #expect(shown.contains("sk-flag-0002") && shown.contains("env-value-0005") && shown.contains("env-sub-0007"))
     }
 
-    @Test("flag names that say key, token, secret or password", arguments: [
-        ("--api-key", true), ("-token", true), ("--hf_secret", true), ("--DB-PASSWORD", true), ("--port", false),
-        ("keyfile", false), ("--model", false),
-    ])
+    @Test(
+        "flag names that say key, token, secret or password",
+        arguments: [
+            ("--api-key", true), ("-token", true), ("--hf_secret", true), ("--DB-PASSWORD", true), ("--port", false),
+            ("keyfile", false), ("--model", false),
+        ])
     func secretFlags(flag: String, secret: Bool) {
         #expect(SecretHiding.isSecretFlag(flag) == secret)
     }

@@ -70,14 +70,14 @@ struct AnthropicSDKTests {
             let result = try await Subprocess.run(
                 .path(FilePath(Self.python)), arguments: ["-c", Self.script, server.base],
                 output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
-            #expect(result.terminationStatus == .exited(0), "\(result.standardError ?? "")")
-            let data = Data((result.standardOutput ?? "").utf8)
+            #expect(result.terminationStatus == .exited(0), "\(result.standardError)")
+            let data = Data(result.standardOutput.utf8)
             let results = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [Any]])
             let expected: [(String, String, String)] = [
                 ("401", "AuthenticationError", "API key"),
                 ("404", "NotFoundError", "`nope` does not exist"),
                 ("404 count_tokens", "NotFoundError", "`nope` does not exist"),
-                ("503", "ServiceUnavailableError", "could not be started"),
+                ("503", "ServiceUnavailableError", "exited with status 3 during start"),
             ]
             for (name, exception, message) in expected {
                 let entry = results[name] ?? []

@@ -38,7 +38,7 @@ struct ServerHardeningTests {
             #expect(try await TestHTTP.send("GET", server.base + "/health").status == 200)
             // Keep trickling bytes: they must not extend the deadline.
             let started = ContinuousClock.now
-            let closedAll = try await Polling.eventually(within: .seconds(10), every: .milliseconds(200)) {
+            let closedAll = await Polling.eventually(within: .seconds(10), every: .milliseconds(200)) {
                 for connection in slow { try? connection.send(Array("a".utf8)) }
                 return slow.allSatisfy { (try? $0.peerClosed()) ?? true }
             }
@@ -100,7 +100,7 @@ struct ServerHardeningTests {
             #expect(refused.status == 503)
             #expect((refused.json?["error"] as? [String: Any])?["code"] as? String == "too_many_connections")
             open.removeLast().close()
-            let served = try await Polling.eventually(within: .seconds(5), every: .milliseconds(50)) {
+            let served = await Polling.eventually(within: .seconds(5), every: .milliseconds(50)) {
                 (try? await TestHTTP.send("GET", server.base + "/health").status) == 200
             }
             #expect(served, "a slot frees when a connection closes")
@@ -131,9 +131,10 @@ struct ServerHardeningTests {
             let wall = ContinuousClock.now - wallStart
             #expect(Polling.isAlive(Int(server.pid)))
             #expect(spent < 0.5, "used \(spent) s of CPU in \(wall) with descriptors exhausted: it must not spin")
+            print("descriptor exhaustion: \(spent) s of CPU in \(wall)")
             held.forEach { $0.close() }
             held.removeAll()
-            let served = try await Polling.eventually(within: .seconds(10), every: .milliseconds(200)) {
+            let served = await Polling.eventually(within: .seconds(10), every: .milliseconds(200)) {
                 (try? await T.chat(server, "m").status) == 200
             }
             #expect(served, "requests are served again once descriptors free")
@@ -141,6 +142,7 @@ struct ServerHardeningTests {
             _ = await Polling.eventually(within: .seconds(2), every: .milliseconds(500)) { false }
             let idleSpent = try Self.cpuSeconds(server.pid) - idleBefore
             #expect(idleSpent < 0.3, "idle afterwards: \(idleSpent) s of CPU in 2 s")
+            print("afterwards: \(idleSpent) s of CPU in 2 s")
         }
     }
 
@@ -161,7 +163,7 @@ struct ServerHardeningTests {
             }
             defer { stream.cancel() }
             var backend = 0
-            let started = try await Polling.eventually(within: .seconds(30), every: .milliseconds(100)) {
+            let started = await Polling.eventually(within: .seconds(30), every: .milliseconds(100)) {
                 backend = (try? await T.running(server))?["m"] ?? 0
                 return backend > 0
             }
@@ -174,6 +176,7 @@ struct ServerHardeningTests {
             let took = ContinuousClock.now - signalled
             #expect(exited, "swap-server still runs \(took) after SIGTERM")
             #expect(took < .seconds(5), "grace 2 s + 3 s margin; took \(took)")
+            print("SIGTERM to exit with a stalled stream, grace 2 s: \(took)")
             #expect(!Polling.isAlive(backend), "the backend is gone")
         }
     }
@@ -218,7 +221,9 @@ struct ServerHardeningTests {
         let config = Self.oneModel + "\napiKeys: [\"k1\"]\n"
         try await ServerHarness.withServer(config: config) { server in
             let key = [("x-api-key", "k1")]
-            let body: [String: Any] = ["model": "nope", "max_tokens": 5, "messages": [["role": "user", "content": "hi"]]]
+            let body: [String: Any] = [
+                "model": "nope", "max_tokens": 5, "messages": [["role": "user", "content": "hi"]],
+            ]
             for path in ["/v1/messages", "/v1/messages/count_tokens"] {
                 let unauthorized = try await TestHTTP.send("POST", server.base + path, json: body)
                 #expect(unauthorized.status == 401)

@@ -272,7 +272,9 @@ public actor Backend {
             $0.replacing("${PID}", with: String(pid))
                 .replacing("${PORT}", with: port.map(String.init) ?? "${PORT}")
         }
-        log("model \(model.id): stopping with cmdStop: \(SecretHiding(secrets: []).arguments(command).joined(separator: " "))")
+        log(
+            "model \(model.id): stopping with cmdStop: \(SecretHiding(secrets: []).arguments(command).joined(separator: " "))"
+        )
         let logs = logs
         let modelID = model.id
         let environment = model.env

@@ -50,6 +50,10 @@ public struct SwapResponder: HTTPResponder {
             return Response(OpenAIError.noRoute(request.method, path).response)
         } catch let error as OpenAIError {
             return Response(error.response)
+        } catch {
+            // Every error leaves in the one shape, never Hummingbird's own.
+            return Response(
+                OpenAIError(.internalServerError, "\(error)", type: "server_error", code: "internal_error").response)
         }
     }
 }

@@ -131,20 +131,25 @@ public struct SwapServer: Sendable {
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
+                try? await channel.eventLoop.submit {
+                    try channel.pipeline.syncOperations.addHandler(
+                        AcceptPauseHandler(log: { log($0) }), position: .first)
+                }.get()
                 log("swap-server listening on \(options.host):\(port)")
                 if let descriptors { log("open file limit: \(descriptors)") }
-                systemd?.announceReady(status: SystemdNotification.status(serving: config.plan, lastReloadFailed: false))
+                systemd?.announceReady(
+                    status: SystemdNotification.status(serving: config.plan, lastReloadFailed: false))
                 await onListening(port)
             },
             logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
-                services: [
-                    .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup),
-                    .init(service: ReloadService(reloader: reloader, watchConfig: options.watchConfig)),
-                    .init(service: PreloadService(models: plan.preload, scheduler: scheduler)),
-                    .init(service: SystemdStoppingService(notifier: systemd), successTerminationBehavior: .ignore),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [
+                .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: ReloadService(reloader: reloader, watchConfig: options.watchConfig)),
+                .init(service: PreloadService(models: plan.preload, scheduler: scheduler)),
+                .init(service: SystemdStoppingService(notifier: systemd), successTerminationBehavior: .ignore),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // After the grace, the group cancels what still runs: open connections close.
         groupConfiguration.maximumGracefulShutdownDuration = options.shutdownGrace
         groupConfiguration.maximumCancellationDuration = .seconds(2)
