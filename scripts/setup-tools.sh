@@ -7,6 +7,8 @@
 #     bin/check-jsonschema     checks configs against schemas/config.schema.json
 #     bin/kubernetes-validate  checks deploy/kubernetes/ against Kubernetes' schemas (shipped
 #                              in the package, so it works offline)
+#     python -c 'import anthropic'  Anthropic's Python SDK, which the runtime tests point at
+#                              swap-server's /v1/messages to check the errors it raises
 #
 # Safe to run repeatedly: a venv that already has the three tools is left as it is.
 # Environment: SWAP_CACHE (cache root), PYTHON (interpreter for the venv, default python3).
@@ -15,7 +17,7 @@ set -euo pipefail
 cache=${SWAP_CACHE:-$HOME/.cache/swap}
 venv=$cache/tools-venv
 python=${PYTHON:-python3}
-packages=(pre-commit check-jsonschema kubernetes-validate)
+packages=(pre-commit check-jsonschema kubernetes-validate anthropic)
 tools=(pre-commit check-jsonschema kubernetes-validate)
 
 say() { printf 'setup-tools: %s\n' "$*"; }
@@ -25,10 +27,11 @@ have_all() {
     for tool in "${tools[@]}"; do
         [ -x "$venv/bin/$tool" ] || return 1
     done
+    "$venv/bin/python" -c 'import anthropic' 2>/dev/null || return 1
 }
 
 if have_all; then
-    say "tools present in $venv/bin: ${tools[*]}"
+    say "tools present in $venv/bin: ${tools[*]}, and the anthropic package"
     exit 0
 fi
 
@@ -40,5 +43,5 @@ if [ ! -x "$venv/bin/pip" ]; then
 fi
 say "installing ${packages[*]} from PyPI into $venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check "${packages[@]}"
-have_all || die "the venv at $venv lacks one of: ${tools[*]}"
+have_all || die "the venv at $venv lacks one of: ${tools[*]} or the anthropic package"
 say "installed: $("$venv/bin/pre-commit" --version), check-jsonschema $("$venv/bin/check-jsonschema" --version | awk '{print $NF}'), kubernetes-validate $("$venv/bin/kubernetes-validate" --version | awk '{print $NF}')"

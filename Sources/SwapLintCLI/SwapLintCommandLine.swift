@@ -52,6 +52,9 @@ public enum SwapLintCommandLine {
             .choice(
                 "format", of: PlanRenderer.Format.self, default: PlanOptions(file: "").format,
                 help: "Output format: json or yaml."),
+            .flag(
+                "redact",
+                help: "Hide secrets (env values, values of key/token/secret/password flags, ${env.…} values)."),
         ])
 
     static let diff = CommandSpec(
@@ -132,6 +135,7 @@ public enum SwapLintCommandLine {
             options.configDirectory = parsed.values["config-dir"]
             options.model = parsed.values["model"]
             options.format = choice(parsed, "format", default: options.format)
+            options.redact = parsed.flag("redact")
             return .success(.plan(options))
         case "diff":
             var options = DiffOptions(old: parsed.argument("old").first ?? "", new: parsed.argument("new").first ?? "")

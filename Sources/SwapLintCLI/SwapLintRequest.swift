@@ -57,6 +57,8 @@ public struct PlanOptions: Sendable, Equatable {
     public var model: String?
     /// JSON or YAML.
     public var format: PlanRenderer.Format = .json
+    /// Hide secrets as swap-server's API does (``Plan/redacted(secrets:)``).
+    public var redact = false
 
     /// The options for `file`, every other option at its default.
     public init(file: String) {

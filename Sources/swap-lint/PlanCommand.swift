@@ -18,6 +18,13 @@ struct PlanCommand {
             Console.error("swap-lint: no model `\(model)` in \(options.file)\n")
             throw .failure
         }
-        Console.output(PlanRenderer.render(plan, model: options.model, format: options.format))
+        let shown =
+            options.redact
+            ? plan.redacted(
+                secrets: SecretHiding.environmentValues(
+                    referencedIn: sources.map { String(decoding: $0.bytes, as: UTF8.self) },
+                    environment: Environment.current()))
+            : plan
+        Console.output(PlanRenderer.render(shown, model: options.model, format: options.format))
     }
 }

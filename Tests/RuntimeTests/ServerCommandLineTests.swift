@@ -22,4 +22,18 @@ struct ServerCommandLineTests {
             #expect(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == SwapVersion.current)
         }
     }
+
+    @Test("connection and shutdown flags refuse values that are not positive, saying what to pass")
+    func limitFlagsAreChecked() async throws {
+        for (flag, value) in [
+            ("--shutdown-grace", "0"), ("--header-timeout", "-1"), ("--write-timeout", "nan"),
+            ("--max-connections", "0"),
+        ] {
+            let result = try await Subprocess.run(
+                .path(FilePath(ServerHarness.swapServer)), arguments: ["--config", "/nonexistent.yaml", flag, value],
+                output: .discarded, error: .string(limit: 4096))
+            #expect(result.terminationStatus != .exited(0))
+            #expect(result.standardError.contains(flag), "\(flag) \(value): \(result.standardError)")
+        }
+    }
 }

@@ -66,6 +66,28 @@ import Testing
         }
     }
 
+    @Test("plan shows the user's own file in full; plan --redact hides what swap-server's API hides")
+    func planRedact() async throws {
+        try await ServerHarness.withTemporaryDirectory { directory in
+            let config = """
+                models:
+                  m:
+                    cmd: /opt/llama-server --port ${PORT} --api-key sk-lint-secret -m ${env.SWAP_LINT_SECRET}
+                    env: ["HF_TOKEN=hf-lint-secret"]
+                """
+            try config.write(to: directory.appendingPathComponent("c.yaml"), atomically: true, encoding: .utf8)
+            let environment: [Environment.Key: String?] = ["SWAP_LINT_SECRET": "env-lint-secret"]
+            let secrets = ["sk-lint-secret", "hf-lint-secret", "env-lint-secret"]
+            let full = try await swapLint(["plan", "c.yaml"], in: directory, environment: environment)
+            #expect(full.status == 0)
+            #expect(secrets.allSatisfy { full.output.contains($0) })
+            let redacted = try await swapLint(["plan", "--redact", "c.yaml"], in: directory, environment: environment)
+            #expect(redacted.status == 0)
+            #expect(!secrets.contains { redacted.output.contains($0) }, "\(redacted.output)")
+            #expect(redacted.output.contains("HF_TOKEN=<redacted>"))
+        }
+    }
+
     @Test func versionAndHelp() async throws {
         let version = try await swapLint(["--version"])
         #expect(version.status == 0 && version.output == "0.1.0\n" && version.error.isEmpty)

@@ -102,6 +102,12 @@ public final class RawHTTPConnection {
         }
     }
 
+    /// Shuts the sending side (a half-close): the server reads the end of the stream,
+    /// and this side can still read the answer.
+    public func finishSending() {
+        if isOpen { shutdown(descriptor, Int32(SHUT_WR)) }
+    }
+
     /// Closes the connection (once).
     public func close() {
         if isOpen {

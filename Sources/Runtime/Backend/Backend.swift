@@ -234,7 +234,7 @@ public actor Backend {
         let spec = BackendProcess.Spec(
             modelID: model.id, command: model.argv(port: port), environment: model.env,
             launcher: launcherExecutable)
-        log("model \(model.id): starting \(spec.command.joined(separator: " "))")
+        log("model \(model.id): starting \(SecretHiding(secrets: []).arguments(spec.command).joined(separator: " "))")
         let logs = logs
         Task {
             let outcome = await BackendProcess.run(spec, logs: logs) { pid in
@@ -272,7 +272,9 @@ public actor Backend {
             $0.replacing("${PID}", with: String(pid))
                 .replacing("${PORT}", with: port.map(String.init) ?? "${PORT}")
         }
-        log("model \(model.id): stopping with cmdStop: \(command.joined(separator: " "))")
+        log(
+            "model \(model.id): stopping with cmdStop: \(SecretHiding(secrets: []).arguments(command).joined(separator: " "))"
+        )
         let logs = logs
         let modelID = model.id
         let environment = model.env

@@ -62,7 +62,8 @@ public struct ConfigReloader: Sendable {
             log("config reload (\(trigger)) failed: \(message); still serving the previous plan")
             return Result(success: false, unchanged: false, diff: nil, diagnostics: [diagnostic])
         }
-        let result = PlanBuilder.compile(files, environment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        let result = PlanBuilder.compile(files, environment: environment)
         let diagnostics = result.diagnostics.map {
             ConfigStatus.AttemptDiagnostic(
                 code: $0.code.rawValue, severity: $0.severity.rawValue, message: $0.message, file: $0.span.file,
@@ -88,7 +89,7 @@ public struct ConfigReloader: Sendable {
         let diff = Plan.diff(from: old, to: plan)
         config.record(
             .init(at: at, trigger: trigger, success: true, sourceHash: plan.sourceHash, diagnostics: diagnostics),
-            plan: plan)
+            plan: plan, secrets: SwapServer.environmentSecrets(files, environment: environment))
         log(
             "config reloaded (\(trigger)): restart \(diff.restart), live \(diff.applyLive), added \(diff.added), removed \(diff.removed)"
         )

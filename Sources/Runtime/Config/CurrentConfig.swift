@@ -12,12 +12,16 @@ public final class CurrentConfig: Sendable {
     private let statusBox: Mutex<ConfigStatus>
     /// The active profile (none at start, and cleared by a reload that drops it).
     private let profileBox = Mutex<String?>(nil)
+    /// The values the plan took from `${env.…}`, hidden wherever the plan is shown.
+    private let secretsBox: Mutex<Set<String>>
     /// Where the config comes from.
     public let source: ConfigSource
 
-    /// Starts with `plan`, compiled from `source` at `loadedAt` (ISO 8601).
-    public init(plan: Plan, source: ConfigSource, loadedAt: String) {
+    /// Starts with `plan`, compiled from `source` at `loadedAt` (ISO 8601); `secrets`
+    /// are the values it took from `${env.…}`.
+    public init(plan: Plan, source: ConfigSource, loadedAt: String, secrets: Set<String> = []) {
         current = Mutex((plan, APIKeyCheck(keys: plan.settings.apiKeys)))
+        secretsBox = Mutex(secrets)
         statusBox = Mutex(
             ConfigStatus(
                 planHash: plan.sourceHash, loadedAt: loadedAt,
@@ -36,6 +40,9 @@ public final class CurrentConfig: Sendable {
         return keyCheck.allows(headers) ? plan : nil
     }
 
+    /// The values the plan took from `${env.…}`.
+    public var secrets: Set<String> { secretsBox.withLock { $0 } }
+
     /// The last load attempt's result.
     public var status: ConfigStatus { statusBox.withLock { $0 } }
 
@@ -51,8 +58,8 @@ public final class CurrentConfig: Sendable {
         profileChanges.publish(name)
     }
 
-    /// Records an attempt and, when it succeeded, the new plan.
-    func record(_ attempt: ConfigStatus.Attempt, plan newPlan: Plan?) {
+    /// Records an attempt and, when it succeeded, the new plan and its `secrets`.
+    func record(_ attempt: ConfigStatus.Attempt, plan newPlan: Plan?, secrets: Set<String> = []) {
         statusBox.withLock { status in
             status.lastAttempt = attempt
             status.attempts += 1
@@ -65,6 +72,7 @@ public final class CurrentConfig: Sendable {
         if let newPlan {
             let keyCheck = APIKeyCheck(keys: newPlan.settings.apiKeys)
             current.withLock { $0 = (newPlan, keyCheck) }
+            secretsBox.withLock { $0 = secrets }
             if let active = activeProfile, newPlan.profiles[active] == nil {
                 setProfile(nil)
             }

@@ -50,7 +50,8 @@ public struct ManagementRoutes: Sendable {
             return json(.object(["status": .string("ok"), "model": .string(id)]))
         case (.get, "/logs"):
             let lines = await logs.snapshot(source: nil)
-            let text = lines.map { "[\($0.source)] \($0.text)\n" }.joined()
+            let hiding = SecretHiding(secrets: config.secrets)
+            let text = lines.map { "[\($0.source)] \(hiding.text($0.text))\n" }.joined()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -66,7 +67,9 @@ public struct ManagementRoutes: Sendable {
         case (.get, "/api/config/plan"):
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: PlanRenderer.render(plan, format: .json))))
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: PlanRenderer.render(plan.redacted(secrets: config.secrets), format: .json))))
         case (.post, "/api/config/reload"):
             let result = await reloader.reload(trigger: "api")
             return try jsonEncodable(result)
@@ -147,10 +150,11 @@ public struct ManagementRoutes: Sendable {
 
     private func logStream(source: String?) -> Response {
         let logs = self.logs
+        let hiding = SecretHiding(secrets: config.secrets)
         let body = ResponseBody { writer in
             let stream = await logs.subscribe(source: source)
             for await line in stream {
-                try await writer.write(ByteBuffer(string: "[\(line.source)] \(line.text)\n"))
+                try await writer.write(ByteBuffer(string: "[\(line.source)] \(hiding.text(line.text))\n"))
             }
             try await writer.finish(nil)
         }

@@ -34,7 +34,7 @@ public struct SwapResponder: HTTPResponder {
         if path == "/health" { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "OK"))) }
         if let preflight = ManagementRoutes.preflight(request) { return preflight }
         guard let plan = config.plan(authorizing: request.headers) else {
-            return Response(OpenAIError.unauthorized.response)
+            return Response(OpenAIError.unauthorized.response(forPath: path))
         }
         if let redirect = ManagementRoutes.upstreamRedirect(request, plan: plan) { return redirect }
         if ProxyCore.handles(method: request.method, path: path) {
@@ -52,6 +52,10 @@ public struct SwapResponder: HTTPResponder {
             return Response(OpenAIError.noRoute(request.method, path).response)
         } catch let error as OpenAIError {
             return Response(error.response)
+        } catch {
+            // Every error leaves in the one shape, never Hummingbird's own.
+            return Response(
+                OpenAIError(.internalServerError, "\(error)", type: "server_error", code: "internal_error").response)
         }
     }
 }

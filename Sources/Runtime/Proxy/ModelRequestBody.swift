@@ -24,6 +24,9 @@ public struct ModelRequestBody: Sendable {
         guard case .object(let members) = parsed else {
             throw OpenAIError.badRequest("The request body must be a JSON object.")
         }
+        if members["model"] != nil, TopLevelKeys.of(bytes).count(where: { $0 == "model" }) > 1 {
+            throw OpenAIError.badRequest("The request body names `model` twice; send one `model` key.")
+        }
         if case .string(let name)? = members["model"] { model = name } else { model = nil }
     }
 

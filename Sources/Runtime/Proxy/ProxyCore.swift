@@ -1,6 +1,7 @@
 import ConfigLang
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 
 /// The proxy: what happens to a request that goes to a model, from its parts to the
 /// answer its client gets. Every model-routed request takes this one path: cold start,
@@ -94,23 +95,31 @@ public struct ProxyCore: Sendable {
                 bytes, contentType: request.headers[.contentType] ?? "", queryModel: request.modelParameter)
             return try await dispatch(request, plan: plan, name: name, body: held)
         } catch let error as OpenAIError {
-            return error.response
+            return error.response(forPath: request.path)
         } catch {
-            // A cancelled wait or a failed read of the client's body: the client went away.
-            return OpenAIError.clientClosed.response
+            // A cancelled wait: the client went away.
+            return OpenAIError.clientClosed.response(forPath: request.path)
         }
     }
 
     // MARK: steps
 
-    /// The client's body, whole; a 413 above ``maxBodyBytes``.
+    /// The client's body, whole; a 413 above ``maxBodyBytes``, a 400 when it ends
+    /// before its `Content-Length` or is not valid HTTP.
     private func collect(_ body: any AsyncSequence<ByteBuffer, any Error> & Sendable) async throws -> [UInt8] {
         var bytes: [UInt8] = []
-        for try await chunk in body {
-            guard bytes.count + chunk.readableBytes <= maxBodyBytes else {
-                throw OpenAIError.bodyTooLarge(limit: maxBodyBytes)
+        do {
+            for try await chunk in body {
+                guard bytes.count + chunk.readableBytes <= maxBodyBytes else {
+                    throw OpenAIError.bodyTooLarge(limit: maxBodyBytes)
+                }
+                bytes.append(contentsOf: chunk.readableBytesView)
             }
-            bytes.append(contentsOf: chunk.readableBytesView)
+        } catch let error as OpenAIError {
+            throw error
+        } catch is HTTPParserError {
+            throw OpenAIError.badRequest(
+                "The request body ended before its Content-Length said, or is not valid HTTP; send the whole body.")
         }
         return bytes
     }

@@ -22,14 +22,19 @@ public struct SwapServerOptions: Sendable {
     public var watchConfig: Bool
     /// The swap-server binary used to launch backends under a watchdog, if any.
     public var launcher: String?
-    /// How long shutdown waits for in-flight requests.
+    /// How long shutdown (SIGTERM, SIGINT) lets in-flight requests finish before it
+    /// ends them, stops the backends and exits.
     public var shutdownGrace: Duration
+    /// Client connection timeouts and cap.
+    public var connectionLimits: ConnectionLimits
 
     /// Creates options.
     public init(
         configFile: String, configDirectory: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
-        watchConfig: Bool = false, launcher: String? = nil, shutdownGrace: Duration = .seconds(10)
+        watchConfig: Bool = false, launcher: String? = nil, shutdownGrace: Duration = .seconds(10),
+        connectionLimits: ConnectionLimits = .init()
     ) {
+        self.connectionLimits = connectionLimits
         self.configFile = configFile
         self.configDirectory = configDirectory
         self.host = host
@@ -76,12 +81,19 @@ public struct SwapServer: Sendable {
         return plan
     }
 
+    /// The values `files` take from `${env.…}`: hidden wherever the plan is shown.
+    static func environmentSecrets(_ files: [SourceFile], environment: [String: String]) -> Set<String> {
+        SecretHiding.environmentValues(
+            referencedIn: files.map { String(decoding: $0.bytes, as: UTF8.self) }, environment: environment)
+    }
+
     /// Runs until SIGINT/SIGTERM. `onListening` gets the bound port.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var logger = Logger(label: "swap")
         logger.logLevel = .info
         // Read before any backend starts: it takes NOTIFY_SOCKET out of their environment.
         let systemd = SystemdNotifier.process
+        let descriptors = FileDescriptorLimit.raiseToHardLimit()
         let source = ConfigSource(file: options.configFile, directory: options.configDirectory)
         let plan = try Self.loadPlan(source)
         if options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1" {
@@ -97,7 +109,9 @@ public struct SwapServer: Sendable {
         // Plain-http backends and peers: swap's own client, with connections on the event
         // loop of the client connection each request came in on.
         let upstream = UpstreamConnectionPool(maxIdlePerKey: 64)
-        let config = CurrentConfig(plan: plan, source: source, loadedAt: ConfigStatus.now())
+        let secrets = Self.environmentSecrets(
+            (try? source.read()) ?? [], environment: ProcessInfo.processInfo.environment)
+        let config = CurrentConfig(plan: plan, source: source, loadedAt: ConfigStatus.now(), secrets: secrets)
         let logs = LogHub()
         let log = ServerLog(logger: logger, hub: logs)
         let backends = BackendPool(plan: plan, logs: logs, client: client, launcher: options.launcher)
@@ -113,24 +127,33 @@ public struct SwapServer: Sendable {
                 config: config, scheduler: scheduler, backends: backends, logs: logs, counters: counters,
                 reloader: reloader))
         let app = Application(
-            responder: responder, server: EventLoopPinnedChannel.http1(),
+            responder: responder, server: EventLoopPinnedChannel.http1(limits: options.connectionLimits),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
+                try? await channel.eventLoop.submit {
+                    try channel.pipeline.syncOperations.addHandler(
+                        AcceptPauseHandler(log: { log($0) }), position: .first)
+                }.get()
                 log("swap-server listening on \(options.host):\(port)")
-                systemd?.announceReady(status: SystemdNotification.status(serving: config.plan, lastReloadFailed: false))
+                if let descriptors { log("open file limit: \(descriptors)") }
+                systemd?.announceReady(
+                    status: SystemdNotification.status(serving: config.plan, lastReloadFailed: false))
                 await onListening(port)
             },
             logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup),
-                    .init(service: ReloadService(reloader: reloader, watchConfig: options.watchConfig)),
-                    .init(service: PreloadService(models: plan.preload, scheduler: scheduler)),
-                    .init(service: SystemdStoppingService(notifier: systemd), successTerminationBehavior: .ignore),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [
+                .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: ReloadService(reloader: reloader, watchConfig: options.watchConfig)),
+                .init(service: PreloadService(models: plan.preload, scheduler: scheduler)),
+                .init(service: SystemdStoppingService(notifier: systemd), successTerminationBehavior: .ignore),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // After the grace, the group cancels what still runs: open connections close.
+        groupConfiguration.maximumGracefulShutdownDuration = options.shutdownGrace
+        groupConfiguration.maximumCancellationDuration = .seconds(2)
+        let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
         } catch {
