@@ -34,24 +34,51 @@ public enum ServerHarness {
 
     /// A free TCP port on 127.0.0.1, chosen by the OS (bind to port 0, read, close).
     public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket() failed") }
+        let fd = try bound(to: 0)
         defer { close(fd) }
         var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0 else { throw HarnessError("bind() failed") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// The first of `count` consecutive ports on 127.0.0.1 that are all free now, for a
+    /// config's `startPort`. The block lies below Linux's ephemeral range (32768 and up):
+    /// the ports after an OS-chosen port are ephemeral too, and any client socket of a
+    /// test running alongside may take one of them as its local port before a backend
+    /// binds it.
+    public static func freePortBlock(count: Int = 64) throws -> Int {
+        for _ in 0..<200 {
+            let first = Int.random(in: 20_000...(32_000 - count))
+            let held = try (first..<first + count).map { port -> Int32? in
+                try? bound(to: UInt16(port))
+            }
+            for fd in held { if let fd { close(fd) } }
+            if held.allSatisfy({ $0 != nil }) { return first }
+        }
+        throw HarnessError("no block of \(count) free ports between 20000 and 32000")
+    }
+
+    /// A TCP socket bound to 127.0.0.1:`port` (0: the OS chooses); the caller closes it.
+    private static func bound(to port: UInt16) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError("socket() failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else {
+            close(fd)
+            throw HarnessError("bind() to port \(port) failed")
+        }
+        return fd
     }
 
     /// A temporary directory removed after `body`.
@@ -63,7 +90,7 @@ public enum ServerHarness {
     }
 
     /// Writes `config` (with `{FAKE}` replaced by the fake backend's path and
-    /// `{START_PORT}` by a free port) and runs swap-server on it for `body`.
+    /// `{START_PORT}` by the first of a block of free ports) and runs swap-server on it for `body`.
     public static func withServer(
         config: String, arguments extra: [String] = [], environment: [String: String] = [:],
         _ body: @Sendable (RunningServer) async throws -> Void
@@ -71,7 +98,7 @@ public enum ServerHarness {
         try await withTemporaryDirectory { directory in
             let configURL = directory.appendingPathComponent("config.yaml")
             let text = config.replacingOccurrences(of: "{FAKE}", with: fakeBackend)
-                .replacingOccurrences(of: "{START_PORT}", with: String(try freePort()))
+                .replacingOccurrences(of: "{START_PORT}", with: String(try freePortBlock()))
             try text.write(to: configURL, atomically: true, encoding: .utf8)
             try await withServer(
                 configURL: configURL, directory: directory, arguments: extra, environment: environment, body)
