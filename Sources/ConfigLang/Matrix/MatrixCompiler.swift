@@ -49,7 +49,8 @@ struct MatrixCompiler {
             } catch {
                 diagnostics.append(
                     Diagnostic(
-                        .matrixSyntax, "matrix set `\(key.value)`: \(error.message)",
+                        error.kind == .nestingTooDeep ? .matrixNestingTooDeep : .matrixSyntax,
+                        "matrix set `\(key.value)`: \(error.message)",
                         at: span(in: expression, offset: error.offset, length: 1),
                         help: "sets combine names with `&` (together), `|` (alternatives), `( )` and `+set`"))
             }
@@ -88,6 +89,14 @@ struct MatrixCompiler {
                             help: Suggestion.closest(to: name, among: expressions.keys.sorted()).map {
                                 "did you mean `+\($0)`?"
                             } ?? "define the set under `sets:`"))
+                case .nestingTooDeep:
+                    // One report: in a long chain every set above the limit is too deep.
+                    guard !diagnostics.contains(where: { $0.code == .matrixNestingTooDeep }) else { continue }
+                    diagnostics.append(
+                        Diagnostic(
+                            .matrixNestingTooDeep, "matrix set `\(key.value)`: \(error.message)",
+                            at: span(in: expression, offset: error.offset, length: 1),
+                            help: "name intermediate sets less deeply; real sets nest a few levels"))
                 default:
                     diagnostics.append(
                         Diagnostic(

@@ -37,7 +37,7 @@ public struct ManagementRoutes: Sendable {
         let path = request.uri.path
         switch (request.method, path) {
         case (.get, "/v1/models"):
-            return json(modelList(plan))
+            return json(await modelList(plan))
         case (.get, "/running"):
             return json(await running())
         case (.post, "/api/models/unload"):
@@ -75,7 +75,7 @@ public struct ManagementRoutes: Sendable {
         }
     }
 
-    private func modelList(_ plan: Plan) -> JSONValue {
+    private func modelList(_ plan: Plan) async -> JSONValue {
         var data: [JSONValue] = []
         let created = JSONValue.integer(Int(Date().timeIntervalSince1970))
         for id in plan.models.keys.sorted() {
@@ -87,7 +87,8 @@ public struct ManagementRoutes: Sendable {
             if let description = model.description, !description.isEmpty {
                 entry["description"] = .string(description)
             }
-            if let metadata = model.metadata {
+            // `${PORT}` in metadata is the port the model runs (or will run) on.
+            if let metadata = model.metadata(port: await backends.port(of: id) ?? model.port?.offline) {
                 entry["meta"] = .object(["llamaswap": metadata])
             }
             data.append(.object(entry))
