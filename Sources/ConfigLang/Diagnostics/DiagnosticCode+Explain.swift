@@ -1170,6 +1170,24 @@ extension DiagnosticCode {
                       llama:
                         cmd: /opt/llama.cpp/bin/llama-server --port ${PORT} -m llama.gguf
                     """)
+        case .compileStopped:
+            CodeExplanation(
+                title: "Reload compile stopped",
+                summary: """
+                    swap-server compiles a reloaded config in a child process first, with limits \
+                    on its memory (1 GiB) and time (10 s). This one crashed or passed a limit, so \
+                    the reload was rejected and the previous plan keeps serving. The compiler's \
+                    own limits should report any config before this happens: run `swap-lint check` \
+                    on the file, and report the file as a bug if it does not end in diagnostics.
+                    """,
+                wrong: """
+                    # a file that makes the compiler itself fail
+                    """,
+                right: """
+                    models:
+                      llama:
+                        cmd: llama-server --port ${PORT} -m llama.gguf
+                    """)
         }
     }
 }

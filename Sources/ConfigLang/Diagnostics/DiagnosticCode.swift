@@ -125,6 +125,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case commandNotFound = "SL701"
     /// The program `cmd` runs is not executable (opt-in `--check-paths`).
     case commandNotExecutable = "SL702"
+    /// A reload whose compile, checked in a child process, crashed or passed its limits.
+    case compileStopped = "SL705"
 
     /// The severity diagnostics with this code have unless a stage says otherwise.
     public var defaultSeverity: Severity {

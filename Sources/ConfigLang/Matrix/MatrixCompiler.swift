@@ -52,7 +52,9 @@ struct MatrixCompiler {
                         error.kind == .nestingTooDeep ? .matrixNestingTooDeep : .matrixSyntax,
                         "matrix set `\(key.value)`: \(error.message)",
                         at: span(in: expression, offset: error.offset, length: 1),
-                        help: "sets combine names with `&` (together), `|` (alternatives), `( )` and `+set`"))
+                        help: error.kind == .nestingTooDeep
+                            ? "name intermediate sets less deeply; real sets nest a few levels"
+                            : "sets combine names with `&` (together), `|` (alternatives), `( )` and `+set`"))
             }
         }
         var sets: [[String]] = []

@@ -117,7 +117,8 @@ private enum MatrixExpander {
                 throw MatrixExpressionError(
                     kind: .nestingTooDeep, offset: site,
                     message:
-                        "`+\(name)` is reached through more than \(MatrixExpression.maximumDepth) `+set` references in a row")
+                        "`+\(name)` is reached through more than \(MatrixExpression.maximumDepth) `+set` references in a row"
+                )
             }
             guard let target = resolve(name) else {
                 let via = stack.isEmpty ? "" : " (referenced from set `\(stack.last!)`)"

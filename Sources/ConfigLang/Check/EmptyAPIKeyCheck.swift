@@ -1,6 +1,6 @@
 /// `apiKeys` entries must be keys: an empty or blank one would let a client in with
 /// an empty credential, which turns authentication off without saying so.
-enum APIKeyCheck {
+enum EmptyAPIKeyCheck {
     static func check(_ config: Config) -> [Diagnostic] {
         config.apiKeys.compactMap { key in
             guard key.value.allSatisfy(\.isWhitespace) else { return nil }
