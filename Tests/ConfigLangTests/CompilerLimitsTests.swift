@@ -39,12 +39,15 @@ struct CompilerLimitsTests {
             """
             startPort: 65535
             models:
-              a: {cmd: /bin/server --port ${PORT}}
-              b: {cmd: /bin/server --port ${PORT}}
-              c: {cmd: /bin/server --port ${PORT}}
+              a:
+                cmd: /bin/server --port ${PORT}
+              b:
+                cmd: /bin/server --port ${PORT}
+              c:
+                cmd: /bin/server --port ${PORT}
             """)
         #expect(result.diagnostics.map(\.code) == [.portOutOfRange])
-        #expect(result.diagnostics.first?.span.start.line == 4)
+        #expect(result.diagnostics.first?.span.start.line == 5)
     }
 
     @Test("a timeout of Int.max seconds is capped, not trapped on")

@@ -192,7 +192,7 @@ struct MacroExpander {
         case "MODEL_ID":
             return modelID
         case "PID":
-            if !allowPID {
+            if !allowPID, canReport {
                 report(
                     Diagnostic(
                         .pidOutsideCmdStop, "`${PID}` can only be used in `cmdStop`",
@@ -205,6 +205,7 @@ struct MacroExpander {
         }
         if name.hasPrefix("env.") { return nil }
         guard let definition = scope[name] else {
+            guard canReport else { return nil }
             var names = Array(scope.keys) + ["PORT", "MODEL_ID"]
             names.sort()
             let suggestion = Suggestion.closest(to: name, among: names)
@@ -219,9 +220,13 @@ struct MacroExpander {
             return nil
         }
         findCycles(from: name)
-        if cyclic.contains(name) || budget.isExhausted { return nil }
+        // A name on a cycle (reported by `findCycles`) expands until the cycle closes,
+        // leaving that one reference as written, as far as the depth limit allows.
+        if budget.isExhausted || stack.contains(name) { return nil }
+        if cyclic.contains(name) && stack.count >= Self.maximumDepth { return nil }
         guard let value = definition.value.scalar else { return nil }
         if stack.count >= Self.maximumDepth {
+            guard canReport else { return nil }
             let chain = stack.prefix(3).joined(separator: " → ")
             report(
                 Diagnostic(
@@ -310,6 +315,13 @@ struct MacroExpander {
                 at: first.name.span, related: related,
                 help: "break the cycle: one of these macros must not refer back"))
     }
+
+    /// The most diagnostics one expander reports: finding where a reference is written
+    /// reads its scalar, so a scalar of a hundred thousand bad references would
+    /// otherwise take quadratic time, and a hundred say all there is to say.
+    static let maximumReports = 100
+
+    private var canReport: Bool { diagnostics.count < Self.maximumReports }
 
     private mutating func report(_ diagnostic: Diagnostic) {
         if !diagnostics.contains(where: { $0.span == diagnostic.span && $0.code == diagnostic.code }) {

@@ -8,6 +8,10 @@ struct MatrixCompiler {
     let sources: [String: SourceFile]
     var diagnostics: [Diagnostic] = []
 
+    /// The largest eviction cost kept (a billion): costs are compared as sums over
+    /// the models a swap stops, which then cannot overflow.
+    static let maximumEvictCost = 1_000_000_000
+
     init(matrix: MatrixConfig, modelIDs: Set<String>, aliases: [String: String], sources: [String: SourceFile]) {
         self.matrix = matrix
         self.modelIDs = modelIDs
@@ -117,7 +121,8 @@ struct MatrixCompiler {
                         at: key.span, help: "use a var from `vars:` or a model ID"))
                 continue
             }
-            costs[id] = cost.value
+            // Capped so that the solver's sums over a thousand models cannot overflow.
+            costs[id] = min(cost.value, Self.maximumEvictCost)
         }
         return (sets, costs)
     }

@@ -30,6 +30,9 @@ public indirect enum MatrixExpression: Sendable, Hashable {
     /// The most concrete sets one expansion may produce before it is rejected.
     public static let maximumSetCount = 10_000
 
+    /// The most names all the sets of one expansion may hold together.
+    public static let maximumNameCount = 1_000_000
+
     /// How deep parentheses may nest, and how long a chain of `+ref`s one expansion
     /// may follow. Real expressions nest two or three levels; the bound keeps the
     /// parser's and the expander's recursion (and the tree's teardown) shallow.
@@ -139,6 +142,16 @@ private enum MatrixExpander {
             for operand in operands {
                 let right = try expand(operand, stack: stack, origin: origin, resolve: resolve)
                 try check(result.count * right.count, origin: origin, expression: expression)
+                // Every name is copied into each set it joins, so the names in all are
+                // bounded too (`a & a & a …` makes one set of ever more names).
+                let width = (result.map(\.count).max() ?? 0) + (right.map(\.count).max() ?? 0)
+                if result.count * right.count * width > MatrixExpression.maximumNameCount {
+                    throw MatrixExpressionError(
+                        kind: .tooManySets, offset: origin ?? expression.names.first?.offset ?? 0,
+                        message:
+                            "the expression expands to more than \(MatrixExpression.maximumNameCount) names in all; split it up"
+                    )
+                }
                 var product: [[String]] = []
                 product.reserveCapacity(result.count * right.count)
                 for left in result {

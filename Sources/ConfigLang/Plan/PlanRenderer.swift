@@ -59,7 +59,9 @@ public enum PlanRenderer {
         let port = model.port?.offline
         members["argv"] = .array(model.argv(port: port).map(JSONValue.string))
         members["proxy"] = .string(model.proxy(port: port))
-        if let metadata = model.metadata(port: port) { members["metadata"] = metadata }
+        if let resolved = model.metadata(port: port), resolved != model.metadata {
+            members["metadata"] = Self.encoded(resolved)
+        }
         return .object(members)
     }
 
