@@ -154,8 +154,13 @@ struct MacroExpander {
     }
 
     private mutating func expand(_ text: String, span: Span, allowPID: Bool, stack: inout [String]) -> String {
-        MacroReference.substitute(text) { reference in
-            guard let value = resolve(reference, in: text, span: span, allowPID: allowPID, stack: &stack) else {
+        // How many references of each name came before, to tell which one a report is about.
+        var earlier: [String: Int] = [:]
+        return MacroReference.substitute(text) { reference in
+            let occurrence = earlier[reference.name, default: 0]
+            earlier[reference.name] = occurrence + 1
+            let site = (span: span, occurrence: occurrence)
+            guard let value = resolve(reference, at: site, allowPID: allowPID, stack: &stack) else {
                 return nil
             }
             guard budget.spend(value.utf8.count) else {
@@ -166,7 +171,7 @@ struct MacroExpander {
                             .macroExpansionTooLarge,
                             "macro expansion goes over its budget here (\(MacroBudget.maximumSubstitutions) "
                                 + "substitutions or \(MacroBudget.maximumBytes >> 20) MiB of text in all)",
-                            at: locate(reference, in: text, span),
+                            at: locate(reference, site),
                             related: context.map { [RelatedSpan($0.span, $0.label)] } ?? [],
                             help: "macros that repeat other macros grow exponentially; "
                                 + "write the text out or use fewer levels"))
@@ -179,7 +184,7 @@ struct MacroExpander {
 
     /// The text `reference` stands for, or nil to leave it as written.
     private mutating func resolve(
-        _ reference: MacroReference, in text: String, span: Span, allowPID: Bool, stack: inout [String]
+        _ reference: MacroReference, at site: (span: Span, occurrence: Int), allowPID: Bool, stack: inout [String]
     ) -> String? {
         let name = reference.name
         // Only names in scope that expanded completely are cached (never a reserved
@@ -196,7 +201,7 @@ struct MacroExpander {
                 report(
                     Diagnostic(
                         .pidOutsideCmdStop, "`${PID}` can only be used in `cmdStop`",
-                        at: locate(reference, in: text, span),
+                        at: locate(reference, site),
                         help: "`${PID}` is the backend's process ID, known only when stopping it"))
             }
             return nil
@@ -215,7 +220,7 @@ struct MacroExpander {
             }
             report(
                 Diagnostic(
-                    .unknownMacro, "unknown macro `\(name)`", at: locate(reference, in: text, span),
+                    .unknownMacro, "unknown macro `\(name)`", at: locate(reference, site),
                     related: context.map { [RelatedSpan($0.span, $0.label)] } ?? [], help: help))
             return nil
         }
@@ -233,7 +238,7 @@ struct MacroExpander {
                     .macroNestingTooDeep,
                     "macro `\(name)` is reached through more than \(Self.maximumDepth) macros in a row "
                         + "(\(chain) → …)",
-                    at: locate(reference, in: text, span),
+                    at: locate(reference, site),
                     related: context.map { [RelatedSpan($0.span, $0.label)] } ?? [],
                     help: "write the value of an inner macro out; real configs nest macros a few levels"))
             return nil
@@ -284,14 +289,10 @@ struct MacroExpander {
         sources[span.file]?.locate(literal, within: span, occurrence: occurrence) ?? span
     }
 
-    /// Where `reference` (one of `text`'s) is written: the same literal's occurrence
-    /// count before it picks the right one when a scalar repeats it. Only called when
-    /// reporting, so the common path keeps no counts.
-    private func locate(_ reference: MacroReference, in text: String, _ span: Span) -> Span {
-        let literal = "${\(reference.name)}"
-        let occurrence = MacroReference.scan(text).prefix { $0.range.lowerBound < reference.range.lowerBound }
-            .filter { $0.name == reference.name }.count
-        return locate(literal, span, occurrence)
+    /// Where `reference` is written: its scalar's span and how many references of the
+    /// same name come before it there.
+    private func locate(_ reference: MacroReference, _ site: (span: Span, occurrence: Int)) -> Span {
+        locate("${\(reference.name)}", site.span, site.occurrence)
     }
 
     private mutating func reportCycle(_ found: [String]) {
