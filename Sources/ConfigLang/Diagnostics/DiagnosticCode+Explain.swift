@@ -1175,7 +1175,7 @@ extension DiagnosticCode {
                 title: "Reload compile stopped",
                 summary: """
                     swap-server compiles a reloaded config in a child process first, with limits \
-                    on its memory (1 GiB) and time (10 s). This one crashed or passed a limit, so \
+                    on its memory (1 GiB) and time (30 s). This one crashed or passed a limit, so \
                     the reload was rejected and the previous plan keeps serving. The compiler's \
                     own limits should report any config before this happens: run `swap-lint check` \
                     on the file, and report the file as a bug if it does not end in diagnostics.

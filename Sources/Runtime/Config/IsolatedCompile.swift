@@ -21,8 +21,10 @@ public enum IsolatedCompile {
     public static let argument = "__swap-compile"
     /// Address space the child may map: the worst hostile shapes need under 100 MiB.
     static let maximumMemory = 1 << 30
-    /// CPU seconds, and wall-clock seconds (SIGALRM), the child may take.
-    static let maximumSeconds = 10
+    /// CPU seconds, and wall-clock seconds (SIGALRM), the child may take: release
+    /// builds compile the worst shapes in well under a second; a debug build on a
+    /// loaded machine needs the margin.
+    static let maximumSeconds = 30
 
     /// Why the child did not finish the compile, or nil when it did.
     public static func check(_ files: [SourceFile], executable: String) async -> String? {
