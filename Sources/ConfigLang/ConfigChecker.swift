@@ -51,9 +51,11 @@ public enum ConfigChecker {
         var expandedNodes: [YAMLNode] = []
         if parsed, let merged {
             // Environment: `${env.NAME}` in every scalar.
-            let (root, environmentDiagnostics) = EnvironmentSubstitution.substitute(
+            let (substituted, environmentDiagnostics) = EnvironmentSubstitution.substitute(
                 in: merged, environment: environment, sources: sources)
             diagnostics += environmentDiagnostics
+            // Global macros in the values outside the models.
+            let (root, topLevelDiagnostics) = TopLevelMacros.expand(substituted, sources: sources)
             // Decode: the schema check, then the typed config.
             diagnostics += SchemaValidator.validateConfig(root)
             if root.entries != nil {
@@ -61,9 +63,15 @@ public enum ConfigChecker {
                 // Expand: macros in every model, and the types of the values that held them.
                 let macros = MacroCheck.expand(decoded, sources: sources)
                 diagnostics = macros.diagnostics(after: diagnostics)
+                // A shared macro's problem is reported once, whichever expansion found it.
+                for diagnostic in topLevelDiagnostics
+                where !diagnostics.contains(where: { $0.code == diagnostic.code && $0.span == diagnostic.span }) {
+                    diagnostics.append(diagnostic)
+                }
                 expandedNodes = macros.expandedNodes
                 // Check: references between models, groups, selectors and the rest.
                 diagnostics += ReferenceCheck.check(decoded)
+                diagnostics += EmptyAPIKeyCheck.check(decoded)
                 config = decoded
             }
         } else if parsed, let first = files.first {

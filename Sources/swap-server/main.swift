@@ -8,6 +8,7 @@ import FoundationEssentials
 import Runtime
 
 ProcessLauncher.runIfRequested()
+IsolatedCompile.runIfRequested()
 
 /// Rewrites llama-swap's single-dash flags (`-config`, `-listen`, …) to ours, so an
 /// existing systemd unit or container command runs unchanged.

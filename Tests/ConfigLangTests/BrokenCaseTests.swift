@@ -20,6 +20,8 @@ struct BrokenCaseTests {
         // paths: only with `--check-paths` (covered by the CLI, which does the file-system look-up)
         .commandNotFound,  // SL701
         .commandNotExecutable,  // SL702
+        // reload only: the server's child-process compile check crashed or passed a limit
+        .compileStopped,  // SL705
     ]
 
     /// File names in the folder with the given extension, sorted.

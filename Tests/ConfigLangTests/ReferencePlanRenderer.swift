@@ -3,7 +3,7 @@ import Foundation
 @testable import ConfigLang
 
 /// The plan renderer as it was before the display tree: `JSONEncoder` with sorted keys,
-/// parsed back into a ``JSONValue``, argv and proxy patched in, then printed by string
+/// parsed back into a ``JSONValue``, argv, proxy and `${PORT}` in metadata patched in, then printed by string
 /// concatenation. Slow, but it is the Codable encoding itself, so it is the oracle the
 /// direct renderer must match byte for byte.
 enum ReferencePlanRenderer {
@@ -30,6 +30,9 @@ enum ReferencePlanRenderer {
                 guard case .object(var entry)? = models[id] else { continue }
                 entry["argv"] = .array(model.argv(port: model.port?.offline).map { .string($0) })
                 entry["proxy"] = .string(model.proxy(port: model.port?.offline))
+                if let resolved = model.metadata(port: model.port?.offline), resolved != model.metadata {
+                    entry["metadata"] = try JSONValue(parsing: [UInt8](try encoder.encode(resolved)))
+                }
                 models[id] = .object(entry)
             }
             root["models"] = .object(models)

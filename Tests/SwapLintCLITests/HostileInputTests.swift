@@ -108,3 +108,20 @@ import Testing
         }
     }
 }
+
+/// Issue 20's compiler shapes, each through the `swap-lint` binary under the same data
+/// limit as the YAML bombs above.
+@Suite struct CompilerLimitTests {
+    @Test("each hostile compiler shape ends in its diagnostic", arguments: HostileConfigs.all())
+    func shape(_ shape: HostileConfigs.Shape) async throws {
+        let outcome = try await HostileInputTests.check(shape.text)
+        #expect(outcome.status == 1, "\(outcome.output.prefix(500))")
+        #expect(outcome.output.contains("[\(shape.code)]"), "\(outcome.output.prefix(500))")
+    }
+
+    @Test("macros doubling 40 times that no model uses cost nothing")
+    func unusedDoubling() async throws {
+        let outcome = try await HostileInputTests.check(HostileConfigs.unusedDoubling())
+        #expect(outcome.status == 0, "\(outcome.output.prefix(500))")
+    }
+}

@@ -51,14 +51,14 @@ public enum ConfigDecoder {
                     timeouts: timeouts(node["timeouts"])))
         }
         config.startPort = root["startPort"]?.intValue ?? 5800
-        if let node = root["healthCheckTimeout"], let value = node.intValue {
+        if let node = root["healthCheckTimeout"], let value = node.secondsValue {
             config.healthCheckTimeout = Located(value, at: node.span)
         }
-        config.globalTTL = root["globalTTL"]?.intValue ?? 0
-        config.unloadTimeout = root["unloadTimeout"]?.intValue ?? 10
+        config.globalTTL = root["globalTTL"]?.secondsValue ?? 0
+        config.unloadTimeout = root["unloadTimeout"]?.secondsValue ?? 10
         config.sendLoadingState = root["sendLoadingState"]?.boolValue ?? false
         config.upstreamIgnorePaths = root.at("upstream", "ignorePaths")?.locatedStrings ?? []
-        config.drainTimeout = root["drainTimeout"]?.intValue ?? 60
+        config.drainTimeout = root["drainTimeout"]?.secondsValue ?? 60
         config.includeAliasesInList = root["includeAliasesInList"]?.boolValue ?? false
         config.apiKeys = root["apiKeys"]?.locatedStrings ?? []
         config.logLevel = root["logLevel"]?.scalar ?? "info"
@@ -79,7 +79,7 @@ public enum ConfigDecoder {
         model.aliases = node["aliases"]?.locatedStrings ?? []
         model.filters = node["filters"].flatMap(filters)
         model.checkEndpoint = node["checkEndpoint"]?.locatedString
-        if let ttl = node["ttl"], let value = ttl.intValue { model.ttl = Located(value, at: ttl.span) }
+        if let ttl = node["ttl"], let value = ttl.secondsValue { model.ttl = Located(value, at: ttl.span) }
         model.unlisted = node["unlisted"]?.boolValue ?? false
         return model
     }
@@ -89,7 +89,7 @@ public enum ConfigDecoder {
         var timeouts = ConnectionTimeouts.defaults
         guard let node, node.entries != nil else { return timeouts }
         func read(_ key: String, into value: inout Int) {
-            if let number = node[key]?.intValue, number >= 0 { value = number }
+            if let number = node[key]?.secondsValue, number >= 0 { value = number }
         }
         read("connect", into: &timeouts.connect)
         read("keepalive", into: &timeouts.keepalive)

@@ -13,6 +13,16 @@ extension YAMLNode {
         return ScalarParsing.integer(text)
     }
 
+    /// A plain integer scalar counting seconds, capped at ``maximumSeconds`` so that
+    /// the runtime can turn it into nanoseconds without overflow.
+    var secondsValue: Int? {
+        intValue.map { min($0, Self.maximumSeconds) }
+    }
+
+    /// A hundred years: longer than any timeout or TTL means, far below where
+    /// nanoseconds overflow 64 bits (292 years).
+    static let maximumSeconds = 100 * 365 * 86_400
+
     /// A plain boolean scalar.
     var boolValue: Bool? {
         guard let text = scalar, isPlainScalar else { return nil }

@@ -428,6 +428,42 @@ extension DiagnosticCode {
                       ignorePaths:
                         - '.*\\.js$'
                     """)
+        case .portOutOfRange:
+            CodeExplanation(
+                title: "`${PORT}` numbers run past 65535",
+                summary: """
+                    Models whose `cmd` uses `${PORT}` get numbers counted up from `startPort`, one \
+                    per model in sorted order. With this `startPort` and this many models the count \
+                    passes 65535, the highest TCP port, from the model named on. Lower `startPort`.
+                    """,
+                wrong: """
+                    startPort: 65535
+                    models:
+                      a: {cmd: llama-server --port ${PORT} -m a.gguf}
+                      b: {cmd: llama-server --port ${PORT} -m b.gguf}
+                    """,
+                right: """
+                    startPort: 10001
+                    models:
+                      a: {cmd: llama-server --port ${PORT} -m a.gguf}
+                      b: {cmd: llama-server --port ${PORT} -m b.gguf}
+                    """)
+        case .emptyAPIKey:
+            CodeExplanation(
+                title: "Empty API key",
+                summary: """
+                    An `apiKeys` entry is empty or only whitespace. A client would authenticate \
+                    with an empty `Authorization` value, which is the same as no authentication; \
+                    usually an `${env.…}` that is set to nothing. Remove the entry or give it a key.
+                    """,
+                wrong: """
+                    apiKeys:
+                      - ""
+                    """,
+                right: """
+                    apiKeys:
+                      - "${env.SWAP_API_KEY}"
+                    """)
         case .unknownModel:
             CodeExplanation(
                 title: "Reference to an unknown model",
@@ -796,6 +832,49 @@ extension DiagnosticCode {
                       llama:
                         cmd: llama-server --port ${PORT} -m '/models/llama 3.gguf'
                     """)
+        case .macroNestingTooDeep:
+            CodeExplanation(
+                title: "Macros nested too deep",
+                summary: """
+                    A macro reference leads through more than 64 macros in a row (`a` uses `b`, \
+                    which uses `c`, …). Real configs chain a few. The reference is left unexpanded; \
+                    write an inner macro's value out to shorten the chain.
+                    """,
+                wrong: """
+                    macros:
+                      m0: "${m1}"
+                      m1: "${m2}"
+                      # … up to m70
+                    """,
+                right: """
+                    macros:
+                      model-dir: /models
+                      qwen: "${model-dir}/qwen.gguf"
+                    """)
+        case .macroExpansionTooLarge:
+            CodeExplanation(
+                title: "Macro expansion too large",
+                summary: """
+                    Expanding the macros the models use would substitute more than 1,000,000 \
+                    references or 32 MiB of text in all. A macro that repeats another twice, \
+                    nested a few dozen times, grows exponentially. Macros are only expanded where \
+                    a model uses them, so the one named here is where the budget ran out.
+                    """,
+                wrong: """
+                    macros:
+                      m0: "xxxxxxxx"
+                      m1: "${m0}${m0}"
+                      m2: "${m1}${m1}"
+                      # … up to m40
+                    models:
+                      a: {cmd: "llama-server --port ${PORT} ${m40}"}
+                    """,
+                right: """
+                    macros:
+                      args: "--ctx-size 8192 --threads 8"
+                    models:
+                      a: {cmd: "llama-server --port ${PORT} ${args}"}
+                    """)
         case .routingConflict:
             CodeExplanation(
                 title: "Both legacy groups and `routing.router` are used",
@@ -934,6 +1013,25 @@ extension DiagnosticCode {
                           matrix:
                             vars:
                               small-gemma: gemma-model
+                    """)
+        case .matrixNestingTooDeep:
+            CodeExplanation(
+                title: "Matrix expression nested too deep",
+                summary: """
+                    A matrix set expression nests parentheses more than 64 levels deep, or its \
+                    `+set` references lead through more than 64 sets in a row. Real sets nest a \
+                    few levels; name intermediate sets instead.
+                    """,
+                wrong: """
+                    matrix:
+                      sets:
+                        s: "((((((((( … 70 levels … a )))))))))"
+                    """,
+                right: """
+                    matrix:
+                      sets:
+                        small: "a | b"
+                        s: "+small & c"
                     """)
         case .setStripConflict:
             CodeExplanation(
@@ -1075,6 +1173,24 @@ extension DiagnosticCode {
                     models:
                       llama:
                         cmd: /opt/llama.cpp/bin/llama-server --port ${PORT} -m llama.gguf
+                    """)
+        case .compileStopped:
+            CodeExplanation(
+                title: "Reload compile stopped",
+                summary: """
+                    swap-server compiles a reloaded config in a child process first, with limits \
+                    on its memory (1 GiB) and time (30 s). This one crashed or passed a limit, so \
+                    the reload was rejected and the previous plan keeps serving. The compiler's \
+                    own limits should report any config before this happens: run `swap-lint check` \
+                    on the file, and report the file as a bug if it does not end in diagnostics.
+                    """,
+                wrong: """
+                    # a file that makes the compiler itself fail
+                    """,
+                right: """
+                    models:
+                      llama:
+                        cmd: llama-server --port ${PORT} -m llama.gguf
                     """)
         }
     }

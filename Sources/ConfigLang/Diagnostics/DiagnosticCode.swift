@@ -49,6 +49,10 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case invalidURL = "SL209"
     /// A regular expression that cannot be compiled.
     case invalidPattern = "SL210"
+    /// A `${PORT}` number counted up from `startPort` that passes 65535.
+    case portOutOfRange = "SL211"
+    /// An `apiKeys` entry that is empty or only whitespace.
+    case emptyAPIKey = "SL212"
 
     // MARK: references
     /// A reference to a model ID that no model has.
@@ -87,6 +91,10 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case portInProxyOnly = "SL408"
     /// A `cmd` that cannot be split into words (unterminated quote).
     case commandSyntax = "SL409"
+    /// A macro reached through more macros in a row than expansion follows.
+    case macroNestingTooDeep = "SL410"
+    /// Macro expansion that substitutes more references or text than a compile allows.
+    case macroExpansionTooLarge = "SL411"
 
     // MARK: routing
     /// Both the legacy `groups`/`matrix` and `routing.router` are used.
@@ -99,6 +107,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case matrixCycle = "SL504"
     /// A matrix var or set name that breaks the naming rules.
     case matrixInvalidName = "SL505"
+    /// Matrix parentheses or `+set` chains nested deeper than the compiler follows.
+    case matrixNestingTooDeep = "SL506"
 
     // MARK: locks
     /// The same parameter is both set and stripped at one level.
@@ -115,6 +125,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case commandNotFound = "SL701"
     /// The program `cmd` runs is not executable (opt-in `--check-paths`).
     case commandNotExecutable = "SL702"
+    /// A reload whose compile, checked in a child process, crashed or passed its limits.
+    case compileStopped = "SL705"
 
     /// The severity diagnostics with this code have unless a stage says otherwise.
     public var defaultSeverity: Severity {

@@ -81,7 +81,9 @@ public struct EnvironmentSubstitution {
             missing.append((variable, occurrence))
             return nil
         }
-        for (variable, occurrence) in missing {
+        // Each is located by reading the scalar, so their number is bounded (see
+        // `MacroExpander.maximumReports`).
+        for (variable, occurrence) in missing.prefix(max(0, MacroExpander.maximumReports - diagnostics.count)) {
             let literal = "${env.\(variable)}"
             let span = sources[node.span.file]?.locate(literal, within: node.span, occurrence: occurrence) ?? node.span
             diagnostics.append(

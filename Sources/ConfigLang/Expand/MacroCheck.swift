@@ -57,6 +57,7 @@ struct MacroCheck {
         }
 
         let global = Self.scope(config.macros)
+        let budget = MacroBudget()
 
         // Global macros are checked in the global scope only for names defined nowhere,
         // since a model may supply a name a global macro leaves open.
@@ -64,7 +65,7 @@ struct MacroCheck {
             config.macros.map(\.name.value) + config.groups.flatMap { $0.macros.map(\.name.value) }
                 + config.models.flatMap { $0.macros.map(\.name.value) })
         var globalExpander = MacroExpander(
-            scope: global, modelID: nil, sources: sources)
+            scope: global, modelID: nil, sources: sources, budget: budget)
         for definition in config.macros {
             guard let text = definition.value.scalar else { continue }
             let open = MacroReference.scan(text).filter {
@@ -88,7 +89,7 @@ struct MacroCheck {
             }
             var expander = MacroExpander(
                 scope: scope, modelID: model.id.value, sources: sources,
-                context: (model.id.span, "while expanding model `\(model.id.value)`"))
+                context: (model.id.span, "while expanding model `\(model.id.value)`"), budget: budget)
             let node = expander.expandNode(model.node)
             // Values that held macros get their types checked now that they are known.
             var typed = SchemaValidator(
@@ -108,11 +109,6 @@ struct MacroCheck {
             where !diagnostics.contains(where: { $0.code == diagnostic.code && $0.span == diagnostic.span }) {
                 diagnostics.append(diagnostic)
             }
-        }
-        for peer in config.peers {
-            var expander = MacroExpander(scope: global, modelID: nil, sources: sources)
-            if let node = config.root["peers"]?[peer.id.value] { _ = expander.expandNode(node) }
-            diagnostics += expander.diagnostics
         }
     }
 

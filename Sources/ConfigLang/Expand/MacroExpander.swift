@@ -21,15 +21,26 @@ struct MacroExpander {
     /// The spans of the lists and mappings that hold those scalars.
     var expandedCollections: Set<Span> = []
     private var cache: [String: String] = [:]
+    /// The compile's budget for substitutions, shared with the other scopes' expanders.
+    let budget: MacroBudget
+    /// Names on a cycle (already reported); they are left unexpanded.
+    private var cyclic: Set<String> = []
+    /// Names whose references ``findCycles(from:)`` has followed to the end.
+    private var explored: Set<String> = []
+
+    /// How many macros deep one reference may lead (`a` uses `b` uses `c` … is a chain).
+    /// Real configs chain two or three; the bound keeps expansion's recursion shallow.
+    static let maximumDepth = 64
 
     init(
         scope: [String: MacroDefinition], modelID: String?, sources: [String: SourceFile],
-        context: (span: Span, label: String)? = nil
+        context: (span: Span, label: String)? = nil, budget: MacroBudget = MacroBudget()
     ) {
         self.scope = scope
         self.modelID = modelID
         self.sources = sources
         self.context = context
+        self.budget = budget
     }
 
     /// Where a node sits in a model, as far as expansion cares.
@@ -57,6 +68,11 @@ struct MacroExpander {
     /// their `#` comment lines first, as llama-swap does.
     mutating func expandNode(_ node: YAMLNode) -> YAMLNode {
         expanded(node, at: .root) ?? node
+    }
+
+    /// Expands every scalar of a value outside the models (a top-level key's value).
+    mutating func expandValue(_ node: YAMLNode) -> YAMLNode {
+        expanded(node, at: .other) ?? node
     }
 
     /// The node with its scalars expanded, or nil when nothing in it changes (the
@@ -138,54 +154,134 @@ struct MacroExpander {
     }
 
     private mutating func expand(_ text: String, span: Span, allowPID: Bool, stack: inout [String]) -> String {
-        MacroReference.substitute(text) { reference in
-            let name = reference.name
-            // Only names in scope that expanded completely are cached (never a reserved
-            // name or `env.…`), and a name is cached only once its expansion is done, so
-            // this cannot hide a cycle.
-            if let cached = cache[name] { return cached }
-            switch name {
-            case "PORT":
+        // How many references of each name came before, to tell which one a report is about.
+        var earlier: [String: Int] = [:]
+        return MacroReference.substitute(text) { reference in
+            let occurrence = earlier[reference.name, default: 0]
+            earlier[reference.name] = occurrence + 1
+            let site = (span: span, occurrence: occurrence)
+            guard let value = resolve(reference, at: site, allowPID: allowPID, stack: &stack) else {
                 return nil
-            case "MODEL_ID":
-                return modelID
-            case "PID":
-                if !allowPID {
+            }
+            guard budget.spend(value.utf8.count) else {
+                if !budget.reported {
+                    budget.reported = true
                     report(
                         Diagnostic(
-                            .pidOutsideCmdStop, "`${PID}` can only be used in `cmdStop`",
-                            at: locate(reference, in: text, span),
-                            help: "`${PID}` is the backend's process ID, known only when stopping it"))
+                            .macroExpansionTooLarge,
+                            "macro expansion goes over its budget here (\(MacroBudget.maximumSubstitutions) "
+                                + "substitutions or \(MacroBudget.maximumBytes >> 20) MiB of text in all)",
+                            at: locate(reference, site),
+                            related: context.map { [RelatedSpan($0.span, $0.label)] } ?? [],
+                            help: "macros that repeat other macros grow exponentially; "
+                                + "write the text out or use fewer levels"))
                 }
                 return nil
-            default:
-                break
             }
-            if name.hasPrefix("env.") { return nil }
-            guard let definition = scope[name] else {
-                var names = Array(scope.keys) + ["PORT", "MODEL_ID"]
-                names.sort()
-                let suggestion = Suggestion.closest(to: name, among: names)
-                var help = suggestion.map { "did you mean `${\($0)}`?" } ?? "define it under `macros:`"
-                if suggestion == nil, name.uppercased() == name {
-                    help += "; shell variables are not expanded (use `${env.\(name)}` for an environment variable)"
-                }
+            return value
+        }
+    }
+
+    /// The text `reference` stands for, or nil to leave it as written.
+    private mutating func resolve(
+        _ reference: MacroReference, at site: (span: Span, occurrence: Int), allowPID: Bool, stack: inout [String]
+    ) -> String? {
+        let name = reference.name
+        // Only names in scope that expanded completely are cached (never a reserved
+        // name or `env.…`), and a name is cached only once its expansion is done, so
+        // this cannot hide a cycle.
+        if let cached = cache[name] { return cached }
+        switch name {
+        case "PORT":
+            return nil
+        case "MODEL_ID":
+            return modelID
+        case "PID":
+            if !allowPID, canReport {
                 report(
                     Diagnostic(
-                        .unknownMacro, "unknown macro `\(name)`", at: locate(reference, in: text, span),
-                        related: context.map { [RelatedSpan($0.span, $0.label)] } ?? [], help: help))
-                return nil
+                        .pidOutsideCmdStop, "`${PID}` can only be used in `cmdStop`",
+                        at: locate(reference, site),
+                        help: "`${PID}` is the backend's process ID, known only when stopping it"))
             }
-            if let cycleStart = stack.firstIndex(of: name) {
-                reportCycle(Array(stack[cycleStart...]) + [name])
-                return nil
+            return nil
+        default:
+            break
+        }
+        if name.hasPrefix("env.") { return nil }
+        guard let definition = scope[name] else {
+            guard canReport else { return nil }
+            var names = Array(scope.keys) + ["PORT", "MODEL_ID"]
+            names.sort()
+            let suggestion = Suggestion.closest(to: name, among: names)
+            var help = suggestion.map { "did you mean `${\($0)}`?" } ?? "define it under `macros:`"
+            if suggestion == nil, name.uppercased() == name {
+                help += "; shell variables are not expanded (use `${env.\(name)}` for an environment variable)"
             }
-            guard let value = definition.value.scalar else { return nil }
-            stack.append(name)
-            let expanded = expand(value, span: definition.value.span, allowPID: allowPID, stack: &stack)
-            stack.removeLast()
-            cache[name] = expanded
-            return expanded
+            report(
+                Diagnostic(
+                    .unknownMacro, "unknown macro `\(name)`", at: locate(reference, site),
+                    related: context.map { [RelatedSpan($0.span, $0.label)] } ?? [], help: help))
+            return nil
+        }
+        findCycles(from: name)
+        // A name on a cycle (reported by `findCycles`) expands until the cycle closes,
+        // leaving that one reference as written, as far as the depth limit allows.
+        if budget.isExhausted || stack.contains(name) { return nil }
+        if cyclic.contains(name) && stack.count >= Self.maximumDepth { return nil }
+        guard let value = definition.value.scalar else { return nil }
+        if stack.count >= Self.maximumDepth {
+            guard canReport else { return nil }
+            let chain = stack.prefix(3).joined(separator: " → ")
+            report(
+                Diagnostic(
+                    .macroNestingTooDeep,
+                    "macro `\(name)` is reached through more than \(Self.maximumDepth) macros in a row "
+                        + "(\(chain) → …)",
+                    at: locate(reference, site),
+                    related: context.map { [RelatedSpan($0.span, $0.label)] } ?? [],
+                    help: "write the value of an inner macro out; real configs nest macros a few levels"))
+            return nil
+        }
+        stack.append(name)
+        let expanded = expand(value, span: definition.value.span, allowPID: allowPID, stack: &stack)
+        stack.removeLast()
+        cache[name] = expanded
+        return expanded
+    }
+
+    /// Follows every macro reference reachable from `start` once (an iterative
+    /// depth-first search, so linear in the macros and references and with no
+    /// recursion), reporting each cycle it closes and marking its names ``cyclic``.
+    private mutating func findCycles(from start: String) {
+        guard !explored.contains(start) else { return }
+        var onPath: [String: Int] = [:]
+        var path: [(name: String, next: [String], position: Int)] = []
+        func references(of name: String) -> [String] {
+            guard let text = scope[name]?.value.scalar, text.containsBytes("${") else { return [] }
+            return MacroReference.scan(text).map(\.name).filter {
+                scope[$0] != nil && !Self.reserved.contains($0)
+            }
+        }
+        onPath[start] = 0
+        path.append((start, references(of: start), 0))
+        while let top = path.indices.last {
+            guard path[top].position < path[top].next.count else {
+                let done = path.removeLast().name
+                onPath[done] = nil
+                explored.insert(done)
+                continue
+            }
+            let next = path[top].next[path[top].position]
+            path[top].position += 1
+            if let start = onPath[next] {
+                let cycle = path[start...].map(\.name)
+                reportCycle(cycle + [next])
+                cyclic.formUnion(cycle)
+            } else if !explored.contains(next) {
+                onPath[next] = path.count
+                path.append((next, references(of: next), 0))
+            }
         }
     }
 
@@ -193,14 +289,10 @@ struct MacroExpander {
         sources[span.file]?.locate(literal, within: span, occurrence: occurrence) ?? span
     }
 
-    /// Where `reference` (one of `text`'s) is written: the same literal's occurrence
-    /// count before it picks the right one when a scalar repeats it. Only called when
-    /// reporting, so the common path keeps no counts.
-    private func locate(_ reference: MacroReference, in text: String, _ span: Span) -> Span {
-        let literal = "${\(reference.name)}"
-        let occurrence = MacroReference.scan(text).prefix { $0.range.lowerBound < reference.range.lowerBound }
-            .filter { $0.name == reference.name }.count
-        return locate(literal, span, occurrence)
+    /// Where `reference` is written: its scalar's span and how many references of the
+    /// same name come before it there.
+    private func locate(_ reference: MacroReference, _ site: (span: Span, occurrence: Int)) -> Span {
+        locate("${\(reference.name)}", site.span, site.occurrence)
     }
 
     private mutating func reportCycle(_ found: [String]) {
@@ -224,6 +316,13 @@ struct MacroExpander {
                 at: first.name.span, related: related,
                 help: "break the cycle: one of these macros must not refer back"))
     }
+
+    /// The most diagnostics one expander reports: finding where a reference is written
+    /// reads its scalar, so a scalar of a hundred thousand bad references would
+    /// otherwise take quadratic time, and a hundred say all there is to say.
+    static let maximumReports = 100
+
+    private var canReport: Bool { diagnostics.count < Self.maximumReports }
 
     private mutating func report(_ diagnostic: Diagnostic) {
         if !diagnostics.contains(where: { $0.span == diagnostic.span && $0.code == diagnostic.code }) {

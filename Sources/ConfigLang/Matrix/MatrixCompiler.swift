@@ -8,6 +8,10 @@ struct MatrixCompiler {
     let sources: [String: SourceFile]
     var diagnostics: [Diagnostic] = []
 
+    /// The largest eviction cost kept (a billion): costs are compared as sums over
+    /// the models a swap stops, which then cannot overflow.
+    static let maximumEvictCost = 1_000_000_000
+
     init(matrix: MatrixConfig, modelIDs: Set<String>, aliases: [String: String], sources: [String: SourceFile]) {
         self.matrix = matrix
         self.modelIDs = modelIDs
@@ -49,9 +53,12 @@ struct MatrixCompiler {
             } catch {
                 diagnostics.append(
                     Diagnostic(
-                        .matrixSyntax, "matrix set `\(key.value)`: \(error.message)",
+                        error.kind == .nestingTooDeep ? .matrixNestingTooDeep : .matrixSyntax,
+                        "matrix set `\(key.value)`: \(error.message)",
                         at: span(in: expression, offset: error.offset, length: 1),
-                        help: "sets combine names with `&` (together), `|` (alternatives), `( )` and `+set`"))
+                        help: error.kind == .nestingTooDeep
+                            ? "name intermediate sets less deeply; real sets nest a few levels"
+                            : "sets combine names with `&` (together), `|` (alternatives), `( )` and `+set`"))
             }
         }
         var sets: [[String]] = []
@@ -88,6 +95,14 @@ struct MatrixCompiler {
                             help: Suggestion.closest(to: name, among: expressions.keys.sorted()).map {
                                 "did you mean `+\($0)`?"
                             } ?? "define the set under `sets:`"))
+                case .nestingTooDeep:
+                    // One report: in a long chain every set above the limit is too deep.
+                    guard !diagnostics.contains(where: { $0.code == .matrixNestingTooDeep }) else { continue }
+                    diagnostics.append(
+                        Diagnostic(
+                            .matrixNestingTooDeep, "matrix set `\(key.value)`: \(error.message)",
+                            at: span(in: expression, offset: error.offset, length: 1),
+                            help: "name intermediate sets less deeply; real sets nest a few levels"))
                 default:
                     diagnostics.append(
                         Diagnostic(
@@ -106,7 +121,8 @@ struct MatrixCompiler {
                         at: key.span, help: "use a var from `vars:` or a model ID"))
                 continue
             }
-            costs[id] = cost.value
+            // Capped so that the solver's sums over a thousand models cannot overflow.
+            costs[id] = min(cost.value, Self.maximumEvictCost)
         }
         return (sets, costs)
     }

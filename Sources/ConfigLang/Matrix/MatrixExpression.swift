@@ -30,6 +30,14 @@ public indirect enum MatrixExpression: Sendable, Hashable {
     /// The most concrete sets one expansion may produce before it is rejected.
     public static let maximumSetCount = 10_000
 
+    /// The most names all the sets of one expansion may hold together.
+    public static let maximumNameCount = 1_000_000
+
+    /// How deep parentheses may nest, and how long a chain of `+ref`s one expansion
+    /// may follow. Real expressions nest two or three levels; the bound keeps the
+    /// parser's and the expander's recursion (and the tree's teardown) shallow.
+    public static let maximumDepth = 64
+
     /// Parses one set expression.
     public static func parse(_ text: String) throws(MatrixExpressionError) -> MatrixExpression {
         var parser = MatrixExpressionParser(bytes: Array(text.utf8))
@@ -108,6 +116,13 @@ private enum MatrixExpander {
                     kind: .cycle(chain), offset: site,
                     message: "set references form a cycle: \(chain.map { "+\($0)" }.joined(separator: " → "))")
             }
+            if stack.count >= MatrixExpression.maximumDepth {
+                throw MatrixExpressionError(
+                    kind: .nestingTooDeep, offset: site,
+                    message:
+                        "`+\(name)` is reached through more than \(MatrixExpression.maximumDepth) `+set` references in a row"
+                )
+            }
             guard let target = resolve(name) else {
                 let via = stack.isEmpty ? "" : " (referenced from set `\(stack.last!)`)"
                 throw MatrixExpressionError(
@@ -127,6 +142,16 @@ private enum MatrixExpander {
             for operand in operands {
                 let right = try expand(operand, stack: stack, origin: origin, resolve: resolve)
                 try check(result.count * right.count, origin: origin, expression: expression)
+                // Every name is copied into each set it joins, so the names in all are
+                // bounded too (`a & a & a …` makes one set of ever more names).
+                let width = (result.map(\.count).max() ?? 0) + (right.map(\.count).max() ?? 0)
+                if result.count * right.count * width > MatrixExpression.maximumNameCount {
+                    throw MatrixExpressionError(
+                        kind: .tooManySets, offset: origin ?? expression.names.first?.offset ?? 0,
+                        message:
+                            "the expression expands to more than \(MatrixExpression.maximumNameCount) names in all; split it up"
+                    )
+                }
                 var product: [[String]] = []
                 product.reserveCapacity(result.count * right.count)
                 for left in result {
@@ -168,6 +193,8 @@ private enum MatrixExpander {
 private struct MatrixExpressionParser {
     let bytes: [UInt8]
     var index = 0
+    /// Open parentheses around the current position.
+    var depth = 0
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -222,7 +249,14 @@ private struct MatrixExpressionParser {
                     kind: .emptyParentheses, offset: open,
                     message: "`()` is empty; put \(Self.operandHint) inside or remove the parentheses")
             }
+            depth += 1
+            if depth > MatrixExpression.maximumDepth {
+                throw MatrixExpressionError(
+                    kind: .nestingTooDeep, offset: open,
+                    message: "parentheses nest more than \(MatrixExpression.maximumDepth) levels deep here")
+            }
             let inner = try parseOr(after: "`(`")
+            depth -= 1
             guard let close = peek() else {
                 throw MatrixExpressionError(
                     kind: .missingCloseParenthesis, offset: open,

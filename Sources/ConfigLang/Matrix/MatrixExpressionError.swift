@@ -21,6 +21,9 @@ public struct MatrixExpressionError: Error, Sendable, Hashable {
         case cycle([String])
         /// The expansion would produce more than ``MatrixExpression/maximumSetCount`` sets.
         case tooManySets
+        /// Parentheses or a chain of `+ref`s nested deeper than
+        /// ``MatrixExpression/maximumDepth``.
+        case nestingTooDeep
     }
 
     /// What went wrong.

@@ -79,6 +79,9 @@ public struct PlanSettings: Sendable, Equatable, Codable {
 public struct PortSlot: Sendable, Equatable, Codable {
     /// The port llama-swap would assign (sorted model IDs from `startPort`).
     public var offline: Int
+
+    /// The highest TCP port.
+    public static let maximum = 65535
 }
 
 /// One local model, fully expanded.

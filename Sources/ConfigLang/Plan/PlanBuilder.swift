@@ -62,8 +62,13 @@ public enum PlanBuilder {
                 let node = expanded[index]
                 var port: PortSlot?
                 if (node["cmd"]?.scalar ?? "").containsBytes("${PORT}") {
-                    port = PortSlot(offline: nextPort)
-                    nextPort += 1
+                    if nextPort <= PortSlot.maximum {
+                        port = PortSlot(offline: nextPort)
+                    } else if nextPort == PortSlot.maximum + 1 {
+                        diagnostics.append(portsExhausted(at: models[index].id))
+                    }
+                    // Past the top the count only has to stay above it, so it cannot overflow.
+                    nextPort = min(nextPort, PortSlot.maximum + 1) + 1
                 }
                 let model = models[index]
                 let group = groupOfModel[model.id.value].map { config.groups[$0] }
@@ -82,6 +87,14 @@ public enum PlanBuilder {
                 sourceHash: sourceHash, settings: planSettings, models: plans, routing: routing(names: names),
                 names: names, peers: peers(), selectors: selectors(), profiles: profiles(),
                 preload: config.preload.compactMap { names[$0.value] })
+        }
+
+        /// The diagnostic for the first model whose `${PORT}` number would pass 65535.
+        func portsExhausted(at id: Located<String>) -> Diagnostic {
+            Diagnostic(
+                .portOutOfRange,
+                "`${PORT}` for model `\(id.value)` would be past 65535, counting up from `startPort` \(config.startPort)",
+                at: id.span, help: "lower `startPort` so that every model using `${PORT}` gets a port")
         }
 
         /// Every name a request may use, to the model ID it resolves to: each ID, then
@@ -157,7 +170,8 @@ public enum PlanBuilder {
             let stop = node["cmdStop"]?.scalar.flatMap { text in
                 text.trimmingWhitespace().isEmpty ? nil : words(text, at: node["cmdStop"]!.span)
             }
-            let usesPort = port != nil
+            // A `cmd` with `${PORT}` uses a port even when none was left for it (SL211).
+            let usesPort = port != nil || cmdText.containsBytes("${PORT}")
             let proxyNode = node["proxy"]
             let proxy = proxyNode?.scalar.flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:${PORT}"
             if let proxyNode, !URLCheck.isHTTPURL(proxy) {
@@ -184,8 +198,8 @@ public enum PlanBuilder {
                         help: "write the path the backend answers 200 on once ready, starting with `/` "
                             + "(for example `/health`), or `none` to skip the check"))
             }
-            let ttl = node["ttl"]?.intValue ?? -1
-            let unload = node["unloadTimeout"]?.intValue ?? 0
+            let ttl = node["ttl"]?.secondsValue ?? -1
+            let unload = node["unloadTimeout"]?.secondsValue ?? 0
             let limit = node["concurrencyLimit"]?.intValue ?? 0
             let env = node["env"]?.locatedStrings.map(\.value) ?? []
 

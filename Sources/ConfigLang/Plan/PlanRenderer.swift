@@ -49,7 +49,7 @@ public enum PlanRenderer {
         return .object(document)
     }
 
-    /// One model as a JSON value with resolved argv and proxy.
+    /// One model as a JSON value with resolved argv, proxy and metadata.
     public static func display(_ model: ModelPlan) -> JSONValue {
         display(model, encoded: encoded(model))
     }
@@ -59,6 +59,9 @@ public enum PlanRenderer {
         let port = model.port?.offline
         members["argv"] = .array(model.argv(port: port).map(JSONValue.string))
         members["proxy"] = .string(model.proxy(port: port))
+        if let resolved = model.metadata(port: port), resolved != model.metadata {
+            members["metadata"] = Self.encoded(resolved)
+        }
         return .object(members)
     }
 

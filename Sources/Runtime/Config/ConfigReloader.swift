@@ -19,12 +19,20 @@ public struct ConfigReloader: Sendable {
     /// Where reloads are reported.
     public let log: ServerLog
 
+    /// The swap-server executable that checks each new config in a child process
+    /// first (``IsolatedCompile``); nil compiles in this process only.
+    public let compileChecker: String?
+
     /// Creates a reloader.
-    public init(config: CurrentConfig, scheduler: ModelScheduler, backends: BackendPool, log: ServerLog) {
+    public init(
+        config: CurrentConfig, scheduler: ModelScheduler, backends: BackendPool, log: ServerLog,
+        compileChecker: String? = nil
+    ) {
         self.config = config
         self.scheduler = scheduler
         self.backends = backends
         self.log = log
+        self.compileChecker = compileChecker
     }
 
     /// What one reload did.
@@ -62,8 +70,22 @@ public struct ConfigReloader: Sendable {
             log("config reload (\(trigger)) failed: \(message); still serving the previous plan")
             return Result(success: false, unchanged: false, diff: nil, diagnostics: [diagnostic])
         }
+        if let compileChecker, let failure = await IsolatedCompile.check(files, executable: compileChecker) {
+            let diagnostic = ConfigStatus.AttemptDiagnostic(
+                code: DiagnosticCode.compileStopped.rawValue, severity: "error", message: failure,
+                file: config.source.file, line: 1, column: 1)
+            config.record(
+                .init(
+                    at: at, trigger: trigger, success: false, sourceHash: PlanBuilder.sourceHash(files),
+                    diagnostics: [diagnostic]), plan: nil)
+            log("config reload (\(trigger)) rejected: \(failure); still serving the previous plan")
+            return Result(success: false, unchanged: false, diff: nil, diagnostics: [diagnostic])
+        }
+        // Bounded by the compiler's limits (ConfigLang/README.md, "Limits"): whatever the
+        // file holds, this ends in a plan or diagnostics within about a second and 100 MiB.
         let environment = ProcessInfo.processInfo.environment
         let result = PlanBuilder.compile(files, environment: environment)
+        defer { HeapTrim.returnFreeMemory() }
         let diagnostics = result.diagnostics.map {
             ConfigStatus.AttemptDiagnostic(
                 code: $0.code.rawValue, severity: $0.severity.rawValue, message: $0.message, file: $0.span.file,

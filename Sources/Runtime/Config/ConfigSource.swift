@@ -15,7 +15,12 @@ public struct ConfigSource: Sendable {
         self.directory = directory
     }
 
-    /// The files, read now; throws with a message when one cannot be read.
+    /// The most bytes the config's files may hold together: a thousand models take a
+    /// few hundred KiB, and the compile's memory stays bounded by the compiler's limits.
+    public static let maximumBytes = 16 << 20
+
+    /// The files, read now; throws with a message when one cannot be read or they are
+    /// larger than ``maximumBytes``.
     public func read() throws -> [SourceFile] {
         var paths = [file]
         if let directory {
@@ -24,7 +29,16 @@ public struct ConfigSource: Sendable {
                 directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0
             }
         }
+        var total = 0
         return try paths.map { path in
+            // Checked before reading, so a file that is not a config is never loaded whole.
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            total += size
+            guard total <= Self.maximumBytes else {
+                throw ConfigReadError(
+                    message: "config file \(path) makes the config larger than \(Self.maximumBytes >> 20) MiB; "
+                        + "a config is a few kilobytes, check that this is the right file")
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ConfigReadError(message: "cannot read config file \(path)")
             }

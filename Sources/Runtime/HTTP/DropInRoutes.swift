@@ -23,10 +23,10 @@ extension ManagementRoutes {
             await scheduler.unload(model: nil)
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "OK")))
         case (.get, "/models"), (.get, "/v1/models"):
-            return Self.echoingOrigin(json(listing(plan).list), of: request)
+            return Self.echoingOrigin(json(await listing(plan).list), of: request)
         case (.get, _) where path.hasPrefix("/v1/models/"):
             let id = String(path.dropFirst("/v1/models/".count))
-            guard let record = listing(plan).record(id: id) else { throw OpenAIError.unknownModel(id) }
+            guard let record = await listing(plan).record(id: id) else { throw OpenAIError.unknownModel(id) }
             return Self.echoingOrigin(json(record), of: request)
         case (.get, "/upstream"):
             // swap has no web UI yet; the redirect is upstream's, so links keep working once it does.
@@ -36,10 +36,15 @@ extension ManagementRoutes {
         }
     }
 
-    /// The listing under `plan`, the active profile and the models ready now.
-    func listing(_ plan: Plan) -> ModelListing {
-        ModelListing(
-            plan: plan, activeProfile: config.activeProfile, loaded: Set(scheduler.readyModels()),
+    /// The listing under `plan`, the active profile, the models ready now and the ports
+    /// the backends run (or will run) on.
+    func listing(_ plan: Plan) async -> ModelListing {
+        var ports: [String: Int] = [:]
+        for id in plan.models.keys {
+            ports[id] = await backends.port(of: id)
+        }
+        return ModelListing(
+            plan: plan, activeProfile: config.activeProfile, loaded: Set(scheduler.readyModels()), ports: ports,
             created: Int(Date().timeIntervalSince1970))
     }
 

@@ -11,6 +11,9 @@ struct ModelListing {
     let activeProfile: String?
     /// Local models ready now.
     let loaded: Set<String>
+    /// The port each local model's backend runs (or will run) on, for `${PORT}` in its
+    /// metadata; a model missing here shows the plan's offline port.
+    let ports: [String: Int]
     /// `created`, in Unix seconds.
     let created: Int
 
@@ -85,7 +88,8 @@ struct ModelListing {
         var meta = extra
         meta["type"] = .string(type)
         var entry = record(
-            id: id, ownedBy: "llama-swap", name: model.name, description: model.description, metadata: model.metadata,
+            id: id, ownedBy: "llama-swap", name: model.name, description: model.description,
+            metadata: model.metadata(port: ports[model.id] ?? model.port?.offline),
             llamaswap: meta, status: loaded.contains(model.id))
         if let capabilities = model.capabilities, case .object(var fields) = entry {
             fields.merge(Self.fields(capabilities)) { _, new in new }

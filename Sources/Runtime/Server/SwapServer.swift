@@ -117,7 +117,8 @@ public struct SwapServer: Sendable {
         let backends = BackendPool(plan: plan, logs: logs, client: client, launcher: options.launcher)
         let scheduler = ModelScheduler(plan: plan, backends: backends)
         let counters = RequestCounters()
-        let reloader = ConfigReloader(config: config, scheduler: scheduler, backends: backends, log: log)
+        let reloader = ConfigReloader(
+            config: config, scheduler: scheduler, backends: backends, log: log, compileChecker: options.launcher)
         let responder = SwapResponder(
             config: config,
             proxy: ProxyCore(
