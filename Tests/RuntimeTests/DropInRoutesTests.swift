@@ -172,10 +172,18 @@ struct DropInRoutesTests {
             #expect(try await T.chat(server, "b").status == 200)
             let byAlias = try await TestHTTP.send("POST", server.base + "/api/models/unload/a1")
             #expect(byAlias.status == 200)
+            #expect(byAlias.body == "OK")
             #expect(await T.eventually { (try? await T.running(server).keys.contains("a")) == false })
             let unknown = try await TestHTTP.send("POST", server.base + "/api/models/unload/nope")
             #expect(unknown.status == 404)
 
+            #expect(try await T.chat(server, "a").status == 200)
+            let unloadAll = try await TestHTTP.send("POST", server.base + "/api/models/unload")
+            #expect(unloadAll.status == 200)
+            #expect(unloadAll.json?["msg"] as? String == "ok")
+            #expect(await T.eventually { (try? await T.running(server).isEmpty) == true })
+
+            #expect(try await T.chat(server, "a").status == 200)
             let unload = try await TestHTTP.send("GET", server.base + "/unload")
             #expect(unload.status == 200)
             #expect(unload.body == "OK")

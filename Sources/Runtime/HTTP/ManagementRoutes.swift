@@ -40,14 +40,15 @@ public struct ManagementRoutes: Sendable {
         switch (request.method, path) {
         case (.get, "/running"):
             return json(await running())
+        // The answers are llama-swap's: its UI and scripts read them.
         case (.post, "/api/models/unload"):
             await scheduler.unload(model: nil)
-            return json(.object(["status": .string("ok")]))
+            return json(.object(["msg": .string("ok")]))
         case (.post, _) where path.hasPrefix("/api/models/unload/"):
             let name = String(path.dropFirst("/api/models/unload/".count))
             guard let id = plan.names[name] else { throw OpenAIError.unknownModel(name) }
             await scheduler.unload(model: id)
-            return json(.object(["status": .string("ok"), "model": .string(id)]))
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "OK")))
         case (.get, "/logs"):
             let lines = await logs.snapshot(source: nil)
             let hiding = SecretHiding(secrets: config.secrets)
