@@ -25,6 +25,13 @@ struct HostileReloadTests {
         return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
     }
 
+    /// Requests of `model` in flight now, as `/running` reports them.
+    static func inFlight(_ server: RunningServer, _ model: String) async throws -> Int {
+        let reply = try await TestHTTP.send("GET", server.base + "/running")
+        let list = reply.json?["running"] as? [[String: Any]] ?? []
+        return list.first { $0["model"] as? String == model }?["inFlight"] as? Int ?? 0
+    }
+
     /// Delivers every shape to `server` by `deliver` while a stream runs.
     static func survivesEveryShape(
         _ server: RunningServer, watching: Bool, deliver: (RunningServer, HostileConfigs.Shape) async throws -> Void
@@ -36,7 +43,9 @@ struct HostileReloadTests {
             let before = try await R.status(server).attempts
             let url = server.base + "/v1/chat/completions"
             async let stream = TestHTTP.stream(url, json: ["model": "alpha", "stream": true, "messages": []])
-            try await Task.sleep(for: .milliseconds(150))
+            #expect(
+                await T.eventually { (try? await Self.inFlight(server, "alpha")) ?? 0 > 0 },
+                "\(shape): the stream was admitted before the reload")
             try await deliver(server, shape)
             #expect(
                 await T.eventually(seconds: 20) { (try? await R.status(server).attempts) ?? 0 > before },
