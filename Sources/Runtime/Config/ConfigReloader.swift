@@ -1,4 +1,5 @@
 import ConfigLang
+import Dispatch
 import FoundationEssentials
 
 /// The reload pipeline shared by the file watcher, SIGHUP and `POST /api/config/reload`.
@@ -84,7 +85,7 @@ public struct ConfigReloader: Sendable {
         // Bounded by the compiler's limits (ConfigLang/README.md, "Limits"): whatever the
         // file holds, this ends in a plan or diagnostics within about a second and 100 MiB.
         let environment = ProcessInfo.processInfo.environment
-        let result = PlanBuilder.compile(files, environment: environment)
+        let result = await Self.onWorkerThread { PlanBuilder.compile(files, environment: environment) }
         defer { HeapTrim.returnFreeMemory() }
         let diagnostics = result.diagnostics.map {
             ConfigStatus.AttemptDiagnostic(
@@ -96,9 +97,11 @@ public struct ConfigReloader: Sendable {
             let hash = PlanBuilder.sourceHash(files)
             config.record(
                 .init(at: at, trigger: trigger, success: false, sourceHash: hash, diagnostics: diagnostics), plan: nil)
-            let text = DiagnosticRenderer.render(
-                result.diagnostics, format: .human,
-                sources: Dictionary(files.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }), color: false)
+            let text = await Self.onWorkerThread {
+                DiagnosticRenderer.render(
+                    result.diagnostics, format: .human,
+                    sources: Dictionary(files.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }), color: false)
+            }
             log("config reload (\(trigger)) rejected; still serving the previous plan:\n\(text)")
             return Result(success: false, unchanged: false, diff: nil, diagnostics: diagnostics)
         }
@@ -117,6 +120,15 @@ public struct ConfigReloader: Sendable {
         )
         await apply(plan, diff: diff)
         return Result(success: true, unchanged: false, diff: diff, diagnostics: diagnostics)
+    }
+
+    /// Runs `work` on a Dispatch worker thread: a compile can take a second, and the
+    /// caller may be an HTTP connection's event loop (`POST /api/config/reload`), which
+    /// other connections' streams share.
+    private static func onWorkerThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: work()) }
+        }
     }
 
     private func apply(_ plan: Plan, diff: PlanDiff) async {
