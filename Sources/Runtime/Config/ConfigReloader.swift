@@ -112,9 +112,11 @@ public struct ConfigReloader: Sendable {
             return Result(success: true, unchanged: true, diff: nil, diagnostics: diagnostics)
         }
         let diff = Plan.diff(from: old, to: plan)
+        let secrets = CurrentConfig.environmentSecrets(files, environment: environment)
         config.record(
             .init(at: at, trigger: trigger, success: true, sourceHash: plan.sourceHash, diagnostics: diagnostics),
-            plan: plan, secrets: SwapServer.environmentSecrets(files, environment: environment))
+            plan: plan, secrets: secrets)
+        await log.hub.hideSecrets(secrets)
         log(
             "config reloaded (\(trigger)): restart \(diff.restart), live \(diff.applyLive), added \(diff.added), removed \(diff.removed)"
         )

@@ -58,6 +58,13 @@ public final class CurrentConfig: Sendable {
         profileChanges.publish(name)
     }
 
+    /// The values `files` take from `${env.…}`: hidden wherever the plan or the logs are
+    /// shown.
+    static func environmentSecrets(_ files: [SourceFile], environment: [String: String]) -> Set<String> {
+        SecretHiding.environmentValues(
+            referencedIn: files.map { String(decoding: $0.bytes, as: UTF8.self) }, environment: environment)
+    }
+
     /// Records an attempt and, when it succeeded, the new plan and its `secrets`.
     func record(_ attempt: ConfigStatus.Attempt, plan newPlan: Plan?, secrets: Set<String> = []) {
         statusBox.withLock { status in

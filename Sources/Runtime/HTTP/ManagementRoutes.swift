@@ -51,8 +51,7 @@ public struct ManagementRoutes: Sendable {
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "OK")))
         case (.get, "/logs"):
             let lines = await logs.snapshot(source: nil)
-            let hiding = SecretHiding(secrets: config.secrets)
-            let text = lines.map { "[\($0.source)] \(hiding.text($0.text))\n" }.joined()
+            let text = lines.map { "[\($0.source)] \($0.text)\n" }.joined()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -151,11 +150,10 @@ public struct ManagementRoutes: Sendable {
 
     private func logStream(source: String?) -> Response {
         let logs = self.logs
-        let hiding = SecretHiding(secrets: config.secrets)
         let body = ResponseBody { writer in
             let stream = await logs.subscribe(source: source)
             for await line in stream {
-                try await writer.write(ByteBuffer(string: "[\(line.source)] \(hiding.text(line.text))\n"))
+                try await writer.write(ByteBuffer(string: "[\(line.source)] \(line.text)\n"))
             }
             try await writer.finish(nil)
         }

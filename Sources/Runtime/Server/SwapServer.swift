@@ -81,12 +81,6 @@ public struct SwapServer: Sendable {
         return plan
     }
 
-    /// The values `files` take from `${env.…}`: hidden wherever the plan is shown.
-    static func environmentSecrets(_ files: [SourceFile], environment: [String: String]) -> Set<String> {
-        SecretHiding.environmentValues(
-            referencedIn: files.map { String(decoding: $0.bytes, as: UTF8.self) }, environment: environment)
-    }
-
     /// Runs until SIGINT/SIGTERM. `onListening` gets the bound port.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var logger = Logger(label: "swap")
@@ -109,10 +103,11 @@ public struct SwapServer: Sendable {
         // Plain-http backends and peers: swap's own client, with connections on the event
         // loop of the client connection each request came in on.
         let upstream = UpstreamConnectionPool(maxIdlePerKey: 64)
-        let secrets = Self.environmentSecrets(
+        let secrets = CurrentConfig.environmentSecrets(
             (try? source.read()) ?? [], environment: ProcessInfo.processInfo.environment)
         let config = CurrentConfig(plan: plan, source: source, loadedAt: ConfigStatus.now(), secrets: secrets)
         let logs = LogHub()
+        await logs.hideSecrets(secrets)
         let log = ServerLog(logger: logger, hub: logs)
         let backends = BackendPool(plan: plan, logs: logs, client: client, launcher: options.launcher)
         let scheduler = ModelScheduler(plan: plan, backends: backends)
