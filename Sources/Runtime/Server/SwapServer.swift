@@ -114,7 +114,15 @@ public struct SwapServer: Sendable {
         let config = CurrentConfig(plan: plan, source: source, loadedAt: ConfigStatus.now(), secrets: secrets)
         let logs = LogHub()
         let log = ServerLog(logger: logger, hub: logs)
-        let backends = BackendPool(plan: plan, logs: logs, client: client, launcher: options.launcher)
+        let metrics = SwapMetrics()
+        let backends = BackendPool(
+            plan: plan, logs: logs, client: client, launcher: options.launcher,
+            events: { [backendMetrics = metrics.backends] in backendMetrics.record($0) })
+        let memory = MemorySampler { await backends.pids() }
+        let performance = plan.settings.performanceDisabled == true
+            ? nil : PerformanceMonitor(every: .seconds(plan.settings.performanceEvery ?? 5))
+        let observability = Observability(
+            metrics: metrics, memory: memory, performance: performance, hardware: await HardwareSnapshot.detect())
         let scheduler = ModelScheduler(plan: plan, backends: backends)
         let counters = RequestCounters()
         let reloader = ConfigReloader(
@@ -126,7 +134,7 @@ public struct SwapServer: Sendable {
                 upstream: UpstreamClient(client: client, upstream: upstream), counters: counters),
             management: ManagementRoutes(
                 config: config, scheduler: scheduler, backends: backends, logs: logs, counters: counters,
-                reloader: reloader))
+                reloader: reloader, observability: observability))
         let app = Application(
             responder: responder, server: EventLoopPinnedChannel.http1(limits: options.connectionLimits),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
@@ -148,12 +156,14 @@ public struct SwapServer: Sendable {
                 .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: ReloadService(reloader: reloader, watchConfig: options.watchConfig)),
                 .init(service: PreloadService(models: plan.preload, scheduler: scheduler)),
+                .init(service: memory),
                 .init(service: SystemdStoppingService(notifier: systemd), successTerminationBehavior: .ignore),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // After the grace, the group cancels what still runs: open connections close.
         groupConfiguration.maximumGracefulShutdownDuration = options.shutdownGrace
         groupConfiguration.maximumCancellationDuration = .seconds(2)
+        if let performance { groupConfiguration.services.append(.init(service: performance)) }
         let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
