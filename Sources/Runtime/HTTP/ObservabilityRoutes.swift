@@ -35,7 +35,7 @@ extension ManagementRoutes {
             let state = SwapMetrics.State(
                 models: plan.models.keys.sorted(), config: config.status, activity: scheduler.snapshot(),
                 spawns: (await backends.statuses()).mapValues { ($0.spawnCount, $0.lastLoadDuration) },
-                memory: observability.memory.latest)
+                memory: observability.memory.latest, answered: counters.snapshot)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: observability.metrics.exposition(state))))

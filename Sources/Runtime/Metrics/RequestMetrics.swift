@@ -1,8 +1,9 @@
 import Prometheus
 
 /// The per-model request figures of `/metrics`, counted from each finished request's
-/// ``ActivityRecord``: requests by endpoint and status, rejections by cause, tokens, and
-/// histograms of time to first byte, end-to-end latency and queue time.
+/// ``ActivityRecord``: requests by endpoint and status (`swap_requests_total`, every
+/// model-routed request, admitted or not), rejections by cause, tokens, and histograms of
+/// time to first byte, end-to-end latency and queue time.
 ///
 /// A request that named no model (or an unknown one) counts under `model=""`.
 public final class RequestMetrics: ActivityObserver {
@@ -17,9 +18,9 @@ public final class RequestMetrics: ActivityObserver {
     public func finished(_ record: ActivityRecord) {
         let model = [("model", record.model)]
         registry.makeCounter(
-            name: "swap_model_requests_total",
+            name: "swap_requests_total",
             labels: model + [("endpoint", Self.endpoint(record.path)), ("status", String(record.status))],
-            help: "Finished model-routed requests by model, endpoint and status."
+            help: "Model-routed requests by model (\"\" when none was resolved), endpoint and the status sent."
         ).increment()
         if let cause = RejectionCause(status: record.status) { rejected(cause, model: record.model) }
         count(record.tokens.input, "swap_model_prompt_tokens_total", "Prompt tokens processed.", model)

@@ -48,12 +48,16 @@ public final class SwapMetrics: Sendable {
         public var spawns: [String: (count: Int, lastLoad: Duration?)]
         /// The latest memory sample per running model.
         public var memory: [String: ModelMemory]
+        /// Admitted requests that got an answer, per model and status (``RequestCounters``).
+        public var answered: [String: [Int: Int]]
 
         /// A state with every field given.
         public init(
             models: [String], config: ConfigStatus, activity: [String: ModelActivity],
-            spawns: [String: (count: Int, lastLoad: Duration?)], memory: [String: ModelMemory]
+            spawns: [String: (count: Int, lastLoad: Duration?)], memory: [String: ModelMemory],
+            answered: [String: [Int: Int]]
         ) {
+            self.answered = answered
             self.models = models
             self.config = config
             self.activity = activity
@@ -118,14 +122,24 @@ public final class SwapMetrics: Sendable {
                     .set(to: Double(gpu))
             }
         }
+        for (model, codes) in state.answered {
+            for (code, count) in codes {
+                total(
+                    "swap_model_requests_total", [("model", model), ("status", String(code))],
+                    "Admitted requests by model and the status their answer ended with.", Double(count),
+                    counted: &counted)
+            }
+        }
         for (model, spawns) in state.spawns {
             let labels = [("model", model)]
             total(
                 "swap_model_spawns_total", labels, "Backend processes started for the model (starts and restarts).",
                 Double(spawns.count), counted: &counted)
             if let last = spawns.lastLoad {
-                gauge("swap_model_last_load_seconds", labels, "How long the model's last start took, from spawn to ready.")
-                    .set(to: Self.seconds(last))
+                gauge(
+                    "swap_model_last_load_seconds", labels, "How long the model's last start took, from spawn to ready."
+                )
+                .set(to: Self.seconds(last))
             }
         }
         guard let process = ProcessFigures.current() else { return }

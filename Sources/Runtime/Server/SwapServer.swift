@@ -113,13 +113,19 @@ public struct SwapServer: Sendable {
             (try? source.read()) ?? [], environment: ProcessInfo.processInfo.environment)
         let config = CurrentConfig(plan: plan, source: source, loadedAt: ConfigStatus.now(), secrets: secrets)
         let logs = LogHub()
-        let log = ServerLog(logger: logger, hub: logs)
+        let stdout: @Sendable () -> StdoutLogSettings = {
+            StdoutLogSettings(sources: config.plan.settings.logToStdout, timeFormat: config.plan.settings.logTimeFormat)
+        }
+        let log = ServerLog(logger: logger, hub: logs, stdout: stdout)
+        let upstreamLines = StdoutLog(lines: await logs.subscribe(source: LogHub.upstreamSource), settings: stdout)
+        let upstreamPrinter = Task { await upstreamLines.run() }
         let metrics = SwapMetrics()
         let backends = BackendPool(
             plan: plan, logs: logs, client: client, launcher: options.launcher,
             events: { [backendMetrics = metrics.backends] in backendMetrics.record($0) })
         let memory = MemorySampler { await backends.pids() }
-        let performance = plan.settings.performanceDisabled == true
+        let performance =
+            plan.settings.performanceDisabled == true
             ? nil : PerformanceMonitor(every: .seconds(plan.settings.performanceEvery ?? 5))
         let observability = Observability(
             metrics: metrics, memory: memory, performance: performance, hardware: await HardwareSnapshot.detect())
@@ -171,6 +177,7 @@ public struct SwapServer: Sendable {
             logger.error("server stopped: \(error)")
         }
         await backends.stopAll()
+        upstreamPrinter.cancel()
         upstream.shutdown()
         try? await client.shutdown()
     }

@@ -19,7 +19,8 @@ enum HardwareSnapshot {
         let release = withUnsafeBytes(of: name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let system = withUnsafeBytes(of: name.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let gpus = await SystemCommand.output(
-            "nvidia-smi", ["--query-gpu=index,name,memory.total,driver_version,power.limit", "--format=csv,noheader,nounits"])
+            "nvidia-smi",
+            ["--query-gpu=index,name,memory.total,driver_version,power.limit", "--format=csv,noheader,nounits"])
         return build(
             capturedAt: Date(), machine: machine, kernel: release, system: system,
             osRelease: ProcText.read("/etc/os-release") ?? "", cpuInfo: ProcText.read("/proc/cpuinfo") ?? "",

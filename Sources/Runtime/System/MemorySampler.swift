@@ -11,7 +11,13 @@ public final class MemorySampler: Service, Sendable {
 
     private let processIDs: ProcessIDs
     private let every: Duration
-    private let state = Mutex<(latest: [String: ModelMemory], subscribers: [Int: AsyncStream<[String: ModelMemory]>.Continuation], next: Int)>(([:], [:], 0))
+    private let state = Mutex(State())
+
+    private struct State {
+        var latest: [String: ModelMemory] = [:]
+        var subscribers: [Int: AsyncStream<[String: ModelMemory]>.Continuation] = [:]
+        var next = 0
+    }
 
     /// Samples the processes `processIDs` names every `every`.
     public init(every: Duration = .seconds(5), processIDs: @escaping ProcessIDs) {
