@@ -55,7 +55,7 @@ public struct Config: Sendable {
     /// `logTimeFormat` (nil when absent).
     public var logTimeFormat: String?
     /// `performance.every`, seconds (nil when absent).
-    public var performanceEvery: Int?
+    public var performanceEvery: Double?
     /// `performance.disabled` (nil when absent).
     public var performanceDisabled: Bool?
     /// The root node, for stages that need a raw look.

@@ -64,7 +64,7 @@ public enum ConfigDecoder {
         config.logLevel = root["logLevel"]?.scalar ?? "info"
         config.logToStdout = root["logToStdout"]?.scalar ?? "proxy"
         config.logTimeFormat = root["logTimeFormat"]?.scalar
-        config.performanceEvery = root.at("performance", "every")?.secondsValue
+        config.performanceEvery = root.at("performance", "every")?.scalar.flatMap(ScalarParsing.duration)
         config.performanceDisabled = root.at("performance", "disabled")?.boolValue
         return config
     }

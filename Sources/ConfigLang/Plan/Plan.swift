@@ -76,7 +76,7 @@ public struct PlanSettings: Sendable, Equatable, Codable {
     /// nil when not given (swap then writes no timestamp).
     public var logTimeFormat: String? = nil
     /// `performance.every`: seconds between two system statistics samples (nil: 5).
-    public var performanceEvery: Int? = nil
+    public var performanceEvery: Double? = nil
     /// `performance.disabled`: true turns system statistics off (nil: on).
     public var performanceDisabled: Bool? = nil
 }

@@ -126,7 +126,8 @@ public struct SwapServer: Sendable {
         let memory = MemorySampler { await backends.pids() }
         let performance =
             plan.settings.performanceDisabled == true
-            ? nil : PerformanceMonitor(every: .seconds(plan.settings.performanceEvery ?? 5))
+            ? nil
+            : PerformanceMonitor(every: .milliseconds(Int64(max(0.1, plan.settings.performanceEvery ?? 5) * 1000)))
         let observability = Observability(
             metrics: metrics, memory: memory, performance: performance, hardware: await HardwareSnapshot.detect())
         let scheduler = ModelScheduler(plan: plan, backends: backends)

@@ -16,32 +16,39 @@ public final class PerformanceMonitor: Service, Sendable {
     private struct State {
         var system: [JSONValue] = []
         var gpus: [JSONValue] = []
-        var times: [Date] = []
-        var gpuTimes: [Date] = []
+        /// Each sample's time in whole milliseconds since the epoch, as its timestamp shows it.
+        var times: [Int64] = []
+        var gpuTimes: [Int64] = []
         var previousCores: [CPUTimes] = []
     }
 
     /// A monitor sampling every `every`, keeping one hour of samples.
     public init(every: Duration = .seconds(5)) {
         self.every = every
-        let seconds = max(1, every.components.seconds)
-        self.capacity = max(1, Int(3600 / seconds))
+        let milliseconds = max(
+            1, every.components.seconds * 1000 + every.components.attoseconds / 1_000_000_000_000_000)
+        self.capacity = max(1, Int(3_600_000 / milliseconds))
         self.state = Mutex(State())
     }
 
     /// The samples taken after `after` (all when nil), oldest first, as
     /// `{"enabled":true,"sys_stats":[…],"gpu_stats":[…]}`.
     public func samples(after: Date?) -> JSONValue {
-        state.withLock { state in
-            let system = zip(state.times, state.system).filter { after == nil || $0.0 > after! }.map(\.1)
-            let gpus = zip(state.gpuTimes, state.gpus).filter { after == nil || $0.0 > after! }.map(\.1)
+        let after = after.map(Self.milliseconds) ?? Int64.min
+        return state.withLock { state in
+            let system = zip(state.times, state.system).filter { $0.0 > after }.map(\.1)
+            let gpus = zip(state.gpuTimes, state.gpus).filter { $0.0 > after }.map(\.1)
             return .object(["enabled": .bool(true), "sys_stats": .array(system), "gpu_stats": .array(gpus)])
         }
     }
 
     /// Takes one sample now.
     public func sample() async {
-        let now = Date()
+        // Whole milliseconds and 0.4 more (a `Date` holds about 0.1 µs at today's
+        // dates; the formatter truncates to milliseconds): its timestamp and its key in
+        // the ring then name the same millisecond.
+        let now = Date(
+            timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000 + 0.000_4)
         let gpuCSV = await SystemCommand.output(
             "nvidia-smi",
             [
@@ -67,11 +74,17 @@ public final class PerformanceMonitor: Service, Sendable {
         }
     }
 
+    /// Whole milliseconds since the epoch, as a timestamp shows `date`: a client's `after`
+    /// (the last timestamp it saw) then excludes that very sample.
+    static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
     private static func append(
-        _ value: JSONValue, at time: Date, to ring: inout [JSONValue], times: inout [Date], capacity: Int
+        _ value: JSONValue, at time: Date, to ring: inout [JSONValue], times: inout [Int64], capacity: Int
     ) {
         ring.append(value)
-        times.append(time)
+        times.append(milliseconds(time))
         if ring.count > capacity {
             ring.removeFirst(ring.count - capacity)
             times.removeFirst(times.count - capacity)
