@@ -136,8 +136,9 @@ struct ObservabilityIntegrationTests {
         try await ServerHarness.withServer(config: config) { server in
             #expect(try await T.chat(server, "alpha").status == 200)
             let stamp = #/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d) /#
-            let shown = await T.eventually(seconds: 10) {
-                server.output.all.contains { $0.contains("fake-backend: listening on") }
+            let shown = try await T.eventually(seconds: 10) {
+                try Task.checkCancellation()
+                return server.output.all.contains { $0.contains("fake-backend: listening on") }
             }
             #expect(shown, "the backend's output is copied to stdout")
             let lines = server.output.all
