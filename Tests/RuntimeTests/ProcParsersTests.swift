@@ -259,3 +259,26 @@ struct PerformanceRingTests {
         #expect(newer["sys_stats"] == .array([]))
     }
 }
+
+/// The memory sampler over real processes: this test process stands in for a backend.
+struct MemorySamplerTests {
+    @Test("a sample sums the named process's tree, is kept as the latest and reaches subscribers")
+    func sample() async throws {
+        let me = getpid()
+        let sampler = MemorySampler { ["self": me] }
+        #expect(sampler.latest.isEmpty, "nothing before the first sample")
+        let updates = sampler.subscribe()
+        let sample = await sampler.sample()
+        let memory = try #require(sample["self"])
+        #expect(memory.rssBytes > 1 << 20)
+        #expect(sampler.latest == sample)
+        var iterator = updates.makeAsyncIterator()
+        #expect(await iterator.next() == sample, "the subscriber got the same sample")
+    }
+
+    @Test("no running backend: an empty sample, and no process is read")
+    func empty() async {
+        let sampler = MemorySampler { [:] }
+        #expect(await sampler.sample().isEmpty)
+    }
+}
