@@ -16,8 +16,15 @@ public final class SwapMetrics: Sendable {
     public let requests: RequestMetrics
     /// Per-model backend figures (loads, crashes, unloads).
     public let backends: BackendMetrics
-    /// Serialises scrapes: the state figures are set and emitted as one step.
-    private let scrape = Mutex<[String: Double]>([:])
+    /// Serialises scrapes (the state figures are set and emitted as one step) and
+    /// remembers what the last one set.
+    private let scrape = Mutex(Scraped())
+
+    /// What earlier scrapes set: each state-fed counter's value, and the plan info's hash.
+    private struct Scraped {
+        var totals: [String: Double] = [:]
+        var planHash: String?
+    }
 
     /// An empty registry with the build's info series.
     public init(version: String = SwapVersion.current, commit: String = BuildInfo.commit) {
@@ -68,13 +75,13 @@ public final class SwapMetrics: Sendable {
 
     /// The text exposition of every family, with the state figures set from `state`.
     public func exposition(_ state: State) -> String {
-        scrape.withLock { counted in
-            update(state, counted: &counted)
+        scrape.withLock { scraped in
+            update(state, scraped: &scraped)
             return registry.emitToString()
         }
     }
 
-    private func update(_ state: State, counted: inout [String: Double]) {
+    private func update(_ state: State, scraped: inout Scraped) {
         let config = state.config
         gauge("swap_config_last_reload_success", [], "1 if the last config load attempt succeeded, else 0.")
             .set(to: config.lastAttempt.success ? 1 : 0)
@@ -86,18 +93,14 @@ public final class SwapMetrics: Sendable {
             total(
                 "swap_config_reloads_total", [("result", result)],
                 "Config reload attempts by result: applied (a new plan), unchanged (same bytes), failed.",
-                Double(value), counted: &counted)
+                Double(value), scraped: &scraped)
         }
         let planInfo = "swap_config_plan_info"
-        if counted[planInfo + config.planHash] == nil {
+        if let previous = scraped.planHash, previous != config.planHash {
             // One series per plan: the previous plan's goes when a new one is applied.
-            for key in counted.keys where key.hasPrefix(planInfo) {
-                let hash = String(key.dropFirst(planInfo.count))
-                registry.unregisterGauge(gauge(planInfo, [("hash", hash)], Self.planInfoHelp))
-                counted[key] = nil
-            }
-            counted[planInfo + config.planHash] = 1
+            registry.unregisterGauge(gauge(planInfo, [("hash", previous)], Self.planInfoHelp))
         }
+        scraped.planHash = config.planHash
         gauge(planInfo, [("hash", config.planHash)], Self.planInfoHelp).set(to: 1)
         for model in state.models {
             let labels = [("model", model)]
@@ -127,14 +130,14 @@ public final class SwapMetrics: Sendable {
                 total(
                     "swap_model_requests_total", [("model", model), ("status", String(code))],
                     "Admitted requests by model and the status their answer ended with.", Double(count),
-                    counted: &counted)
+                    scraped: &scraped)
             }
         }
         for (model, spawns) in state.spawns {
             let labels = [("model", model)]
             total(
                 "swap_model_spawns_total", labels, "Backend processes started for the model (starts and restarts).",
-                Double(spawns.count), counted: &counted)
+                Double(spawns.count), scraped: &scraped)
             if let last = spawns.lastLoad {
                 gauge(
                     "swap_model_last_load_seconds", labels, "How long the model's last start took, from spawn to ready."
@@ -149,7 +152,7 @@ public final class SwapMetrics: Sendable {
             .set(to: Double(process.virtualBytes))
         total(
             "process_cpu_seconds_total", [], "User and system CPU time swap-server used, seconds.",
-            process.cpuSeconds, counted: &counted)
+            process.cpuSeconds, scraped: &scraped)
         gauge("process_open_fds", [], "File descriptors swap-server has open.").set(to: Double(process.openDescriptors))
         gauge("process_max_fds", [], "The limit of open file descriptors.").set(to: Double(process.maxDescriptors))
         gauge("process_start_time_seconds", [], "When swap-server started, seconds since the epoch.")
@@ -164,11 +167,10 @@ public final class SwapMetrics: Sendable {
 
     /// Sets a counter whose value is read from elsewhere (it only grows) to `value`.
     private func total(
-        _ name: String, _ labels: [(String, String)], _ help: String, _ value: Double,
-        counted: inout [String: Double]
+        _ name: String, _ labels: [(String, String)], _ help: String, _ value: Double, scraped: inout Scraped
     ) {
         let key = name + labels.map { "\u{1}" + $0.0 + "=" + $0.1 }.joined()
-        let previous = counted[key] ?? 0
+        let previous = scraped.totals[key] ?? 0
         let counter = registry.makeCounter(name: name, labels: labels, help: help)
         guard value > previous else { return }
         if value == value.rounded(), previous == previous.rounded() {
@@ -176,7 +178,7 @@ public final class SwapMetrics: Sendable {
         } else {
             counter.increment(by: value - previous)
         }
-        counted[key] = value
+        scraped.totals[key] = value
     }
 
     static func seconds(_ duration: Duration) -> Double {
