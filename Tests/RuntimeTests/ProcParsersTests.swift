@@ -282,3 +282,50 @@ struct MemorySamplerTests {
         #expect(await sampler.sample().isEmpty)
     }
 }
+
+/// AMD GPUs from `rocm-smi --json`, on a fixture in the shape ROCm 6 prints (labels as
+/// keys, every value a string, the driver under `system`). Not run against a real AMD GPU.
+struct RocmSMITests {
+    static let json = """
+        {"card0": {"Temperature (Sensor edge) (C)": "41.0", "Temperature (Sensor junction) (C)": "44.0",
+        "Temperature (Sensor memory) (C)": "52.0", "Current Socket Graphics Package Power (W)": "35.0",
+        "Max Graphics Package Power (W)": "303.0", "GPU use (%)": "87", "GPU Memory Allocated (VRAM%)": "61",
+        "VRAM Total Memory (B)": "25753026560", "VRAM Total Used Memory (B)": "15728640000",
+        "Fan speed (%)": "23.14", "Card Series": "Radeon RX 7900 XTX", "Card Vendor": "Advanced Micro Devices, Inc.",
+        "Unique ID": "0x1c2d3e4f5a6b7c8d", "GFX Version": "gfx1100"},
+        "card1": {"Card Series": "Radeon Pro W7800", "VRAM Total Memory (B)": "34342961152"},
+        "system": {"Driver version": "6.8.5"}}
+        """
+
+    @Test("GpuStat per card, in card order")
+    func stats() throws {
+        let stats = RocmSMI.gpuStats(Self.json, timestamp: "t")
+        #expect(stats.count == 2)
+        guard case .object(let first) = stats.first else { throw ProcParsersTests.Failure("no card") }
+        #expect(first["id"] == .integer(0))
+        #expect(first["name"] == .string("Radeon RX 7900 XTX"))
+        #expect(first["temp_c"] == .double(41))
+        #expect(first["vram_temp_c"] == .double(52))
+        #expect(first["gpu_util_pct"] == .double(87))
+        #expect(first["mem_util_pct"] == .double(61))
+        #expect(first["mem_used_mb"] == .double(15000))
+        #expect(first["mem_total_mb"] == .double(24560))
+        #expect(first["power_draw_w"] == .double(35), "the draw, not the maximum")
+        #expect(first["fan_speed_pct"] == .double(23.14))
+        #expect(RocmSMI.gpuStats("not json", timestamp: "t").isEmpty)
+    }
+
+    @Test("accelerators with memory, architecture, driver and power limit")
+    func accelerators() throws {
+        let cards = RocmSMI.accelerators(Self.json)
+        guard case .object(let first) = cards.first, case .object(let second) = cards.last else {
+            throw ProcParsersTests.Failure("no cards")
+        }
+        #expect(first["architecture"] == .string("gfx1100"))
+        #expect(first["memory"] == .object(["kind": .string("dedicated"), "capacity_bytes": .integer(25_753_026_560)]))
+        #expect(first["driver"] == .object(["name": .string("amdgpu"), "version": .string("6.8.5")]))
+        #expect(first["power_limit_watts"] == .double(303))
+        #expect(second["model"] == .string("Radeon Pro W7800"))
+        #expect(second["power_limit_watts"] == .null)
+    }
+}

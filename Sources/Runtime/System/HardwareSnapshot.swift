@@ -9,7 +9,7 @@ import FoundationEssentials
 
 /// The machine swap-server runs on, detected once at start, in llama-swap's
 /// `HardwareSnapshot` shape (`GET /api/hardware`): architecture, OS, environment, CPU,
-/// memory, and the GPUs `nvidia-smi` reports.
+/// memory, and the GPUs `nvidia-smi` (or else `rocm-smi`) reports.
 enum HardwareSnapshot {
     /// Detects the machine now.
     static func detect() async -> JSONValue {
@@ -21,16 +21,18 @@ enum HardwareSnapshot {
         let gpus = await SystemCommand.output(
             "nvidia-smi",
             ["--query-gpu=index,name,memory.total,driver_version,power.limit", "--format=csv,noheader,nounits"])
+        let rocm = gpus == nil ? await SystemCommand.output("rocm-smi", RocmSMI.arguments) : nil
         return build(
             capturedAt: Date(), machine: machine, kernel: release, system: system,
             osRelease: ProcText.read("/etc/os-release") ?? "", cpuInfo: ProcText.read("/proc/cpuinfo") ?? "",
-            memInfo: ProcText.read("/proc/meminfo") ?? "", environment: environmentKind(), nvidiaGPUs: gpus ?? "")
+            memInfo: ProcText.read("/proc/meminfo") ?? "", environment: environmentKind(), nvidiaGPUs: gpus ?? "",
+            rocmJSON: rocm ?? "{}")
     }
 
     /// The snapshot from the texts read (pure, for tests).
     static func build(
         capturedAt: Date, machine: String, kernel: String, system: String, osRelease: String, cpuInfo: String,
-        memInfo: String, environment: String, nvidiaGPUs: String
+        memInfo: String, environment: String, nvidiaGPUs: String, rocmJSON: String = "{}"
     ) -> JSONValue {
         let os = ProcParsers.osRelease(osRelease)
         let cpu = ProcParsers.cpuInfo(cpuInfo)
@@ -55,6 +57,7 @@ enum HardwareSnapshot {
                     "power_limit_watts": Double(fields[4].filter { $0 != " " }).map(JSONValue.double) ?? .null,
                 ]))
         }
+        accelerators += RocmSMI.accelerators(rocmJSON)
         return .object([
             "schema_version": .integer(1),
             "captured_at": .string(SystemStat.timestamp(capturedAt)),

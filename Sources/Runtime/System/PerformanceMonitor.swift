@@ -5,7 +5,7 @@ import Synchronization
 
 /// System statistics sampled on a timer into bounded rings (one hour of samples), for
 /// `GET /api/performance`: CPU per core, memory, load and network from `/proc`, and per
-/// GPU from `nvidia-smi` when it is installed.
+/// GPU from `nvidia-smi`, or else `rocm-smi`, when one is installed.
 public final class PerformanceMonitor: Service, Sendable {
     /// How often a sample is taken.
     public let every: Duration
@@ -56,6 +56,7 @@ public final class PerformanceMonitor: Service, Sendable {
                     + "memory.used,memory.total,fan.speed,power.draw",
                 "--format=csv,noheader,nounits",
             ])
+        let rocmJSON = gpuCSV == nil ? await SystemCommand.output("rocm-smi", RocmSMI.arguments) : nil
         let procStat = ProcText.read("/proc/stat") ?? ""
         let memInfo = ProcParsers.memInfo(ProcText.read("/proc/meminfo") ?? "")
         let load = ProcParsers.loadAverage(ProcText.read("/proc/loadavg") ?? "")
@@ -68,7 +69,10 @@ public final class PerformanceMonitor: Service, Sendable {
                 at: now, cores: zip(cores, previous).map { $0.utilisation(since: $1) }, memInfo: memInfo,
                 load: load, network: network)
             Self.append(stat, at: now, to: &state.system, times: &state.times, capacity: capacity)
-            for gpu in SystemStat.gpus(csv: gpuCSV ?? "", at: now) {
+            let gpus =
+                SystemStat.gpus(csv: gpuCSV ?? "", at: now)
+                + RocmSMI.gpuStats(rocmJSON ?? "{}", timestamp: SystemStat.timestamp(now))
+            for gpu in gpus {
                 Self.append(gpu, at: now, to: &state.gpus, times: &state.gpuTimes, capacity: capacity * 8)
             }
         }
