@@ -3,6 +3,7 @@ import FoundationEssentials
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// What the observability routes read: the metrics registry, the memory and system
 /// samplers, and the hardware detected at start.
@@ -23,6 +24,21 @@ public struct Observability: Sendable {
         self.performance = performance
         self.hardware = hardware
     }
+
+    /// The server's: memory sampled from `backends`' processes, system statistics as
+    /// `plan`'s `performance` says (every 5 s unless it says otherwise), and the hardware
+    /// detected now. The samplers are services for the server's group to run.
+    public init(plan: Plan, metrics: SwapMetrics, backends: BackendPool) async {
+        let every = max(0.1, plan.settings.performanceEvery ?? 5)
+        self.init(
+            metrics: metrics, memory: MemorySampler { await backends.pids() },
+            performance: plan.settings.performanceDisabled == true
+                ? nil : PerformanceMonitor(every: .milliseconds(Int64(every * 1000))),
+            hardware: await HardwareSnapshot.detect())
+    }
+
+    /// The samplers, for the server's service group.
+    public var services: [any Service] { [memory] + (performance.map { [$0] } ?? []) }
 }
 
 /// `GET /metrics`, `/api/version`, `/api/hardware` and `/api/performance`.

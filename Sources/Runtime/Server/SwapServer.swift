@@ -123,13 +123,7 @@ public struct SwapServer: Sendable {
         let backends = BackendPool(
             plan: plan, logs: logs, client: client, launcher: options.launcher,
             events: { [backendMetrics = metrics.backends] in backendMetrics.record($0) })
-        let memory = MemorySampler { await backends.pids() }
-        let performance =
-            plan.settings.performanceDisabled == true
-            ? nil
-            : PerformanceMonitor(every: .milliseconds(Int64(max(0.1, plan.settings.performanceEvery ?? 5) * 1000)))
-        let observability = Observability(
-            metrics: metrics, memory: memory, performance: performance, hardware: await HardwareSnapshot.detect())
+        let observability = await Observability(plan: plan, metrics: metrics, backends: backends)
         let scheduler = ModelScheduler(plan: plan, backends: backends)
         let counters = RequestCounters()
         let reloader = ConfigReloader(
@@ -163,14 +157,13 @@ public struct SwapServer: Sendable {
                 .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: ReloadService(reloader: reloader, watchConfig: options.watchConfig)),
                 .init(service: PreloadService(models: plan.preload, scheduler: scheduler)),
-                .init(service: memory),
                 .init(service: SystemdStoppingService(notifier: systemd), successTerminationBehavior: .ignore),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // After the grace, the group cancels what still runs: open connections close.
         groupConfiguration.maximumGracefulShutdownDuration = options.shutdownGrace
         groupConfiguration.maximumCancellationDuration = .seconds(2)
-        if let performance { groupConfiguration.services.append(.init(service: performance)) }
+        groupConfiguration.services += observability.services.map { .init(service: $0) }
         let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
