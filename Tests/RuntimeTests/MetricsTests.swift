@@ -152,6 +152,20 @@ struct MetricsTests {
         #expect(Self.value(text, #"swap_model_requests_total{model="coder",status="200"}"#) == 5)
     }
 
+    @Test("a counter read from a source keeps growing when the source starts again from 0")
+    func sourceReset() {
+        let metrics = SwapMetrics()
+        func spawns(_ count: Int) -> Double? {
+            var state = Self.state()
+            state.spawns = ["coder": (count, nil)]
+            return Self.value(metrics.exposition(state), #"swap_model_spawns_total{model="coder"}"#)
+        }
+        #expect(spawns(3) == 3)
+        #expect(spawns(3) == 3)
+        #expect(spawns(1) == 4, "a reload replaced the backend, which counts from 0 again")
+        #expect(spawns(2) == 5)
+    }
+
     @Test("rejection causes stand for their statuses and nothing else")
     func causes() {
         #expect([400, 401, 404, 413, 429].compactMap(RejectionCause.init(status:)) == RejectionCause.allCases)

@@ -165,12 +165,17 @@ public final class SwapMetrics: Sendable {
         registry.makeGauge(name: name, labels: labels, help: help)
     }
 
-    /// Sets a counter whose value is read from elsewhere (it only grows) to `value`.
+    /// Adds to a counter what a source that only grows (or starts again from 0) gained
+    /// since the last scrape.
     private func total(
         _ name: String, _ labels: [(String, String)], _ help: String, _ value: Double, scraped: inout Scraped
     ) {
         let key = name + labels.map { "\u{1}" + $0.0 + "=" + $0.1 }.joined()
-        let previous = scraped.totals[key] ?? 0
+        // A source below its last value started again from 0 (a backend a reload
+        // replaced counts its spawns anew): all of it is new.
+        let last = scraped.totals[key] ?? 0
+        let previous = value < last ? 0 : last
+        scraped.totals[key] = value
         let counter = registry.makeCounter(name: name, labels: labels, help: help)
         guard value > previous else { return }
         if value == value.rounded(), previous == previous.rounded() {
@@ -178,7 +183,6 @@ public final class SwapMetrics: Sendable {
         } else {
             counter.increment(by: value - previous)
         }
-        scraped.totals[key] = value
     }
 
     static func seconds(_ duration: Duration) -> Double {
