@@ -172,3 +172,19 @@ struct MetricsTests {
         #expect(RejectionCause(status: 502) == nil && RejectionCause(status: 200) == nil)
     }
 }
+
+/// The JSON shapes of memory per model that `/running` and `/api/events` carry.
+struct MemoryJSONTests {
+    @Test("a `memory` event lists each running model by id, gpu_bytes null without nvidia-smi")
+    func event() {
+        let sample = [
+            "b": ModelMemory(rssBytes: 2048, swapBytes: 0, gpuBytes: 1 << 30),
+            "a": ModelMemory(rssBytes: 4096, swapBytes: 512, gpuBytes: nil),
+        ]
+        #expect(
+            ManagementRoutes.memoryEvent(sample).serialized()
+                == #"[{"gpu_bytes":null,"id":"a","rss_bytes":4096,"swap_bytes":512},"#
+                + #"{"gpu_bytes":1073741824,"id":"b","rss_bytes":2048,"swap_bytes":0}]"#)
+        #expect(ManagementRoutes.memoryEvent([:]) == .array([]))
+    }
+}

@@ -83,7 +83,18 @@ extension ManagementRoutes {
         }
     }
 
-    /// The `memory` field of a `/running` record.
+    /// The payload of an `/api/events` `memory` event for `sample`:
+    /// `[{"id", "rss_bytes", "swap_bytes", "gpu_bytes"|null}]`, sorted by id.
+    public static func memoryEvent(_ sample: [String: ModelMemory]) -> JSONValue {
+        .array(
+            sample.keys.sorted().map { id in
+                guard case .object(var fields) = memoryJSON(sample[id]!) else { return .null }
+                fields["id"] = .string(id)
+                return .object(fields)
+            })
+    }
+
+    /// The `memory` field of a `/running` record (and of a `modelStatus` entry).
     static func memoryJSON(_ memory: ModelMemory) -> JSONValue {
         .object([
             "rss_bytes": .integer(memory.rssBytes), "swap_bytes": .integer(memory.swapBytes),
