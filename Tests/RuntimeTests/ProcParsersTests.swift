@@ -329,3 +329,27 @@ struct RocmSMITests {
         #expect(second["power_limit_watts"] == .null)
     }
 }
+
+/// swap's watchdog beside each backend is swap's memory, not the model's.
+struct WatchdogMemoryTests {
+    @Test("the first argument of a cmdline; a process without arguments has none")
+    func firstArgument() {
+        #expect(
+            ProcessTree.firstArgument(cmdline: "/usr/bin/swap-server\u{0}__swap-watchdog\u{0}4242\u{0}")
+                == "__swap-watchdog")
+        #expect(ProcessTree.firstArgument(cmdline: "llama-server\u{0}") == "")
+        #expect(ProcessTree.firstArgument(cmdline: "") == nil)
+    }
+
+    @Test("a process whose first argument is the skipped one is left out of the sum")
+    func skipped() {
+        let me = getpid()
+        let first = ProcessTree.firstArgument(cmdline: ProcText.read("/proc/self/cmdline") ?? "")
+        let counted = ProcessTree.memory(of: [me], gpuByPID: nil)
+        #expect(counted.rssBytes > 0)
+        if let first {
+            #expect(ProcessTree.memory(of: [me], gpuByPID: nil, skipping: first).rssBytes == 0)
+        }
+        #expect(ProcessTree.memory(of: [me], gpuByPID: nil, skipping: "__swap-watchdog").rssBytes > 0, "not skipped")
+    }
+}

@@ -31,7 +31,8 @@ public struct Observability: Sendable {
     public init(plan: Plan, metrics: SwapMetrics, backends: BackendPool) async {
         let every = max(0.1, plan.settings.performanceEvery ?? 5)
         self.init(
-            metrics: metrics, memory: MemorySampler { await backends.pids() },
+            metrics: metrics,
+            memory: MemorySampler(skipping: ProcessLauncher.watchdogArgument) { await backends.pids() },
             performance: plan.settings.performanceDisabled == true
                 ? nil : PerformanceMonitor(every: .milliseconds(Int64(every * 1000))),
             hardware: await HardwareSnapshot.detect())

@@ -11,6 +11,7 @@ public final class MemorySampler: Service, Sendable {
 
     private let processIDs: ProcessIDs
     private let every: Duration
+    private let skipping: String?
     private let state = Mutex(State())
 
     private struct State {
@@ -19,8 +20,10 @@ public final class MemorySampler: Service, Sendable {
         var next = 0
     }
 
-    /// Samples the processes `processIDs` names every `every`.
-    public init(every: Duration = .seconds(5), processIDs: @escaping ProcessIDs) {
+    /// Samples the processes `processIDs` names, and their descendants, every `every`;
+    /// a descendant whose first argument is `skipping` (swap's watchdog) is left out.
+    public init(every: Duration = .seconds(5), skipping: String? = nil, processIDs: @escaping ProcessIDs) {
+        self.skipping = skipping
         self.every = every
         self.processIDs = processIDs
     }
@@ -53,7 +56,8 @@ public final class MemorySampler: Service, Sendable {
             let gpu = await Self.gpuMemoryByPID()
             let parents = ProcessTree.parents()
             for (model, pid) in pids {
-                result[model] = ProcessTree.memory(of: ProcessTree.tree(of: pid, parents: parents), gpuByPID: gpu)
+                result[model] = ProcessTree.memory(
+                    of: ProcessTree.tree(of: pid, parents: parents), gpuByPID: gpu, skipping: skipping)
             }
         }
         let subscribers = state.withLock { state in

@@ -30,6 +30,12 @@ enum ProcessTree {
         return result
     }
 
+    /// The first argument after the program in a `/proc/<pid>/cmdline` (NUL-separated).
+    static func firstArgument(cmdline: String) -> String? {
+        let parts = cmdline.split(separator: "\u{0}", omittingEmptySubsequences: false)
+        return parts.count > 1 ? String(parts[1]) : nil
+    }
+
     /// `root` and every process below it, in `parents` (pid → parent pid).
     static func tree(of root: Int32, parents: [Int32: Int32]) -> [Int32] {
         var children: [Int32: [Int32]] = [:]
@@ -46,10 +52,16 @@ enum ProcessTree {
     }
 
     /// The memory of `pids` (RSS and swap from `/proc/<pid>/status`; GPU memory from
-    /// `gpuByPID` when given).
-    static func memory(of pids: [Int32], gpuByPID: [Int32: Int]?, procRoot: String = "/proc") -> ModelMemory {
+    /// `gpuByPID` when given), leaving out processes whose first argument is `skipping`
+    /// (swap's own watchdog beside each backend).
+    static func memory(
+        of pids: [Int32], gpuByPID: [Int32: Int]?, skipping: String? = nil, procRoot: String = "/proc"
+    ) -> ModelMemory {
         var memory = ModelMemory(rssBytes: 0, swapBytes: 0, gpuBytes: gpuByPID == nil ? nil : 0)
         for pid in pids {
+            if let skipping, firstArgument(cmdline: ProcText.read("\(procRoot)/\(pid)/cmdline") ?? "") == skipping {
+                continue
+            }
             if let status = ProcText.read("\(procRoot)/\(pid)/status") {
                 let figures = ProcParsers.memory(status: status)
                 memory.rssBytes += figures.rss
