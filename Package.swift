@@ -48,6 +48,10 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // /metrics uses swift-prometheus' registry API directly, which gives each
+                // family the HELP text `promtool check metrics` asks for (swift-metrics' API
+                // has none); CoreMetrics, which the registry's types implement, pins
+                // swift-metrics at 2.13.0 or later.
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
