@@ -8,9 +8,11 @@
 # The deploy tests (Tests/DeployTests) also need: systemd (`systemd-analyze verify` on
 # the unit), zsh and fish (the generated completions), git and python3-venv (pre-commit's
 # scratch repository; the venv for the PyPI tools that scripts/setup-tools.sh installs).
+# The metrics tests run `promtool check metrics` on a live server's /metrics: Debian's
+# prometheus package brings promtool.
 set -euo pipefail
 
-packages=(libyaml-dev libinotifytools0-dev pkg-config systemd zsh fish git python3-venv man-db)
+packages=(libyaml-dev libinotifytools0-dev pkg-config systemd zsh fish git python3-venv man-db prometheus)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }

@@ -52,6 +52,12 @@ public struct Config: Sendable {
     public var logLevel: String = "info"
     /// `logToStdout`.
     public var logToStdout: String = "proxy"
+    /// `logTimeFormat` (nil when absent).
+    public var logTimeFormat: String?
+    /// `performance.every`, seconds (nil when absent).
+    public var performanceEvery: Double?
+    /// `performance.disabled` (nil when absent).
+    public var performanceDisabled: Bool?
     /// The root node, for stages that need a raw look.
     public var root: YAMLNode
 

@@ -63,6 +63,9 @@ public enum ConfigDecoder {
         config.apiKeys = root["apiKeys"]?.locatedStrings ?? []
         config.logLevel = root["logLevel"]?.scalar ?? "info"
         config.logToStdout = root["logToStdout"]?.scalar ?? "proxy"
+        config.logTimeFormat = root["logTimeFormat"]?.scalar
+        config.performanceEvery = root.at("performance", "every")?.scalar.flatMap(ScalarParsing.duration)
+        config.performanceDisabled = root.at("performance", "disabled")?.boolValue
         return config
     }
 

@@ -342,18 +342,18 @@ extension DiagnosticCode {
                     line.
                     """,
                 wrong: """
-                    performance:
-                      every: 15s
                     models:
                       llama:
                         cmd: llama-server --port ${PORT} -m llama.gguf
+                        compat:
+                          ignoreWebsockets: true
                     """,
                 right: """
-                    performance: # swap-lint disable-line SL206
-                      every: 15s
                     models:
                       llama:
                         cmd: llama-server --port ${PORT} -m llama.gguf
+                        compat: # swap-lint disable-line SL206
+                          ignoreWebsockets: true
                     """)
         case .valueRaised:
             CodeExplanation(

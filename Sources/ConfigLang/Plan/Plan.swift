@@ -72,6 +72,13 @@ public struct PlanSettings: Sendable, Equatable, Codable {
     /// Patterns of `/upstream/<model>/…` paths answered 409 instead of loading a model
     /// (`upstream.ignorePaths`); nil when there are none.
     public var upstreamIgnorePaths: [String]? = nil
+    /// `logTimeFormat`: the Go layout name of the log lines' timestamps ("" = none);
+    /// nil when not given (swap then writes no timestamp).
+    public var logTimeFormat: String? = nil
+    /// `performance.every`: seconds between two system statistics samples (nil: 5).
+    public var performanceEvery: Double? = nil
+    /// `performance.disabled`: true turns system statistics off (nil: on).
+    public var performanceDisabled: Bool? = nil
 }
 
 /// A `${PORT}` slot: the runtime keeps a surviving model's port across reloads; the

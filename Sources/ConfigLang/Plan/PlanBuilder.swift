@@ -158,7 +158,9 @@ public enum PlanBuilder {
                 healthCheckTimeout: max(15, config.healthCheckTimeout?.value ?? 120), globalTTL: config.globalTTL,
                 unloadTimeout: config.unloadTimeout, startPort: config.startPort,
                 includeAliasesInList: config.includeAliasesInList, apiKeys: config.apiKeys.map(\.value),
-                logLevel: config.logLevel, logToStdout: config.logToStdout, drainTimeout: config.drainTimeout)
+                logLevel: config.logLevel, logToStdout: config.logToStdout, drainTimeout: config.drainTimeout,
+                logTimeFormat: config.logTimeFormat, performanceEvery: config.performanceEvery,
+                performanceDisabled: config.performanceDisabled)
         }
 
         /// `base` holds the global and group levels, folded once for every model they cover.

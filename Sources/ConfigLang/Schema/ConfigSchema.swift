@@ -18,8 +18,7 @@ public enum ConfigSchema {
                 "Least severe level of proxy log messages that is written (default `info`)."),
             FieldSchema(
                 "logTimeFormat", .choice(logTimeFormats),
-                "Timestamp layout for log lines, by Go time constant name; empty turns timestamps off.",
-                status: .noEffectYet),
+                "Timestamp layout for log lines, by Go time constant name; empty turns timestamps off."),
             FieldSchema(
                 "logToStdout", .choice(["proxy", "upstream", "both", "none"]),
                 "Which logs reach stdout: the proxy's own, the backends' output, both, or none (default `proxy`)."),
@@ -35,8 +34,7 @@ public enum ConfigSchema {
                 status: .noEffectYet),
             FieldSchema("ui", .object(ui), "Settings of the built-in web UI.", status: .noEffectYet),
             FieldSchema(
-                "performance", .object(performance), "Sampling of CPU, memory and GPU statistics.",
-                status: .noEffectYet),
+                "performance", .object(performance), "Sampling of CPU, memory and GPU statistics."),
             FieldSchema(
                 "startPort", .integer(min: 1, max: 65535),
                 "First number handed out for `${PORT}`, one more for each model that uses it (default 5800)."),

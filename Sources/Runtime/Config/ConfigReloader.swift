@@ -140,7 +140,7 @@ public struct ConfigReloader: Sendable {
         await scheduler.waitForDrain(models: replaced, timeout: .seconds(plan.settings.drainTimeout))
         let backends = self.backends
         await withTaskGroup(of: Void.self) { group in
-            for id in replaced { group.addTask { await backends.stop(model: id) } }
+            for id in replaced { group.addTask { await backends.stop(model: id, reason: .reload) } }
         }
         _ = await backends.adopt(plan, diff: diff)
         scheduler.updatePlan(plan, replaced: replaced)

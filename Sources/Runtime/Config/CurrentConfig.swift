@@ -74,6 +74,8 @@ public final class CurrentConfig: Sendable {
                 status.applied += 1
                 status.planHash = newPlan.sourceHash
                 status.loadedAt = attempt.at
+            } else if attempt.success {
+                status.unchanged += 1
             }
         }
         if let newPlan {

@@ -34,6 +34,7 @@ public struct SwapResponder: HTTPResponder {
         if path == "/health" { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "OK"))) }
         if let preflight = ManagementRoutes.preflight(request) { return preflight }
         guard let plan = config.plan(authorizing: request.headers) else {
+            management.observability.metrics.rejected(.unauthorized)
             return Response(OpenAIError.unauthorized.response(forPath: path))
         }
         if let redirect = ManagementRoutes.upstreamRedirect(request, plan: plan) { return redirect }

@@ -316,9 +316,10 @@ public final class ModelScheduler: Sendable {
                 }
             case .stopBackend(let model):
                 let backends = self.backends
+                let reason = state.machine.stopReason(of: model)
                 stops.append(
                     Task {
-                        await backends.stop(model: model)
+                        await backends.stop(model: model, reason: reason)
                         self.backendDidStop(model)
                     })
             }

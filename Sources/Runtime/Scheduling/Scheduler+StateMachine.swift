@@ -37,6 +37,8 @@ struct SchedulerStateMachine: Sendable {
         var lastActivity: ContinuousClock.Instant?
         /// Stop as soon as nothing is in flight; hold new requests until then.
         var unloadPending = false
+        /// Why the pending unload was asked for (`api` or `reload`).
+        var unloadReason: UnloadReason = .api
         /// A reload is replacing the backend: hold new requests until it is replaced.
         var draining = false
 
@@ -61,6 +63,8 @@ struct SchedulerStateMachine: Sendable {
     /// Admitted requests → model.
     private var admitted: [RequestID: String] = [:]
     private var nextSequence: UInt64 = 0
+    /// Why each model's last `stopBackend` was emitted.
+    private var stopReasons: [String: UnloadReason] = [:]
 
     /// Creates a machine with every model stopped.
     init(routing: RoutingPlan, limits: [String: Int], ttls: [String: Int]) {
@@ -147,6 +151,7 @@ struct SchedulerStateMachine: Sendable {
         guard let state = models[model], state.unloadPending, state.backend == .ready, state.inFlight.isEmpty
         else { return nil }
         models[model]?.backend = .stopping
+        stopReasons[model] = state.unloadReason
         return .stopBackend(model)
     }
 
@@ -190,6 +195,7 @@ struct SchedulerStateMachine: Sendable {
         for name in models.keys.sorted() {
             guard let deadline = ttlDeadline(name), deadline <= now else { continue }
             models[name]?.backend = .stopping
+            stopReasons[name] = .ttl
             actions.append(.stopBackend(name))
         }
         return actions
@@ -202,6 +208,7 @@ struct SchedulerStateMachine: Sendable {
         for name in names {
             guard let state = models[name], state.backend == .ready || state.backend == .starting else { continue }
             models[name]?.unloadPending = true
+            models[name]?.unloadReason = .api
         }
         return reconcile()
     }
@@ -244,6 +251,7 @@ struct SchedulerStateMachine: Sendable {
             }
             if models[name]?.backend == .ready || models[name]?.backend == .starting {
                 models[name]?.unloadPending = true
+                models[name]?.unloadReason = .reload
             }
             forgetIfRemoved(name)
         }
@@ -267,6 +275,9 @@ struct SchedulerStateMachine: Sendable {
         }
         return result
     }
+
+    /// Why the last `stopBackend` for `model` was emitted (`api` when none was).
+    func stopReason(of model: String) -> UnloadReason { stopReasons[model] ?? .api }
 
     /// The models that are ready, sorted.
     func readyModels() -> [String] {
@@ -359,6 +370,7 @@ struct SchedulerStateMachine: Sendable {
                 guard !busy else { continue }
                 for victim in victims.sorted() where models[victim]?.backend == .ready {
                     models[victim]?.backend = .stopping
+                    stopReasons[victim] = .swap
                     actions.append(.stopBackend(victim))
                 }
                 if victims.allSatisfy({ (models[$0]?.backend ?? .stopped) == .stopped }) {

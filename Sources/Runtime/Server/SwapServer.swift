@@ -108,8 +108,17 @@ public struct SwapServer: Sendable {
         let config = CurrentConfig(plan: plan, source: source, loadedAt: ConfigStatus.now(), secrets: secrets)
         let logs = LogHub()
         await logs.hideSecrets(secrets)
-        let log = ServerLog(logger: logger, hub: logs)
-        let backends = BackendPool(plan: plan, logs: logs, client: client, launcher: options.launcher)
+        let stdout: @Sendable () -> StdoutLogSettings = {
+            StdoutLogSettings(sources: config.plan.settings.logToStdout, timeFormat: config.plan.settings.logTimeFormat)
+        }
+        let log = ServerLog(logger: logger, hub: logs, stdout: stdout)
+        let upstreamLines = StdoutLog(lines: await logs.subscribe(source: LogHub.upstreamSource), settings: stdout)
+        let upstreamPrinter = Task { await upstreamLines.run() }
+        let metrics = SwapMetrics()
+        let backends = BackendPool(
+            plan: plan, logs: logs, client: client, launcher: options.launcher,
+            events: { [backendMetrics = metrics.backends] in backendMetrics.record($0) })
+        let observability = await Observability(plan: plan, metrics: metrics, backends: backends)
         let scheduler = ModelScheduler(plan: plan, backends: backends)
         let counters = RequestCounters()
         let reloader = ConfigReloader(
@@ -121,7 +130,7 @@ public struct SwapServer: Sendable {
                 upstream: UpstreamClient(client: client, upstream: upstream), counters: counters),
             management: ManagementRoutes(
                 config: config, scheduler: scheduler, backends: backends, logs: logs, counters: counters,
-                reloader: reloader))
+                reloader: reloader, observability: observability))
         let app = Application(
             responder: responder, server: EventLoopPinnedChannel.http1(limits: options.connectionLimits),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
@@ -149,6 +158,7 @@ public struct SwapServer: Sendable {
         // After the grace, the group cancels what still runs: open connections close.
         groupConfiguration.maximumGracefulShutdownDuration = options.shutdownGrace
         groupConfiguration.maximumCancellationDuration = .seconds(2)
+        groupConfiguration.services += observability.services.map { .init(service: $0) }
         let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
@@ -156,6 +166,7 @@ public struct SwapServer: Sendable {
             logger.error("server stopped: \(error)")
         }
         await backends.stopAll()
+        upstreamPrinter.cancel()
         upstream.shutdown()
         try? await client.shutdown()
     }
