@@ -43,16 +43,29 @@ struct ReferenceCheck {
         for index in models.indices {
             let id = models[index].id.value
             var names = models[index].aliases
+            let aliasCount = names.count
             for (key, _) in models[index].filters?.setParamsByID ?? [] {
                 let expanded = key.value.replacingOccurrences(of: "${MODEL_ID}", with: id)
                 if expanded != id, !expanded.containsBytes("${") {
                     names.append(Located(expanded, at: key.span))
                 }
             }
-            for alias in names {
+            for (position, alias) in names.enumerated() {
                 if let existing = localNames[alias.value] {
                     if existing.model == id { continue }
                     let what = existing.model == alias.value ? "the ID of model" : "an alias of model"
+                    if position < aliasCount, existing.model == alias.value {
+                        // llama-swap loads this: it looks a name up among the model IDs first.
+                        diagnostics.append(
+                            Diagnostic(
+                                .duplicateModelName,
+                                "alias `\(alias.value)` is the ID of model `\(existing.model)`; requests for it reach "
+                                    + "that model, never `\(id)` (as in llama-swap, which looks up IDs first)",
+                                at: alias.span, severity: .warning,
+                                related: [RelatedSpan(existing.span, "the model with this ID")],
+                                help: "remove the alias or rename it; it can never reach `\(id)`"))
+                        continue
+                    }
                     diagnostics.append(
                         Diagnostic(
                             .duplicateModelName,
@@ -85,17 +98,22 @@ struct ReferenceCheck {
         }
     }
 
-    private mutating func unknownModel(_ name: Located<String>, _ role: String, allowAliases: Bool = false) {
+    /// Reports `name` as no model. `ignored` says what swap does instead when llama-swap's
+    /// loader accepts the name too: the finding is then a warning that says so.
+    private mutating func unknownModel(
+        _ name: Located<String>, _ role: String, allowAliases: Bool = false, ignored: String? = nil
+    ) {
         let candidates = allowAliases ? Array(localNames.keys).sorted() : modelIDs.sorted()
         let suggestion = Suggestion.closest(to: name.value, among: candidates)
         var help = suggestion.map { "did you mean `\($0)`?" } ?? "define the model under `models:` or remove it here"
         if suggestion == nil, let alias = localNames[name.value], !allowAliases {
             help = "`\(name.value)` is an alias; use the model ID `\(alias.model)`"
         }
+        let message = "\(role) `\(name.value)` is not a model defined in `models:`"
         diagnostics.append(
             Diagnostic(
-                .unknownModel, "\(role) `\(name.value)` is not a model defined in `models:`", at: name.span, help: help)
-        )
+                .unknownModel, ignored.map { message + "; " + $0 } ?? message, at: name.span,
+                severity: ignored == nil ? nil : .warning, help: help))
     }
 
     private mutating func checkGroups() {
@@ -142,7 +160,9 @@ struct ReferenceCheck {
 
     private mutating func checkRequests() {
         for name in config.preload where localNames[name.value] == nil {
-            unknownModel(name, "preloaded model", allowAliases: true)
+            unknownModel(
+                name, "preloaded model", allowAliases: true,
+                ignored: "swap skips it at start-up, as llama-swap does")
         }
         for (key, _) in config.priorities where localNames[key.value] == nil {
             unknownModel(key, "scheduler priority key", allowAliases: true)

@@ -53,6 +53,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case portOutOfRange = "SL211"
     /// An `apiKeys` entry that is empty or only whitespace.
     case emptyAPIKey = "SL212"
+    /// An `apiKeys` entry with a space in it.
+    case apiKeyWithSpace = "SL213"
 
     // MARK: references
     /// A reference to a model ID that no model has.
@@ -132,7 +134,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     public var defaultSeverity: Severity {
         switch self {
         case .unknownKey, .notImplemented, .valueRaised, .unknownSuppression, .setStripConflict,
-            .protectedParameter:
+            .protectedParameter, .multipleDocuments:
             .warning
         default: .error
         }

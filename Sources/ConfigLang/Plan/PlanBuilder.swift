@@ -51,8 +51,9 @@ public enum PlanBuilder {
         mutating func build(sourceHash: String) -> Plan {
             let groupOfModel = config.groupIndexByModel()
             let bases = baseFoldings()
-            // Ports go to sorted model IDs in turn.
-            var nextPort = config.startPort
+            // Ports go to sorted model IDs in turn; a `startPort` past the top counts from
+            // just past it, so the first model using `${PORT}` is reported (SL211).
+            var nextPort = min(config.startPort, PortSlot.maximum + 1)
             var built: [ModelPlan] = []
             var order: [Int] = []
             let models = config.models

@@ -4,14 +4,15 @@
 /// and the checked-in `schemas/config.schema.json` all come from it.
 ///
 /// Keys marked `isExtension` are swap's own; keys with status `.noEffectYet` are read
-/// for llama-swap compatibility but not acted on yet.
+/// for llama-swap compatibility but not acted on yet, and keys with `.fixedInSwap` are
+/// read but swap behaves one fixed way, which the status says.
 public enum ConfigSchema {
     /// The whole file.
     public static let root: ObjectSchema = ObjectSchema(
         "the top level", "A swap (llama-swap compatible) configuration file.",
         fields: [
             FieldSchema(
-                "healthCheckTimeout", .integer(min: 0),
+                "healthCheckTimeout", .integer(),
                 "Seconds a starting model has to pass its health check (default 120; under 15 counts as 15)."),
             FieldSchema(
                 "logLevel", .choice(["debug", "info", "warn", "error"]),
@@ -38,7 +39,7 @@ public enum ConfigSchema {
                 "performance", .object(performance), "Sampling of CPU, memory and GPU statistics.",
                 status: .noEffectYet),
             FieldSchema(
-                "startPort", .integer(min: 1, max: 65535),
+                "startPort", .integer(min: 1),
                 "First number handed out for `${PORT}`, one more for each model that uses it (default 5800)."),
             FieldSchema(
                 "sendLoadingState", .boolean,
@@ -191,7 +192,7 @@ public enum ConfigSchema {
                 "unloadTimeout", .integer(min: 0),
                 "Seconds this model gets to exit before it is killed; 0 uses the global value."),
             FieldSchema(
-                "compat", .object(compat), "Workarounds for particular backends.", status: .noEffectYet),
+                "compat", .object(compat), "Workarounds for particular backends."),
             FieldSchema("useModelName", .string, "Model name sent to the backend instead of the model ID."),
             FieldSchema("filters", .object(modelFilters), "Parameter locks for requests to this model."),
             FieldSchema("aliases", .list(.string), "Other IDs that reach this model; unique across the file."),
@@ -212,7 +213,8 @@ public enum ConfigSchema {
         fields: [
             FieldSchema(
                 "ignoreWebsockets", .boolean,
-                "Websocket connections neither load the model nor count as activity.")
+                "Websocket connections neither load the model nor count as activity; swap does not proxy "
+                    + "websockets and answers every upgrade with 501 before loading anything, so this always holds.")
         ])
 
     /// `timeouts` of a model or a peer, all in seconds; 0 turns one off.
@@ -226,11 +228,14 @@ public enum ConfigSchema {
                 "Seconds to wait for the response headers (default 0, no limit)."),
             FieldSchema(
                 "tlsHandshake", .integer(min: 0), "Seconds to complete a TLS handshake (default 10).",
-                status: .noEffectYet),
+                status: .fixedInSwap(
+                    "an https peer's TCP connect and TLS handshake together get 10 seconds, whatever "
+                        + "`connect` and `tlsHandshake` say (http backends and peers use no TLS)")),
             FieldSchema(
                 "expectContinue", .integer(min: 0),
                 "Seconds to wait for `100 Continue` after sending `Expect: 100-continue` (default 1).",
-                status: .noEffectYet),
+                status: .fixedInSwap(
+                    "a request's body is sent at once, without waiting for `100 Continue` (as with 0)")),
             FieldSchema(
                 "idleConn", .integer(min: 0), "Seconds an idle pooled connection is kept open (default 90)."),
         ])
