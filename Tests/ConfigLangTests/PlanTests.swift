@@ -229,6 +229,58 @@ struct PlanTests {
         #expect(result.plan == nil)
     }
 
+    // llama-swap's proxy (filters.go, proxymanager) applies a model's filters as strip, then
+    // setParams, then setParamsByID for the requested ID, so a value both stripped and set
+    // reaches the backend with the set value.
+    @Test("SL601: a parameter both stripped and set is sent with the set value; setParamsByID wins over both")
+    func setWinsOverStrip() throws {
+        let result = Self.compile(
+            """
+            models:
+              m:
+                cmd: /bin/server --port ${PORT}
+                filters:
+                  stripParams: "temperature, top_p"
+                  setParams: {temperature: 0.7}
+                  setParamsByID:
+                    m-precise: {top_p: 0.3}
+            """)
+        let plan = try #require(result.plan, "\(result.diagnostics.map(\.message))")
+        let conflict = try #require(result.diagnostics.first { $0.code == .setStripConflict })
+        #expect(conflict.severity == .warning)
+        #expect(conflict.span.start == SourceLocation(line: 5, column: 21))
+        let model = try #require(plan.models["m"])
+        let body = try JSONValue(
+            parsing: Array(#"{"model":"m","temperature":1.5,"top_p":0.9,"seed":1}"#.utf8))
+        #expect(
+            model.locks.apply(to: body)
+                == .object(["model": .string("m"), "temperature": .double(0.7), "seed": .integer(1)]))
+        let precise = try #require(model.locksByRequestedID["m-precise"])
+        #expect(
+            precise.apply(to: body)
+                == .object([
+                    "model": .string("m"), "temperature": .double(0.7), "top_p": .double(0.3), "seed": .integer(1),
+                ]))
+    }
+
+    @Test("values llama-swap loads and runs compile to a plan with warnings, read as llama-swap reads them")
+    func lenientValues() throws {
+        let url = TestPaths.packageRoot.appendingPathComponent("examples/broken/90-loaded-as-llama-swap-loads.yaml")
+        let result = PlanBuilder.compile(
+            [SourceFile(name: "90.yaml", bytes: try TestPaths.bytes(url))], environment: [:])
+        #expect(!result.diagnostics.isEmpty)
+        #expect(result.diagnostics.allSatisfy { $0.severity == .warning }, "\(result.diagnostics.map(\.message))")
+        let plan = try #require(result.plan)
+        #expect(plan.settings.logLevel == "info")
+        #expect(plan.settings.healthCheckTimeout == 15)
+        #expect(plan.preload.isEmpty)
+        #expect(plan.models["qwen"]?.unlisted == true)
+        #expect(plan.models["qwen"]?.concurrencyLimit == 10)
+        #expect(plan.names["qwen"] == "qwen", "the model ID wins over llama's alias")
+        #expect(plan.models.keys.sorted() == ["llama", "qwen"], "the second document is not read")
+        #expect(Self.compile("logLevel: ' DEBUG'\nmodels: {}\n").plan?.settings.logLevel == "debug")
+    }
+
     @Test("stripParams naming `model` loads as llama-swap's does: a warning, and the other entries apply")
     func strippingModelIsAWarning() throws {
         let result = Self.compile(

@@ -151,17 +151,18 @@ struct SchemaTests {
         #expect(result.plan?.settings.healthCheckTimeout == 15)
     }
 
-    @Test("an unknown log level is an invalid value")
-    func unknownLogLevel() throws {
+    @Test("an unknown stdout mode is an invalid value (llama-swap refuses it too)")
+    func unknownLogToStdout() throws {
         let diagnostics = validate(
             """
-            logLevel: verbose
+            logToStdout: all
             models: {}
             """)
         let problem = try #require(diagnostics.first)
         #expect(diagnostics.count == 1)
         #expect(problem.code == .invalidValue)
-        #expect(problem.span.start == SourceLocation(line: 1, column: 11))
+        #expect(problem.severity == .error)
+        #expect(problem.span.start == SourceLocation(line: 1, column: 14))
     }
 
     @Test("a macro reference in a typed field is left for expansion")

@@ -90,6 +90,19 @@ struct ReferenceCheck {
                     at: id.span,
                     help: "add `cmd:` to start a backend, or `proxy:` to forward to one that is already running"))
         }
+        if let level = config.root["logLevel"], let text = level.scalar, !level.isNull, !text.containsBytes("${"),
+            ConfigDecoder.logLevel(text) == nil
+        {
+            // llama-swap lower-cases and trims the level and logs at `info` for any other word.
+            diagnostics.append(
+                Diagnostic(
+                    .invalidValue, "`logLevel` `\(text)` is not a level; swap logs at `info`, as llama-swap does",
+                    at: level.span, severity: .warning,
+                    help: "use one of `debug`, `info`, `warn`, `error`"
+                        + (Suggestion.closest(to: text.lowercased(), among: ConfigDecoder.logLevels).map {
+                            "; did you mean `\($0)`?"
+                        } ?? "")))
+        }
         if let timeout = config.healthCheckTimeout, timeout.value < 15 {
             diagnostics.append(
                 Diagnostic(
@@ -155,6 +168,15 @@ struct ReferenceCheck {
                     .routingConflict, "routing is configured twice: top-level `groups`/`matrix` and `routing.router`",
                     at: router, related: [RelatedSpan(legacy, "legacy routing written here")],
                     help: "move the groups or matrix under `routing.router.settings` and delete the top-level key"))
+        } else if let use = config.routerUse, use.value == "matrix",
+            config.root.at("routing", "router", "settings", "matrix") == nil
+        {
+            diagnostics.append(
+                Diagnostic(
+                    .missingRequired,
+                    "`routing.router.use` is `matrix` but `routing.router.settings.matrix` is missing",
+                    at: use.span,
+                    help: "add the matrix under `routing.router.settings.matrix`, or use `group`"))
         }
     }
 
@@ -192,6 +214,14 @@ struct ReferenceCheck {
             }
         }
         for profile in config.profiles {
+            if let pins = config.root["profiles"]?[profile.name.value]?["pins"],
+                pins.isNull || pins.entries?.isEmpty == true
+            {
+                diagnostics.append(
+                    Diagnostic(
+                        .missingRequired, "profile `\(profile.name.value)` pins nothing", at: pins.span,
+                        help: "pin at least one requested ID, for example `pins: {chat: qwen}`, or remove the profile"))
+            }
             for pin in profile.pins {
                 guard let target = pin.target else { continue }
                 if localNames[target.value] == nil, !peerNames.contains(target.value),

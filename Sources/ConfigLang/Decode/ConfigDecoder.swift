@@ -1,5 +1,14 @@
 /// Builds the typed ``Config`` from a syntax tree that has been schema-checked.
 public enum ConfigDecoder {
+    /// The levels `logLevel` names.
+    static let logLevels = ["debug", "info", "warn", "error"]
+
+    /// The level `text` names as llama-swap reads it (trimmed, any case), or nil.
+    static func logLevel(_ text: String) -> String? {
+        let level = text.trimmingWhitespace().lowercased()
+        return logLevels.contains(level) ? level : nil
+    }
+
     /// Decodes `root`. Never fails: missing or mistyped values are simply absent.
     public static func decode(_ root: YAMLNode) -> Config {
         var config = Config(root: root)
@@ -61,7 +70,7 @@ public enum ConfigDecoder {
         config.drainTimeout = root["drainTimeout"]?.secondsValue ?? 60
         config.includeAliasesInList = root["includeAliasesInList"]?.boolValue ?? false
         config.apiKeys = root["apiKeys"]?.locatedStrings ?? []
-        config.logLevel = root["logLevel"]?.scalar ?? "info"
+        config.logLevel = root["logLevel"]?.scalar.flatMap(logLevel) ?? "info"
         config.logToStdout = root["logToStdout"]?.scalar ?? "proxy"
         return config
     }

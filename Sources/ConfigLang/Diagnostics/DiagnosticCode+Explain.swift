@@ -262,7 +262,7 @@ extension DiagnosticCode {
                     Write `true` or `false`: other YAML tools read those words as strings.
                     """,
                 wrong: """
-                    sendLoadingState: yes
+                    sendLoadingState: "true"
                     models:
                       llama:
                         cmd: llama-server --port ${PORT} -m llama.gguf
@@ -302,16 +302,18 @@ extension DiagnosticCode {
                 title: "Value is not one of the allowed choices",
                 summary: """
                     The key takes one of a fixed set of values and this is not one of them. The \
-                    message lists the choices and the help suggests the closest.
+                    message lists the choices and the help suggests the closest. llama-swap refuses \
+                    these too, except an unknown `logLevel`: it logs at `info` instead (and reads \
+                    the level in any case), so that one is a warning and swap does the same.
                     """,
                 wrong: """
-                    logLevel: verbose
+                    logToStdout: all
                     models:
                       llama:
                         cmd: llama-server --port ${PORT} -m llama.gguf
                     """,
                 right: """
-                    logLevel: debug
+                    logToStdout: both
                     models:
                       llama:
                         cmd: llama-server --port ${PORT} -m llama.gguf
@@ -321,7 +323,9 @@ extension DiagnosticCode {
                 title: "Required key is missing",
                 summary: """
                     A mapping lacks a key it cannot work without, for example a peer without the \
-                    `proxy` address to send requests to. Add the key.
+                    `proxy` address to send requests to, a peer or profile that lists nothing \
+                    (`models: []`, `pins: {}`), or `routing.router.use: matrix` without \
+                    `routing.router.settings.matrix`. llama-swap refuses these too. Add the key.
                     """,
                 wrong: """
                     peers:
@@ -365,8 +369,9 @@ extension DiagnosticCode {
                 summary: """
                     The value is below the smallest one swap (like llama-swap) will use, so it is \
                     raised to that minimum. `healthCheckTimeout` below 15 seconds (negative \
-                    included), for instance, becomes 15. Write the value that actually applies so \
-                    the file says what happens.
+                    included), for instance, becomes 15, and a negative `concurrencyLimit` counts \
+                    as 0, the default of 10, as in llama-swap. Write the value that actually \
+                    applies so the file says what happens.
                     """,
                 wrong: """
                     healthCheckTimeout: 5

@@ -202,6 +202,13 @@ public enum PlanBuilder {
             let ttl = node["ttl"]?.secondsValue ?? -1
             let unload = node["unloadTimeout"]?.secondsValue ?? 0
             let limit = node["concurrencyLimit"]?.intValue ?? 0
+            if limit < 0, let limitNode = node["concurrencyLimit"] {
+                diagnostics.append(
+                    Diagnostic(
+                        .valueRaised,
+                        "`concurrencyLimit` of \(limit) counts as 0, the default of 10 requests at once (as in llama-swap)",
+                        at: limitNode.span, help: "write 0 for the default, or the limit you mean"))
+            }
             let env = node["env"]?.locatedStrings.map(\.value) ?? []
 
             var folding = base

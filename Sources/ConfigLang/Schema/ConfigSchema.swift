@@ -15,8 +15,9 @@ public enum ConfigSchema {
                 "healthCheckTimeout", .integer(),
                 "Seconds a starting model has to pass its health check (default 120; under 15 counts as 15)."),
             FieldSchema(
-                "logLevel", .choice(["debug", "info", "warn", "error"]),
-                "Least severe level of proxy log messages that is written (default `info`)."),
+                "logLevel", .string,
+                "Least severe level of proxy log messages that is written: `debug`, `info` (default), `warn` or "
+                    + "`error`, in any case; another word means `info`."),
             FieldSchema(
                 "logTimeFormat", .choice(logTimeFormats),
                 "Timestamp layout for log lines, by Go time constant name; empty turns timestamps off.",
@@ -198,8 +199,8 @@ public enum ConfigSchema {
             FieldSchema("aliases", .list(.string), "Other IDs that reach this model; unique across the file."),
             FieldSchema("metadata", .any, "Free-form data passed through to `/v1/models`; macros are expanded."),
             FieldSchema(
-                "concurrencyLimit", .integer(min: 0),
-                "Most requests served at once before others get 429; 0 uses the default of 10."),
+                "concurrencyLimit", .integer(),
+                "Most requests served at once before others get 429; 0 (or less) uses the default of 10."),
             FieldSchema(
                 "sendLoadingState", .boolean, "Overrides the global `sendLoadingState` for this model."),
             FieldSchema("timeouts", .object(timeouts), "Connection timeouts towards the backend."),
