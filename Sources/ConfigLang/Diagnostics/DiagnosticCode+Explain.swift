@@ -850,11 +850,14 @@ extension DiagnosticCode {
                     """)
         case .commandSyntax:
             CodeExplanation(
-                title: "Command cannot be split into words",
+                title: "Unterminated quote in a command",
                 summary: """
                     `cmd` and `cmdStop` are split into arguments shell-style (no shell runs \
-                    them). A quote that is never closed makes the split impossible. Close the \
-                    quote, or escape the quote character.
+                    them). Here a quote is never closed, or the command ends with a lone `\\`. \
+                    llama-swap's splitter closes the quote at the end of the command and drops \
+                    the backslash, and runs the result; swap runs the same words, so this is a \
+                    warning (an error before issue 18). Usually the quote was meant to close \
+                    earlier: close it, or escape the quote character.
                     """,
                 wrong: """
                     models:

@@ -91,7 +91,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case macroNotScalar = "SL407"
     /// `proxy` uses `${PORT}` but `cmd` does not.
     case portInProxyOnly = "SL408"
-    /// A `cmd` that cannot be split into words (unterminated quote).
+    /// A `cmd` with an unterminated quote or a lone trailing backslash.
     case commandSyntax = "SL409"
     /// A macro reached through more macros in a row than expansion follows.
     case macroNestingTooDeep = "SL410"
@@ -134,7 +134,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     public var defaultSeverity: Severity {
         switch self {
         case .unknownKey, .notImplemented, .valueRaised, .unknownSuppression, .setStripConflict,
-            .protectedParameter, .multipleDocuments:
+            .protectedParameter, .multipleDocuments, .commandSyntax:
             .warning
         default: .error
         }

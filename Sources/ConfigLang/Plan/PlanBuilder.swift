@@ -260,11 +260,17 @@ public enum PlanBuilder {
             do {
                 return try ShellWords.split(text)
             } catch {
+                // llama-swap's splitter never fails: it closes the quote at the end of the
+                // command and drops a lone trailing backslash; swap runs the same words.
+                let instead =
+                    error.kind == .trailingBackslash
+                    ? "swap drops the `\\`, as llama-swap does"
+                    : "swap reads the quote as closed at the end of the command, as llama-swap does"
                 diagnostics.append(
                     Diagnostic(
-                        .commandSyntax, "the command cannot be split into words: \(error.message)", at: span,
+                        .commandSyntax, "\(error.message); \(instead)", at: span,
                         help: "close the quote, or escape it with a backslash"))
-                return []
+                return error.words
             }
         }
 
