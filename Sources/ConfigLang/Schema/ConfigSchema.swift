@@ -228,10 +228,9 @@ public enum ConfigSchema {
                 "responseHeader", .integer(min: 0),
                 "Seconds to wait for the response headers (default 0, no limit)."),
             FieldSchema(
-                "tlsHandshake", .integer(min: 0), "Seconds to complete a TLS handshake (default 10).",
-                status: .fixedInSwap(
-                    "an https peer's TCP connect and TLS handshake together get 10 seconds, whatever "
-                        + "`connect` and `tlsHandshake` say (http backends and peers use no TLS)")),
+                "tlsHandshake", .integer(min: 0),
+                "Seconds to complete a TLS handshake (default 10); swap gives an https target's TCP connect and "
+                    + "TLS handshake `connect` + `tlsHandshake` seconds together."),
             FieldSchema(
                 "expectContinue", .integer(min: 0),
                 "Seconds to wait for `100 Continue` after sending `Expect: 100-continue` (default 1).",
