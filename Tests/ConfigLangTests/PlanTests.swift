@@ -281,6 +281,28 @@ struct PlanTests {
         #expect(Self.compile("logLevel: ' DEBUG'\nmodels: {}\n").plan?.settings.logLevel == "debug")
     }
 
+    @Test("a model's `strip_params` (llama-swap's older spelling) strips when `stripParams` is empty")
+    func legacyStripParams() throws {
+        let result = Self.compile(
+            """
+            macros: {more: top_k}
+            models:
+              m:
+                cmd: /bin/server --port ${PORT}
+                filters:
+                  strip_params: "model, ${more}"
+              n:
+                cmd: /bin/server --port ${PORT}
+                filters:
+                  stripParams: temperature
+                  strip_params: top_p
+            """)
+        let plan = try #require(result.plan, "\(result.diagnostics.map(\.message))")
+        #expect(plan.models["m"]?.locks.strip == ["top_k"])
+        #expect(plan.models["n"]?.locks.strip == ["temperature"])
+        #expect(result.diagnostics.map(\.code) == [.protectedParameter], "no unknown-key warning")
+    }
+
     @Test("stripParams naming `model` loads as llama-swap's does: a warning, and the other entries apply")
     func strippingModelIsAWarning() throws {
         let result = Self.compile(

@@ -212,7 +212,7 @@ public enum PlanBuilder {
             let env = node["env"]?.locatedStrings.map(\.value) ?? []
 
             var folding = base
-            let modelFilters = node["filters"].flatMap(ConfigDecoder.filters)
+            let modelFilters = node["filters"].flatMap { ConfigDecoder.filters($0, legacyStrip: true) }
             if let modelFilters { folding.add(.init(label: "model `\(model.id.value)`", filters: modelFilters)) }
             var byID: [String: ParameterLocks] = [:]
             for (key, params) in modelFilters?.setParamsByID ?? [] {

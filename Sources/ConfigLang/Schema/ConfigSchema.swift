@@ -259,7 +259,9 @@ public enum ConfigSchema {
         "a model's `filters`",
         byID: FieldSchema(
             "setParamsByID", .map(.map(.any)),
-            "Parameters set by requested ID, after `setParams`; each key other than the model ID becomes an alias."))
+            "Parameters set by requested ID, after `setParams`; each key other than the model ID becomes an alias."),
+        legacy: FieldSchema(
+            "strip_params", .string, "Older spelling of `stripParams`, read only when `stripParams` is empty."))
 
     /// `filters` at the top level or in a group.
     public static let sharedFilters = filters("`filters`", byID: nil)
@@ -268,7 +270,7 @@ public enum ConfigSchema {
     public static let peerFilters = filters("a peer's `filters`", byID: nil)
 
     /// A `filters` object named `name`, with `byID` added when given.
-    static func filters(_ name: String, byID: FieldSchema?) -> ObjectSchema {
+    static func filters(_ name: String, byID: FieldSchema?, legacy: FieldSchema? = nil) -> ObjectSchema {
         var fields = [
             FieldSchema(
                 "stripParams", .oneOf([.string, .list(.string)]),
@@ -276,6 +278,7 @@ public enum ConfigSchema {
             FieldSchema("setParams", .map(.any), "Parameters forced to these values in every request; never `model`."),
         ]
         if let byID { fields.append(byID) }
+        if let legacy { fields.append(legacy) }
         fields += [
             FieldSchema(
                 "defaultParams", .map(.any), "Parameters added only when the request does not carry them.",
