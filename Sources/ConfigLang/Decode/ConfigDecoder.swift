@@ -56,7 +56,8 @@ public enum ConfigDecoder {
             config.peers.append(
                 PeerConfig(
                     id: id, proxy: node["proxy"]?.locatedString, models: node["models"]?.locatedStrings ?? [],
-                    apiKey: node["apiKey"]?.locatedString, filters: node["filters"].flatMap { filters($0, legacyStrip: false) },
+                    apiKey: node["apiKey"]?.locatedString,
+                    filters: node["filters"].flatMap { filters($0, legacyStrip: false) },
                     timeouts: timeouts(node["timeouts"])))
         }
         config.startPort = root["startPort"]?.intValue ?? 5800
