@@ -303,6 +303,27 @@ struct PlanTests {
         #expect(result.diagnostics.map(\.code) == [.protectedParameter], "no unknown-key warning")
     }
 
+    @Test("a negative responseHeader, keepalive or idleConn counts as 0 with a warning; a negative connect is an error")
+    func negativeTimeouts() throws {
+        let result = Self.compile(
+            """
+            models:
+              m:
+                cmd: /bin/server --port ${PORT}
+                timeouts: {responseHeader: -1, keepalive: -5, idleConn: -2, connect: 5}
+            """)
+        let plan = try #require(result.plan, "\(result.diagnostics.map(\.message))")
+        #expect(result.diagnostics.map(\.code) == [.valueRaised, .valueRaised, .valueRaised])
+        #expect(result.diagnostics.allSatisfy { $0.severity == .warning })
+        #expect(
+            plan.models["m"]?.timeouts
+                == ConnectionTimeouts(connect: 5, keepalive: 0, responseHeader: 0, tlsHandshake: 10, idleConn: 0))
+        let connect = Self.compile(
+            "models:\n  m:\n    cmd: /bin/server --port ${PORT}\n    timeouts: {connect: -1}\n")
+        #expect(connect.diagnostics.map(\.code) == [.outOfRange])
+        #expect(connect.plan == nil)
+    }
+
     @Test("stripParams naming `model` loads as llama-swap's does: a warning, and the other entries apply")
     func strippingModelIsAWarning() throws {
         let result = Self.compile(

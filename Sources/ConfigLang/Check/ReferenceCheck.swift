@@ -103,6 +103,22 @@ struct ReferenceCheck {
                             "; did you mean `\($0)`?"
                         } ?? "")))
         }
+        var timeoutBlocks: [(path: String, node: YAMLNode)] = []
+        for section in ["models", "peers"] {
+            for (id, node) in config.root[section]?.locatedEntries ?? [] {
+                if let block = node["timeouts"] { timeoutBlocks.append(("\(section).\(id.value).timeouts", block)) }
+            }
+        }
+        for (path, block) in timeoutBlocks {
+            for (key, value) in block.locatedEntries where ConnectionTimeouts.offWhenNegative.contains(key.value) {
+                guard let seconds = value.intValue, seconds < 0 else { continue }
+                diagnostics.append(
+                    Diagnostic(
+                        .valueRaised,
+                        "`\(path).\(key.value)` of \(seconds) counts as 0 (off), as llama-swap's Go transport reads it",
+                        at: value.span, help: "write 0 to turn it off"))
+            }
+        }
         if let timeout = config.healthCheckTimeout, timeout.value < 15 {
             diagnostics.append(
                 Diagnostic(

@@ -99,7 +99,12 @@ public enum ConfigDecoder {
         var timeouts = ConnectionTimeouts.defaults
         guard let node, node.entries != nil else { return timeouts }
         func read(_ key: String, into value: inout Int) {
-            if let number = node[key]?.secondsValue, number >= 0 { value = number }
+            guard let number = node[key]?.secondsValue else { return }
+            if number >= 0 {
+                value = number
+            } else if ConnectionTimeouts.offWhenNegative.contains(key) {
+                value = 0
+            }
         }
         read("connect", into: &timeouts.connect)
         read("keepalive", into: &timeouts.keepalive)

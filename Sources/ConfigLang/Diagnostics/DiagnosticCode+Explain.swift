@@ -369,9 +369,10 @@ extension DiagnosticCode {
                 summary: """
                     The value is below the smallest one swap (like llama-swap) will use, so it is \
                     raised to that minimum. `healthCheckTimeout` below 15 seconds (negative \
-                    included), for instance, becomes 15, and a negative `concurrencyLimit` counts \
-                    as 0, the default of 10, as in llama-swap. Write the value that actually \
-                    applies so the file says what happens.
+                    included), for instance, becomes 15; a negative `concurrencyLimit` counts as 0, \
+                    the default of 10, and a negative `keepalive`, `responseHeader`, `idleConn` or \
+                    `expectContinue` timeout as 0 (off), as in llama-swap. Write the value that \
+                    actually applies so the file says what happens.
                     """,
                 wrong: """
                     healthCheckTimeout: 5

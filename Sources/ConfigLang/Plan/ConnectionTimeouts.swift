@@ -16,6 +16,11 @@ public struct ConnectionTimeouts: Sendable, Hashable, Codable {
     /// llama-swap's defaults.
     public static let defaults = ConnectionTimeouts()
 
+    /// The keys Go's HTTP transport treats as "no limit" (or, for `keepalive`, "off") when
+    /// negative, so a negative value means 0 here too; a negative `connect` or
+    /// `tlsHandshake` makes every Go connection fail at once and stays an error.
+    public static let offWhenNegative: Set<String> = ["keepalive", "responseHeader", "idleConn", "expectContinue"]
+
     /// Timeouts; a field not given keeps llama-swap's default.
     public init(
         connect: Int = 30, keepalive: Int = 30, responseHeader: Int = 0, tlsHandshake: Int = 10, idleConn: Int = 90

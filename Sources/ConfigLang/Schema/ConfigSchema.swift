@@ -220,24 +220,26 @@ public enum ConfigSchema {
 
     /// `timeouts` of a model or a peer, all in seconds; 0 turns one off.
     public static let timeouts = ObjectSchema(
-        "`timeouts`", "Connection timeouts in seconds; 0 turns one off.",
+        "`timeouts`",
+        "Connection timeouts in seconds; 0 turns one off (so does a negative `keepalive`, "
+            + "`responseHeader`, `expectContinue` or `idleConn`).",
         fields: [
             FieldSchema("connect", .integer(min: 0), "Seconds to open the TCP connection (default 30)."),
-            FieldSchema("keepalive", .integer(min: 0), "TCP keepalive period in seconds (default 30)."),
+            FieldSchema("keepalive", .integer(), "TCP keepalive period in seconds (default 30)."),
             FieldSchema(
-                "responseHeader", .integer(min: 0),
+                "responseHeader", .integer(),
                 "Seconds to wait for the response headers (default 0, no limit)."),
             FieldSchema(
                 "tlsHandshake", .integer(min: 0),
                 "Seconds to complete a TLS handshake (default 10); swap gives an https target's TCP connect and "
                     + "TLS handshake `connect` + `tlsHandshake` seconds together."),
             FieldSchema(
-                "expectContinue", .integer(min: 0),
+                "expectContinue", .integer(),
                 "Seconds to wait for `100 Continue` after sending `Expect: 100-continue` (default 1).",
                 status: .fixedInSwap(
                     "a request's body is sent at once, without waiting for `100 Continue` (as with 0)")),
             FieldSchema(
-                "idleConn", .integer(min: 0), "Seconds an idle pooled connection is kept open (default 90)."),
+                "idleConn", .integer(), "Seconds an idle pooled connection is kept open (default 90)."),
         ])
 
     /// `models.<id>.capabilities`.
