@@ -42,7 +42,7 @@ public enum HostileConfigs {
                 "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
         }
         return [
-            Shape(name: "startPort at Int.max", text: "startPort: 9223372036854775807\n" + model, code: "SL203"),
+            Shape(name: "startPort at Int.max", text: "startPort: 9223372036854775807\n" + model, code: "SL211"),
             Shape(
                 name: "3000 nested parentheses in a matrix set",
                 text: model + "matrix:\n  vars: {m: m}\n  sets:\n    s: \"" + String(repeating: "(", count: 3000) + "m"

@@ -51,8 +51,9 @@ public enum PlanBuilder {
         mutating func build(sourceHash: String) -> Plan {
             let groupOfModel = config.groupIndexByModel()
             let bases = baseFoldings()
-            // Ports go to sorted model IDs in turn.
-            var nextPort = config.startPort
+            // Ports go to sorted model IDs in turn; a `startPort` past the top counts from
+            // just past it, so the first model using `${PORT}` is reported (SL211).
+            var nextPort = min(config.startPort, PortSlot.maximum + 1)
             var built: [ModelPlan] = []
             var order: [Int] = []
             let models = config.models
@@ -203,10 +204,17 @@ public enum PlanBuilder {
             let ttl = node["ttl"]?.secondsValue ?? -1
             let unload = node["unloadTimeout"]?.secondsValue ?? 0
             let limit = node["concurrencyLimit"]?.intValue ?? 0
+            if limit < 0, let limitNode = node["concurrencyLimit"] {
+                diagnostics.append(
+                    Diagnostic(
+                        .valueRaised,
+                        "`concurrencyLimit` of \(limit) counts as 0, the default of 10 requests at once (as in llama-swap)",
+                        at: limitNode.span, help: "write 0 for the default, or the limit you mean"))
+            }
             let env = node["env"]?.locatedStrings.map(\.value) ?? []
 
             var folding = base
-            let modelFilters = node["filters"].flatMap(ConfigDecoder.filters)
+            let modelFilters = node["filters"].flatMap { ConfigDecoder.filters($0, legacyStrip: true) }
             if let modelFilters { folding.add(.init(label: "model `\(model.id.value)`", filters: modelFilters)) }
             var byID: [String: ParameterLocks] = [:]
             for (key, params) in modelFilters?.setParamsByID ?? [] {
@@ -254,11 +262,17 @@ public enum PlanBuilder {
             do {
                 return try ShellWords.split(text)
             } catch {
+                // llama-swap's splitter never fails: it closes the quote at the end of the
+                // command and drops a lone trailing backslash; swap runs the same words.
+                let instead =
+                    error.kind == .trailingBackslash
+                    ? "swap drops the `\\`, as llama-swap does"
+                    : "swap reads the quote as closed at the end of the command, as llama-swap does"
                 diagnostics.append(
                     Diagnostic(
-                        .commandSyntax, "the command cannot be split into words: \(error.message)", at: span,
+                        .commandSyntax, "\(error.message); \(instead)", at: span,
                         help: "close the quote, or escape it with a backslash"))
-                return []
+                return error.words
             }
         }
 

@@ -222,6 +222,15 @@ public struct ProxyCore: Sendable {
     /// `/upstream/<model>/<path>`: the raw passthrough. A JSON body of a `POST`, `PUT` or
     /// `PATCH` is buffered to apply the model's locks; any other body streams.
     private func passthrough(_ request: ProxyRequest, rest: String, plan: Plan) async throws -> ProxyResponse {
+        // swap relays HTTP exchanges only (`upgrade` is hop-by-hop and never forwarded), so
+        // a websocket is refused before a model is resolved or loaded: with or without
+        // `compat.ignoreWebsockets`, a websocket neither loads a model nor counts as activity.
+        if let upgrade = request.headers[.upgrade], upgrade.lowercased().contains("websocket") {
+            throw OpenAIError(
+                .notImplemented,
+                "swap does not proxy websocket connections; connect to the backend directly for websockets.",
+                type: "invalid_request_error", code: "websocket_not_supported")
+        }
         let resolver = ModelResolver(plan: plan, activeProfile: nil)
         guard let target = resolver.upstreamTarget(rest), let model = plan.models[target.modelID] else {
             throw OpenAIError.unknownModel(String(rest.split(separator: "/").first ?? ""))

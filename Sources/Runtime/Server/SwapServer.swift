@@ -103,6 +103,8 @@ public struct SwapServer: Sendable {
         // Plain-http backends and peers: swap's own client, with connections on the event
         // loop of the client connection each request came in on.
         let upstream = UpstreamConnectionPool(maxIdlePerKey: 64)
+        // https backends and peers: AsyncHTTPClient, one client per distinct `timeouts`.
+        let https = HTTPSClients()
         let secrets = CurrentConfig.environmentSecrets(
             (try? source.read()) ?? [], environment: ProcessInfo.processInfo.environment)
         let config = CurrentConfig(plan: plan, source: source, loadedAt: ConfigStatus.now(), secrets: secrets)
@@ -127,7 +129,7 @@ public struct SwapServer: Sendable {
             config: config,
             proxy: ProxyCore(
                 config: config, scheduler: scheduler, backends: backends,
-                upstream: UpstreamClient(client: client, upstream: upstream), counters: counters),
+                upstream: UpstreamClient(client: client, upstream: upstream, https: https), counters: counters),
             management: ManagementRoutes(
                 config: config, scheduler: scheduler, backends: backends, logs: logs, counters: counters,
                 reloader: reloader, observability: observability))
@@ -168,6 +170,7 @@ public struct SwapServer: Sendable {
         await backends.stopAll()
         upstreamPrinter.cancel()
         upstream.shutdown()
+        await https.shutdown()
         try? await client.shutdown()
     }
 }
