@@ -69,6 +69,19 @@ struct PlanTests {
         )
     }
 
+    @Test("upstream.ignorePaths: absent gives llama-swap's static-asset default, [] gives none, a list is kept")
+    func ignorePathsDefault() throws {
+        let model = "models:\n  m:\n    cmd: /bin/server --port ${PORT}\n"
+        let absent = try ExampleDiffTests.plan(model).settings.upstreamIgnorePaths
+        #expect(absent == [#".*\.(js|json|css|png|gif|jpg|jpeg|ico|txt)$"#])
+        let pattern = try Regex(absent?.first ?? "")
+        #expect("/assets/app.js".contains(pattern) && !"/v1/chat/completions".contains(pattern))
+        #expect(try ExampleDiffTests.plan("upstream: {ignorePaths: []}\n" + model).settings.upstreamIgnorePaths == nil)
+        #expect(
+            try ExampleDiffTests.plan("upstream: {ignorePaths: [\"^/ws$\"]}\n" + model).settings.upstreamIgnorePaths
+                == ["^/ws$"])
+    }
+
     @Test("a macro that is exactly ${name} keeps its type; ${MODEL_ID} and comment lines")
     func typedMacros() throws {
         let result = Self.compile(

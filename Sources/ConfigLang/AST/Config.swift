@@ -43,7 +43,7 @@ public struct Config: Sendable {
     /// `sendLoadingState` (default false).
     public var sendLoadingState: Bool = false
     /// `upstream.ignorePaths`: patterns of passthrough paths that never load a model.
-    public var upstreamIgnorePaths: [Located<String>] = []
+    public var upstreamIgnorePaths: [Located<String>]? = nil
     /// `includeAliasesInList`.
     public var includeAliasesInList: Bool = false
     /// `apiKeys`.

@@ -67,7 +67,7 @@ public enum ConfigDecoder {
         config.globalTTL = root["globalTTL"]?.secondsValue ?? 0
         config.unloadTimeout = root["unloadTimeout"]?.secondsValue ?? 10
         config.sendLoadingState = root["sendLoadingState"]?.boolValue ?? false
-        config.upstreamIgnorePaths = root.at("upstream", "ignorePaths")?.locatedStrings ?? []
+        config.upstreamIgnorePaths = root.at("upstream", "ignorePaths")?.locatedStrings
         config.drainTimeout = root["drainTimeout"]?.secondsValue ?? 60
         config.includeAliasesInList = root["includeAliasesInList"]?.boolValue ?? false
         config.apiKeys = root["apiKeys"]?.locatedStrings ?? []

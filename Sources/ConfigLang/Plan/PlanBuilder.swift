@@ -140,19 +140,25 @@ public enum PlanBuilder {
             return (global, result)
         }
 
-        /// `upstream.ignorePaths`, each checked to compile as a regular expression (nil
-        /// when there are none, so plans without them print as before).
+        /// `upstream.ignorePaths`, each checked to compile as a regular expression; when
+        /// the key is absent, llama-swap's default (paths of static assets, so a web page
+        /// served by a backend does not start its model for a stylesheet); nil when the
+        /// key lists none.
         mutating func ignorePaths() -> [String]? {
-            for pattern in config.upstreamIgnorePaths where (try? Regex(pattern.value)) == nil {
+            guard let given = config.upstreamIgnorePaths else { return Self.defaultIgnorePaths }
+            for pattern in given where (try? Regex(pattern.value)) == nil {
                 diagnostics.append(
                     Diagnostic(
                         .invalidPattern, "`upstream.ignorePaths` entry `\(pattern.value)` is not a regular expression",
                         at: pattern.span,
                         help: "write a pattern such as `^/(health|props)$`; escape `.`, `(`, `[` meant literally"))
             }
-            let patterns = config.upstreamIgnorePaths.map(\.value)
+            let patterns = given.map(\.value)
             return patterns.isEmpty ? nil : patterns
         }
+
+        /// The `upstream.ignorePaths` of a config that does not set it.
+        static let defaultIgnorePaths = [#".*\.(js|json|css|png|gif|jpg|jpeg|ico|txt)$"#]
 
         func settings() -> PlanSettings {
             PlanSettings(

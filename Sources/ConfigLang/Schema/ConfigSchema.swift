@@ -128,7 +128,8 @@ public enum ConfigSchema {
         fields: [
             FieldSchema(
                 "ignorePaths", .list(.string),
-                "Patterns of `/upstream/<model>/…` paths that get 409 instead of loading a model that is not running.")
+                "Patterns of `/upstream/<model>/…` paths that get 409 instead of loading a model that is not running "
+                    + "(default: static assets, `.*\\.(js|json|css|png|gif|jpg|jpeg|ico|txt)$`; `[]` for none).")
         ])
 
     /// One entry of `profiles`.
