@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The activity history's SQLite file (`store.path`), on the system's libsqlite3.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -46,6 +48,7 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
@@ -73,12 +76,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // The Swift runtime and FoundationEssentials linked in: an idle swap-server maps no
-            // Swift shared libraries (1.2 MiB less resident at idle, Benchmarks/README.md).
-            // The static FoundationEssentials needs its two helper libraries named.
+            // The Swift runtime and Foundation linked in: an idle swap-server maps no Swift
+            // shared libraries (1.2 MiB less resident at idle, Benchmarks/README.md). The
+            // static Foundation (GRDB imports it) needs its helper libraries named.
             linkerSettings: [
                 .unsafeFlags(
-                    ["-static-stdlib", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-l_FoundationCShims"],
+                    [
+                        "-static-stdlib", "-Xlinker", "-lCoreFoundation", "-Xlinker", "-lFoundationInternationalization",
+                        "-Xlinker", "-l_FoundationICU", "-Xlinker", "-l_FoundationCollections", "-Xlinker",
+                        "-l_FoundationCShims",
+                    ],
                     .when(platforms: [.linux]))
             ]
         ),

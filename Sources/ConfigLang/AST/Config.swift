@@ -52,6 +52,14 @@ public struct Config: Sendable {
     public var logLevel: String = "info"
     /// `logToStdout`.
     public var logToStdout: String = "proxy"
+    /// `store.path`: the SQLite file of the activity history, when set.
+    public var storePath: String?
+    /// `metricsMaxInMemory`, when set.
+    public var metricsMaxInMemory: Int?
+    /// `captureBuffer` in megabytes, when set.
+    public var captureBuffer: Int?
+    /// `ui.activity.session_id`, when set.
+    public var sessionIDHeaders: [String]?
     /// The root node, for stages that need a raw look.
     public var root: YAMLNode
 

@@ -63,6 +63,10 @@ public enum ConfigDecoder {
         config.apiKeys = root["apiKeys"]?.locatedStrings ?? []
         config.logLevel = root["logLevel"]?.scalar ?? "info"
         config.logToStdout = root["logToStdout"]?.scalar ?? "proxy"
+        config.storePath = root.at("store", "path")?.scalar
+        config.metricsMaxInMemory = root["metricsMaxInMemory"]?.intValue
+        config.captureBuffer = root["captureBuffer"]?.intValue
+        config.sessionIDHeaders = root.at("ui", "activity", "session_id")?.locatedStrings.map(\.value)
         return config
     }
 

@@ -19,12 +19,15 @@ public struct ManagementRoutes: Sendable {
     let counters: RequestCounters
     /// `POST /api/config/reload`.
     let reloader: ConfigReloader
+    /// The activity API (``activityResponse(to:)``); nil without accounting.
+    let activity: ActivityServices?
 
     /// Creates the routes over the services they read and drive.
     public init(
         config: CurrentConfig, scheduler: ModelScheduler, backends: BackendPool, logs: LogHub,
-        counters: RequestCounters, reloader: ConfigReloader
+        counters: RequestCounters, reloader: ConfigReloader, activity: ActivityServices? = nil
     ) {
+        self.activity = activity
         self.config = config
         self.scheduler = scheduler
         self.backends = backends
@@ -37,6 +40,7 @@ public struct ManagementRoutes: Sendable {
     func respond(to request: Request, plan: Plan) async throws -> Response? {
         let path = request.uri.path
         if let response = try await dropInResponse(to: request, plan: plan) { return response }
+        if let response = try await activityResponse(to: request) { return response }
         switch (request.method, path) {
         case (.get, "/running"):
             return json(await running())

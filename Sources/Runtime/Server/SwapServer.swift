@@ -87,6 +87,35 @@ public struct SwapServer: Sendable {
             referencedIn: files.map { String(decoding: $0.bytes, as: UTF8.self) }, environment: environment)
     }
 
+    /// The activity history (in memory, and in `store.path` when set and writable), the
+    /// tracker that numbers requests after the history's last id, the capture cache and
+    /// the event hub; the history and the hub observe every finished request.
+    static func activityServices(
+        plan: Plan, config: CurrentConfig, scheduler: ModelScheduler, logs: LogHub, log: ServerLog
+    ) -> ActivityServices {
+        var database: ActivityDatabase?
+        if let path = plan.settings.storePath {
+            do {
+                database = try ActivityDatabase(path: path)
+                log("activity store: \(path)")
+            } catch {
+                log(
+                    "activity store: cannot open `\(path)` (\(error)); activity history is kept in memory only "
+                        + "and lost on restart. Make the file and its directory writable by this user, or "
+                        + "change `store.path`.")
+            }
+        }
+        let history = ActivityHistory(
+            maxInMemory: plan.settings.metricsMaxInMemory ?? 1000, database: database, log: { log($0) })
+        let tracker = ActivityTracker(lastID: max(history.lastID, (try? database?.lastID()) ?? 0))
+        tracker.addObserver(history)
+        let events = EventHub(config: config, scheduler: scheduler, logs: logs, tracker: tracker, log: { log($0) })
+        events.start()
+        return ActivityServices(
+            tracker: tracker, history: history, captures: CaptureCache(capacity: (plan.settings.captureBuffer ?? 0) << 20),
+            events: events)
+    }
+
     /// Runs until SIGINT/SIGTERM. `onListening` gets the bound port.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var logger = Logger(label: "swap")
@@ -117,16 +146,18 @@ public struct SwapServer: Sendable {
         let backends = BackendPool(plan: plan, logs: logs, client: client, launcher: options.launcher)
         let scheduler = ModelScheduler(plan: plan, backends: backends)
         let counters = RequestCounters()
+        let activity = Self.activityServices(plan: plan, config: config, scheduler: scheduler, logs: logs, log: log)
         let reloader = ConfigReloader(
             config: config, scheduler: scheduler, backends: backends, log: log, compileChecker: options.launcher)
         let responder = SwapResponder(
             config: config,
             proxy: ProxyCore(
                 config: config, scheduler: scheduler, backends: backends,
-                upstream: UpstreamClient(client: client, upstream: upstream), counters: counters),
+                upstream: UpstreamClient(client: client, upstream: upstream), counters: counters,
+                activity: activity.tracker, captures: activity.captures),
             management: ManagementRoutes(
                 config: config, scheduler: scheduler, backends: backends, logs: logs, counters: counters,
-                reloader: reloader))
+                reloader: reloader, activity: activity))
         let app = Application(
             responder: responder, server: EventLoopPinnedChannel.http1(limits: options.connectionLimits),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
@@ -161,6 +192,7 @@ public struct SwapServer: Sendable {
             logger.error("server stopped: \(error)")
         }
         await backends.stopAll()
+        await activity.history.close()
         upstream.shutdown()
         try? await client.shutdown()
     }
