@@ -21,7 +21,13 @@ struct CompletionStream: Sendable {
     /// The response body; nothing is generated until Hummingbird starts writing it.
     func responseBody() -> ResponseBody {
         ResponseBody { writer in
-            try await self.write(to: &writer)
+            do {
+                try await self.write(to: &writer)
+            } catch {
+                // Tests read this line to see that the client (or a proxy) went away mid-stream.
+                StandardOutput.log("stream closed by the client before its end")
+                throw error
+            }
         }
     }
 
