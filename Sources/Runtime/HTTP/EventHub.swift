@@ -19,6 +19,7 @@ public final class EventHub: ActivityObserver, Sendable {
         var clients: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
         var nextID = 0
         var feeds: [Task<Void, Never>] = []
+        var closed = false
     }
 
     private let state = Mutex(State())
@@ -96,7 +97,8 @@ public final class EventHub: ActivityObserver, Sendable {
         let sessionHeaders = plan.settings.sessionIDHeaders ?? ProxyCore.defaultSessionHeaders
         let (stream, continuation) = AsyncStream.makeStream(
             of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(Self.clientBuffer))
-        let id = state.withLock { state in
+        let id = state.withLock { state -> Int? in
+            guard !state.closed else { return nil }
             continuation.yield(
                 Self.frame("logData", .object(["source": .string("proxy"), "data": .string(proxyText.joined())])))
             continuation.yield(
@@ -115,10 +117,25 @@ public final class EventHub: ActivityObserver, Sendable {
             state.clients[state.nextID] = continuation
             return state.nextID
         }
+        guard let id else {
+            continuation.finish()
+            return stream
+        }
         continuation.onTermination = { [weak self] _ in
             _ = self?.state.withLock { $0.clients.removeValue(forKey: id) }
         }
         return stream
+    }
+
+    /// Ends every client's stream, and those of clients that connect later: the server
+    /// is shutting down, and an open event stream must not hold its graceful shutdown.
+    public func close() {
+        let clients = state.withLock { state in
+            state.closed = true
+            defer { state.clients = [:] }
+            return Array(state.clients.values)
+        }
+        for client in clients { client.finish() }
     }
 
     /// The number of connected clients.

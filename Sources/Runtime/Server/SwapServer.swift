@@ -180,6 +180,7 @@ public struct SwapServer: Sendable {
                 .init(service: ReloadService(reloader: reloader, watchConfig: options.watchConfig)),
                 .init(service: PreloadService(models: plan.preload, scheduler: scheduler)),
                 .init(service: SystemdStoppingService(notifier: systemd), successTerminationBehavior: .ignore),
+                .init(service: EventStreamService(hub: activity.events), successTerminationBehavior: .ignore),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // After the grace, the group cancels what still runs: open connections close.
