@@ -82,7 +82,8 @@ let package = Package(
             linkerSettings: [
                 .unsafeFlags(
                     [
-                        "-static-stdlib", "-Xlinker", "-lCoreFoundation", "-Xlinker", "-lFoundationInternationalization",
+                        "-static-stdlib", "-Xlinker", "-lCoreFoundation", "-Xlinker",
+                        "-lFoundationInternationalization",
                         "-Xlinker", "-l_FoundationICU", "-Xlinker", "-l_FoundationCollections", "-Xlinker",
                         "-l_FoundationCShims",
                     ],

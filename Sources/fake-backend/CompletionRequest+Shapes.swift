@@ -97,7 +97,10 @@ extension CompletionRequest {
         case .messages:
             return (
                 "content_block_delta",
-                ["type": "content_block_delta", "index": 0, "delta": ["type": "text_delta", "text": .string(token(index))]]
+                [
+                    "type": "content_block_delta", "index": 0,
+                    "delta": ["type": "text_delta", "text": .string(token(index))],
+                ]
             )
         }
     }
@@ -110,7 +113,12 @@ extension CompletionRequest {
             return ([(nil, finalChunk(elapsedSeconds: elapsedSeconds))], true)
         case .responses:
             return (
-                [("response.completed", ["type": "response.completed", "response": .object(responseObject(status: "completed"))])],
+                [
+                    (
+                        "response.completed",
+                        ["type": "response.completed", "response": .object(responseObject(status: "completed"))]
+                    )
+                ],
                 false
             )
         case .messages:

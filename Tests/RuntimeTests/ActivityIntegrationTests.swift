@@ -140,7 +140,11 @@ struct ActivityIntegrationTests {
         /// The frames so far, payloads parsed.
         var all: [(type: String, data: Any)] {
             frames.withLock { $0 }.map { frame in
-                (frame.type, (try? JSONSerialization.jsonObject(with: Data(frame.text.utf8), options: [.fragmentsAllowed])) ?? NSNull())
+                (
+                    frame.type,
+                    (try? JSONSerialization.jsonObject(with: Data(frame.text.utf8), options: [.fragmentsAllowed]))
+                        ?? NSNull()
+                )
             }
         }
 
@@ -157,7 +161,10 @@ struct ActivityIntegrationTests {
                 reader.all.prefix(6).map(\.type)
                     == ["logData", "logData", "modelStatus", "uiConfig", "profileChanged", "inflight"])
             let ui = reader.all[3].data as? [String: Any]
-            #expect((ui?["activity"] as? [String: Any])?["session_id"] as? [String] == ["X-Session-ID", "X-Litellm-Session-Id"])
+            #expect(
+                (ui?["activity"] as? [String: Any])?["session_id"] as? [String] == [
+                    "X-Session-ID", "X-Litellm-Session-Id",
+                ])
 
             let reply = try await Self.send(
                 server, "/v1/chat/completions", ["model": "b", "stream": true, "messages": []])
@@ -180,7 +187,9 @@ struct ActivityIntegrationTests {
                 {
                     let state = request["state"] as? String ?? "?"
                     if life.last != state { life.append(state) }
-                } else if frame.type == "inflight", data?["operation"] as? String == "remove", data?["id"] as? String == id {
+                } else if frame.type == "inflight", data?["operation"] as? String == "remove",
+                    data?["id"] as? String == id
+                {
                     life.append("remove")
                 } else if frame.type == "activity", data?["id"] as? Int == Int(id) {
                     life.append("activity")
@@ -244,8 +253,10 @@ struct ActivityIntegrationTests {
                 .replacingOccurrences(of: "{START_PORT}", with: String(try ServerHarness.freePortBlock()))
             try text.write(to: configURL, atomically: true, encoding: .utf8)
             try await ServerHarness.withServer(configURL: configURL, directory: directory) { server async throws in
-                #expect(try await Self.send(server, "/v1/chat/completions", ["model": "a", "messages": []]).status == 200)
-                #expect(try await Self.send(server, "/v1/chat/completions", ["model": "x", "messages": []]).status == 404)
+                #expect(
+                    try await Self.send(server, "/v1/chat/completions", ["model": "a", "messages": []]).status == 200)
+                #expect(
+                    try await Self.send(server, "/v1/chat/completions", ["model": "x", "messages": []]).status == 404)
                 #expect(try await T.eventually { try await Self.rows(server).count == 2 })
             }
             try await ServerHarness.withServer(configURL: configURL, directory: directory) { server async throws in
@@ -259,7 +270,8 @@ struct ActivityIntegrationTests {
             try unwritable.write(to: configURL, atomically: true, encoding: .utf8)
             try await ServerHarness.withServer(configURL: configURL, directory: directory) { server async throws in
                 #expect(server.output.all.contains { $0.contains("activity store: cannot open") })
-                #expect(try await Self.send(server, "/v1/chat/completions", ["model": "a", "messages": []]).status == 200)
+                #expect(
+                    try await Self.send(server, "/v1/chat/completions", ["model": "a", "messages": []]).status == 200)
                 #expect(try await T.eventually { try await Self.rows(server).count == 1 })
             }
         }

@@ -71,7 +71,8 @@ struct ActivityUnitTests {
 
 
             """
-        #expect(Self.parse(stream, contentType: "text/event-stream").tokens == TokenUsage(input: 8, output: 3, cached: 2))
+        #expect(
+            Self.parse(stream, contentType: "text/event-stream").tokens == TokenUsage(input: 8, output: 3, cached: 2))
         let plain = #"{"object":"response","usage":"# + usage + "}"
         #expect(Self.parse(plain, contentType: "application/json").tokens == TokenUsage(input: 8, output: 3, cached: 2))
     }
@@ -119,7 +120,9 @@ struct ActivityUnitTests {
 
     @Test("error message of a non-200: error.message, error, message, detail; at most 500 characters")
     func errorMessageRules() {
-        #expect(Self.parse(#"{"error":{"message":"boom"}}"#, status: 500, contentType: "application/json").errorMessage == "boom")
+        #expect(
+            Self.parse(#"{"error":{"message":"boom"}}"#, status: 500, contentType: "application/json").errorMessage
+                == "boom")
         #expect(Self.parse(#"{"error":"flat"}"#, status: 400, contentType: "application/json").errorMessage == "flat")
         #expect(Self.parse(#"{"detail":"why"}"#, status: 422, contentType: "application/json").errorMessage == "why")
         let long = String(repeating: "x", count: 900)
@@ -185,7 +188,9 @@ struct ActivityUnitTests {
 
     @Test("activity query: filters, sort, order and paging")
     func queryPage() throws {
-        let records = (1...10).map { Self.record($0, model: $0 % 2 == 0 ? "even" : "odd", input: 100 - $0, seconds: Double($0)) }
+        let records = (1...10).map {
+            Self.record($0, model: $0 % 2 == 0 ? "even" : "odd", input: 100 - $0, seconds: Double($0))
+        }
         let query = try ActivityQuery([
             ("model", "even"), ("sort", "prompt"), ("order", "asc"), ("limit", "2"), ("page", "2"), ("min_id", "3"),
             ("end", "2027-01-15T08:00:09Z"),
@@ -199,7 +204,9 @@ struct ActivityUnitTests {
         #expect(page["total"] == .integer(3))
         #expect(page["total_pages"] == .integer(2))
         let defaults = try ActivityQuery([])
-        guard case .object(let first) = defaults.page(of: records), case .array(let all)? = first["data"] else { return }
+        guard case .object(let first) = defaults.page(of: records), case .array(let all)? = first["data"] else {
+            return
+        }
         #expect(all.count == 10)
         #expect(all.first.flatMap(Self.id) == 10, "id desc")
     }
@@ -219,15 +226,19 @@ struct ActivityUnitTests {
         #expect(bins.reduce(0) { if case .integer(let n) = $1 { $0 + n } else { $0 } } == 8)
         #expect(histogram["p50"] == .double(45))
         #expect(stats["prompt_histogram"] == .null, "no prompt speed reported")
-        #expect(ActivityStats.histogram([7, 7, 7]) == .object([
-            "bins": .array([.integer(3)]), "min": .double(7), "max": .double(7), "binSize": .double(0),
-            "p50": .double(7), "p95": .double(7), "p99": .double(7),
-        ]))
+        #expect(
+            ActivityStats.histogram([7, 7, 7])
+                == .object([
+                    "bins": .array([.integer(3)]), "min": .double(7), "max": .double(7), "binSize": .double(0),
+                    "p50": .double(7), "p95": .double(7), "p99": .double(7),
+                ]))
     }
 
     @Test("X-Swap-Lock-Changes is ASCII: other characters are JSON escapes")
     func lockHeaderASCII() throws {
-        let changes = [LockChange(key: "stop", sent: "\"ü→\"", forwarded: nil, action: "strip", declaredAt: "a.yaml:1:2")]
+        let changes = [
+            LockChange(key: "stop", sent: "\"ü→\"", forwarded: nil, action: "strip", declaredAt: "a.yaml:1:2")
+        ]
         let header = ActivityJSON.lockChangesHeader(changes)
         #expect(header.unicodeScalars.allSatisfy { $0.isASCII })
         #expect(try JSONValue(parsing: Array(header.utf8)) == ActivityJSON.lockChanges(changes))
@@ -252,7 +263,9 @@ struct ActivityUnitTests {
             written.queued = .milliseconds(340)
             written.startCause = .swap(evicted: ["b", "c"])
             written.sessionID = "s-1"
-            written.lockChanges = [LockChange(key: "t", sent: "1.5", forwarded: "0", action: "set", declaredAt: "x:1:2")]
+            written.lockChanges = [
+                LockChange(key: "t", sent: "1.5", forwarded: "0", action: "set", declaredAt: "x:1:2")
+            ]
             written.errorMessage = "none"
             written.metadata = .object(["selector": .string("s")])
             do {

@@ -46,7 +46,8 @@ public struct ActivityQuery: Sendable, Equatable {
                 if !value.isEmpty { models.append(value) }
             case "start", "end":
                 guard let date = ActivityJSON.date(value) else {
-                    throw Invalid(message: "`\(name)` must be an RFC 3339 time such as 2026-01-31T12:00:00Z; got `\(value)`.")
+                    throw Invalid(
+                        message: "`\(name)` must be an RFC 3339 time such as 2026-01-31T12:00:00Z; got `\(value)`.")
                 }
                 if name == "start" { start = date } else { end = date }
             case "min_id", "max_id":

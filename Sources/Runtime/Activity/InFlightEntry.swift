@@ -50,7 +50,8 @@ public struct InFlightEntry: Sendable, Equatable {
             "remote_ip": .string(remoteIP),
             "resp_headers": .object(responseHeaders.mapValues(JSONValue.string)),
             "resp_bytes": .integer(responseBytes),
-            "elapsed_ms": .integer(Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)),
+            "elapsed_ms": .integer(
+                Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)),
             "queued": .bool(state == .queued),
             "state": .string(state.rawValue),
         ])
@@ -68,7 +69,9 @@ public enum InFlightEvent: Sendable {
 /// Header names whose values never leave the server (`[REDACTED]` in events and captures).
 public enum SensitiveHeaders {
     /// Lowercased names.
-    public static let names: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"]
+    public static let names: Set<String> = [
+        "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key",
+    ]
 
     /// `value`, or `[REDACTED]` for a sensitive `name`.
     public static func shown(_ name: String, _ value: String) -> String {

@@ -47,7 +47,8 @@ public final class RequestTrace: Sendable {
             String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
         }
         let remote = forwarded ?? firstValues["x-real-ip"] ?? remoteAddress ?? ""
-        let shown = Dictionary(uniqueKeysWithValues: firstValues.map { ($0.key, SensitiveHeaders.shown($0.key, $0.value)) })
+        let shown = Dictionary(
+            uniqueKeysWithValues: firstValues.map { ($0.key, SensitiveHeaders.shown($0.key, $0.value)) })
         var started: InFlightEntry?
         self.tracker = tracker
         self.captures = captures

@@ -37,7 +37,8 @@ public struct SwapResponder: HTTPResponder {
             let refusal = OpenAIError.unauthorized.response(forPath: path)
             if ProxyCore.handles(method: request.method, path: path) {
                 // Counted in the activity like any other answer on a model-routed path.
-                return Response(proxy.rejected(proxyRequest(request, context: context), plan: config.plan, response: refusal))
+                return Response(
+                    proxy.rejected(proxyRequest(request, context: context), plan: config.plan, response: refusal))
             }
             return Response(refusal)
         }

@@ -112,7 +112,8 @@ public struct SwapServer: Sendable {
         let events = EventHub(config: config, scheduler: scheduler, logs: logs, tracker: tracker, log: { log($0) })
         events.start()
         return ActivityServices(
-            tracker: tracker, history: history, captures: CaptureCache(capacity: (plan.settings.captureBuffer ?? 0) << 20),
+            tracker: tracker, history: history,
+            captures: CaptureCache(capacity: (plan.settings.captureBuffer ?? 0) << 20),
             events: events)
     }
 
