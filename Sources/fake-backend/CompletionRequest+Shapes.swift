@@ -10,7 +10,7 @@ import ConfigLang
 ///  "choices": [{"index": 0, "message": {"role": "assistant", "content": "tok0 tok1 …"},
 ///               "finish_reason": "stop"}],
 ///  "usage": {"prompt_tokens": P, "completion_tokens": N, "total_tokens": P+N},
-///  "timings": {"prompt_n": P, "prompt_ms": P, "prompt_per_second": 1000, "predicted_n": N, …},
+///  "timings": {"prompt_n": P, "prompt_ms": P/1000, "prompt_per_second": 1000000, "predicted_n": N, …},
 ///  "echo": <request body>, "echo_headers": {"authorization": "…", "content-type": "…"}}
 /// ```
 /// `/v1/completions` uses `"object": "text_completion"` and choices
@@ -173,16 +173,16 @@ extension CompletionRequest {
         return .object(chunk)
     }
 
-    /// llama.cpp's `timings`: `{"prompt_n": P, "prompt_ms": P, "prompt_per_second": 1000,
+    /// llama.cpp's `timings`: `{"prompt_n": P, "prompt_ms": P/1000, "prompt_per_second": 1000000,
     /// "predicted_n": N, "predicted_ms": T, "predicted_per_second": N/T, "cache_n": 0}`, T the
-    /// time the tokens took (N ms when nothing was measured).
+    /// time the tokens took (N µs for a complete answer, which measures nothing).
     func timings(elapsedSeconds: Double) -> JSONValue {
-        let perSecond = elapsedSeconds > 0 ? Double(completionTokens) / elapsedSeconds : 1000
-        let predictedMilliseconds = elapsedSeconds > 0 ? elapsedSeconds * 1000 : Double(completionTokens)
+        let perSecond = elapsedSeconds > 0 ? Double(completionTokens) / elapsedSeconds : 1_000_000
+        let predictedMilliseconds = elapsedSeconds > 0 ? elapsedSeconds * 1000 : Double(completionTokens) / 1000
         return [
             "prompt_n": .integer(promptTokens),
-            "prompt_ms": .double(Double(promptTokens)),
-            "prompt_per_second": 1000.0,
+            "prompt_ms": .double(Double(promptTokens) / 1000),
+            "prompt_per_second": 1_000_000.0,
             "cache_n": 0,
             "predicted_n": .integer(completionTokens),
             "predicted_ms": .double((predictedMilliseconds * 1000).rounded() / 1000),
