@@ -276,4 +276,43 @@ struct ActivityIntegrationTests {
             }
         }
     }
+
+    @Test("/api/events: a client that stops reading is dropped once 1024 frames wait for it; requests go on")
+    func slowClientDropped() async throws {
+        try await ServerHarness.withServer(config: Self.config) { server async throws in
+            let stalled = try RawHTTPConnection(port: server.port)
+            defer { stalled.close() }
+            try stalled.send(RawHTTPConnection.get("/api/events"))
+            // Every in-flight upsert repeats the request's headers: 8 KiB of them fill the
+            // socket buffers (a few MiB) and then the client's 1024 frames in a few hundred
+            // requests.
+            let pad = String(repeating: "p", count: 8 << 10)
+            var sent = 0
+            while sent < 2000, !server.output.all.contains(where: { $0.contains("/api/events: dropped") }) {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask {
+                            try await Self.send(
+                                server, "/v1/chat/completions", ["model": "a", "messages": []],
+                                headers: [("X-Pad", pad)]
+                            ).status
+                        }
+                    }
+                    do {
+                        for try await status in group { #expect(status == 200) }
+                    } catch {
+                        Issue.record("\(error) after \(sent): \(server.output.all.suffix(8).joined(separator: "\n"))")
+                        throw error
+                    }
+                }
+                sent += 8
+            }
+            #expect(
+                server.output.all.contains { $0.contains("/api/events: dropped 1 client(s)") },
+                "after \(sent) requests")
+            let reader = EventReader(server)
+            defer { reader.stop() }
+            #expect(try await T.eventually { reader.all.count >= 6 }, "a new client still connects")
+        }
+    }
 }

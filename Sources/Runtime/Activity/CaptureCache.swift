@@ -48,13 +48,21 @@ public final class CaptureCache: Sendable {
         var bytes = 0
     }
 
-    /// The bound, in bytes.
-    public let capacity: Int
+    private let bound: Atomic<Int>
     private let state = Mutex(State())
 
     /// A cache of `capacity` bytes (`captureBuffer` megabytes).
     public init(capacity: Int) {
-        self.capacity = capacity
+        bound = Atomic(capacity)
+    }
+
+    /// The bound, in bytes.
+    public var capacity: Int { bound.load(ordering: .relaxed) }
+
+    /// Sets the bound (a reloaded `captureBuffer`); a smaller one drops the oldest
+    /// captures with the next one kept.
+    public func resize(to capacity: Int) {
+        bound.store(capacity, ordering: .relaxed)
     }
 
     /// Whether `capture` can be kept at all (it is not larger than the whole cache).
@@ -63,6 +71,7 @@ public final class CaptureCache: Sendable {
     /// Keeps `capture`, dropping the oldest ones until it fits.
     func add(_ capture: Capture) {
         let size = capture.size
+        let capacity = self.capacity
         guard size <= capacity else { return }
         state.withLock { state in
             state.captures[capture.id] = capture

@@ -151,16 +151,21 @@ public final class EventHub: ActivityObserver, Sendable {
     /// buffer is full.
     public func publish(_ type: String, _ payload: JSONValue) {
         let frame = Self.frame(type, payload)
-        let dropped = state.withLock { state -> Int in
-            var dropped: [Int] = []
+        let dropped = state.withLock { state in
+            var dropped: [AsyncStream<ByteBuffer>.Continuation] = []
             for (id, client) in state.clients {
-                if case .dropped = client.yield(frame) { dropped.append(id) }
+                if case .dropped = client.yield(frame) {
+                    dropped.append(client)
+                    state.clients[id] = nil
+                }
             }
-            for id in dropped { state.clients.removeValue(forKey: id)?.finish() }
-            return dropped.count
+            return dropped
         }
-        if dropped > 0 {
-            log("/api/events: dropped \(dropped) client(s) more than \(Self.clientBuffer) events behind")
+        // Finished outside the lock: finishing runs the stream's termination handler,
+        // which takes it.
+        for client in dropped { client.finish() }
+        if !dropped.isEmpty {
+            log("/api/events: dropped \(dropped.count) client(s) more than \(Self.clientBuffer) events behind")
         }
     }
 

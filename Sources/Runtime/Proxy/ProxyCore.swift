@@ -135,7 +135,9 @@ public struct ProxyCore: Sendable {
         {
             return nil
         }
-        let capturing = (plan.settings.captureBuffer ?? 0) > 0
+        let captureBytes = (plan.settings.captureBuffer ?? 0) << 20
+        if let captures, captures.capacity != captureBytes { captures.resize(to: captureBytes) }
+        let capturing = captureBytes > 0
         return RequestTrace(
             tracker: activity, method: request.method.rawValue, path: request.path,
             headers: request.headers.map { ($0.name.canonicalName, $0.value) }, remoteAddress: request.remoteAddress,
