@@ -22,6 +22,10 @@ struct ActivityIntegrationTests {
             cmd: {FAKE} --port ${PORT} --tokens 4 --token-delay-ms 20
           slow:
             cmd: {FAKE} --port ${PORT} --tokens 400 --token-delay-ms 50
+        profiles:
+          night:
+            pins:
+              x: b
         """
 
     static func rows(_ server: RunningServer, _ query: String = "") async throws -> [[String: Any]] {
@@ -196,6 +200,26 @@ struct ActivityIntegrationTests {
                 }
             }
             #expect(life == ["queued", "sending", "streaming", "remove", "activity"])
+
+            // A profile switch and a reload attempt each send their frame.
+            let switched = try await TestHTTP.send(
+                "PUT", server.base + "/api/profiles/active", json: ["name": "night"])
+            #expect(switched.status == 200)
+            #expect(
+                try await T.eventually {
+                    reader.all.contains {
+                        $0.type == "profileChanged" && ($0.data as? [String: Any])?["active"] as? String == "night"
+                    }
+                })
+            #expect(try await TestHTTP.send("POST", server.base + "/api/config/reload").status == 200)
+            #expect(
+                try await T.eventually {
+                    reader.all.contains { frame in
+                        frame.type == "configReload"
+                            && (frame.data as? [String: Any])?["trigger"] as? String == "api"
+                            && (frame.data as? [String: Any])?["success"] as? Bool == true
+                    }
+                })
         }
     }
 
