@@ -51,11 +51,13 @@ public final class EventHub: ActivityObserver, Sendable {
     public func start() {
         scheduler.observeStates { [weak self] in self?.publishModelStatus() }
         _ = tracker.addListener { [weak self] event in
+            // Nobody listening: skip building the frame (this runs on every request).
+            guard let self, self.clientCount > 0 else { return }
             switch event {
             case .upsert(let entry):
-                self?.publish("inflight", .object(["operation": .string("upsert"), "request": entry.json()]))
+                self.publish("inflight", .object(["operation": .string("upsert"), "request": entry.json()]))
             case .remove(let id):
-                self?.publish("inflight", .object(["operation": .string("remove"), "id": .string(String(id))]))
+                self.publish("inflight", .object(["operation": .string("remove"), "id": .string(String(id))]))
             }
         }
         tracker.addObserver(self)
@@ -144,6 +146,7 @@ public final class EventHub: ActivityObserver, Sendable {
     /// Sends `activity` `{"id"}` for a stored record (``ActivityObserver``; the history
     /// is registered before the hub, so the record is readable when the frame goes out).
     public func finished(_ record: ActivityRecord) {
+        guard clientCount > 0 else { return }
         publish("activity", .object(["id": .integer(record.id)]))
     }
 
@@ -170,6 +173,7 @@ public final class EventHub: ActivityObserver, Sendable {
     }
 
     private func publishModelStatus() {
+        guard clientCount > 0 else { return }
         publish("modelStatus", modelStatus())
     }
 
