@@ -1,6 +1,7 @@
 import ConfigLang
 import Foundation
 import SwapTestSupport
+import Synchronization
 import Testing
 
 @testable import Runtime
@@ -285,6 +286,24 @@ struct ActivityUnitTests {
             try database.insert([written])
             let back = try database.newest(10).first { $0.id == 1 }
             #expect(back == written)
+        }
+    }
+
+    @Test("a database that fills up mid-run is reported once; the history goes on in memory")
+    func databaseFull() async throws {
+        try await ServerHarness.withTemporaryDirectory { directory in
+            let database = try ActivityDatabase(path: directory.appendingPathComponent("full.db").path)
+            let lines = Mutex<[String]>([])
+            let history = ActivityHistory(
+                maxInMemory: 2000, database: database, log: { line in lines.withLock { $0.append(line) } })
+            try database.limit(pages: 8)
+            for id in 1...1500 { history.finished(Self.record(id)) }
+            await history.close()
+            let logged = lines.withLock { $0 }
+            #expect(logged.count == 1, "\(logged)")
+            #expect(logged.first?.contains("full") == true, "\(logged)")
+            #expect(history.records().count == 1500)
+            #expect(try database.count() < 1500)
         }
     }
 

@@ -73,6 +73,11 @@ public final class ActivityDatabase: Sendable {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT MAX(id) FROM activity") ?? 0 }
     }
 
+    /// Caps the file at `pages` pages, so that the next writes fail as on a full disk (tests).
+    func limit(pages: Int) throws {
+        try pool.write { db in try db.execute(sql: "PRAGMA max_page_count = \(pages)") }
+    }
+
     /// The number of rows.
     public func count() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM activity") ?? 0 }
