@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian/Ubuntu machine to build and test swap.
 #
-# Installs the system libraries the package links against (libyaml, libinotifytools)
+# Installs the system libraries the package links against (libyaml, libinotifytools, libsqlite3 for GRDB)
 # and pkg-config, only when they are missing, then checks that a Swift toolchain is
 # on PATH. Safe to run repeatedly: on a ready machine it changes nothing.
 #
@@ -12,7 +12,7 @@
 # prometheus package brings promtool.
 set -euo pipefail
 
-packages=(libyaml-dev libinotifytools0-dev pkg-config systemd zsh fish git python3-venv man-db prometheus)
+packages=(libyaml-dev libinotifytools0-dev libsqlite3-dev pkg-config systemd zsh fish git python3-venv man-db prometheus)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }

@@ -58,6 +58,14 @@ public struct Config: Sendable {
     public var performanceEvery: Double?
     /// `performance.disabled` (nil when absent).
     public var performanceDisabled: Bool?
+    /// `store.path`: the SQLite file of the activity history, when set.
+    public var storePath: String?
+    /// `metricsMaxInMemory`, when set.
+    public var metricsMaxInMemory: Int?
+    /// `captureBuffer` in megabytes, when set.
+    public var captureBuffer: Int?
+    /// `ui.activity.session_id`, when set.
+    public var sessionIDHeaders: [String]?
     /// The root node, for stages that need a raw look.
     public var root: YAMLNode
 

@@ -76,6 +76,10 @@ public enum ConfigDecoder {
         config.logTimeFormat = root["logTimeFormat"]?.scalar
         config.performanceEvery = root.at("performance", "every")?.scalar.flatMap(ScalarParsing.duration)
         config.performanceDisabled = root.at("performance", "disabled")?.boolValue
+        config.storePath = root.at("store", "path")?.scalar
+        config.metricsMaxInMemory = root["metricsMaxInMemory"]?.intValue
+        config.captureBuffer = root["captureBuffer"]?.intValue
+        config.sessionIDHeaders = root.at("ui", "activity", "session_id")?.locatedStrings.map(\.value)
         return config
     }
 

@@ -84,6 +84,10 @@ public enum PlanBuilder {
             for plan in built { plans[plan.id] = plan }
             var planSettings = settings()
             planSettings.upstreamIgnorePaths = ignorePaths()
+            planSettings.storePath = config.storePath
+            planSettings.metricsMaxInMemory = config.metricsMaxInMemory
+            planSettings.captureBuffer = config.captureBuffer
+            planSettings.sessionIDHeaders = config.sessionIDHeaders
             return Plan(
                 sourceHash: sourceHash, settings: planSettings, models: plans, routing: routing(names: names),
                 names: names, peers: peers(), selectors: selectors(), profiles: profiles(),

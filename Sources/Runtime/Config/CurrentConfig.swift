@@ -52,6 +52,9 @@ public final class CurrentConfig: Sendable {
     /// Each change of the active profile, for `/api/events`.
     public let profileChanges = ProfileChangeFeed()
 
+    /// Each load attempt, for `/api/events`.
+    public let reloadAttempts = ReloadAttemptFeed()
+
     /// Sets or clears the active profile; the pins apply to requests resolved from now on.
     public func setProfile(_ name: String?) {
         profileBox.withLock { $0 = name }
@@ -86,5 +89,6 @@ public final class CurrentConfig: Sendable {
                 setProfile(nil)
             }
         }
+        reloadAttempts.publish()
     }
 }

@@ -21,13 +21,17 @@ public struct ManagementRoutes: Sendable {
     let reloader: ConfigReloader
     /// `/metrics`, memory per model, system statistics, hardware.
     let observability: Observability
+    /// The activity API (``activityResponse(to:)``); nil without accounting.
+    let activity: ActivityServices?
 
     /// Creates the routes over the services they read and drive.
     public init(
         config: CurrentConfig, scheduler: ModelScheduler, backends: BackendPool, logs: LogHub,
-        counters: RequestCounters, reloader: ConfigReloader, observability: Observability
+        counters: RequestCounters, reloader: ConfigReloader, observability: Observability,
+        activity: ActivityServices? = nil
     ) {
         self.observability = observability
+        self.activity = activity
         self.config = config
         self.scheduler = scheduler
         self.backends = backends
@@ -41,6 +45,7 @@ public struct ManagementRoutes: Sendable {
         let path = request.uri.path
         if let response = try await dropInResponse(to: request, plan: plan) { return response }
         if let response = try await observabilityResponse(to: request, plan: plan) { return response }
+        if let response = try await activityResponse(to: request) { return response }
         switch (request.method, path) {
         case (.get, "/running"):
             return json(await running())

@@ -65,6 +65,9 @@ struct SchedulerStateMachine: Sendable {
     private var nextSequence: UInt64 = 0
     /// Why each model's last `stopBackend` was emitted.
     private var stopReasons: [String: UnloadReason] = [:]
+    /// What reconciling did for each queued request so far: whether it started its model
+    /// and which models it stopped for it (``admission(of:)`` hands it out once).
+    private var effects: [RequestID: AdmissionEffect] = [:]
 
     /// Creates a machine with every model stopped.
     init(routing: RoutingPlan, limits: [String: Int], ttls: [String: Int]) {
@@ -127,6 +130,7 @@ struct SchedulerStateMachine: Sendable {
     mutating func requestCancelled(id: RequestID, now: ContinuousClock.Instant) -> [SchedulerAction] {
         if let index = queue.firstIndex(where: { $0.id == id }) {
             queue.remove(at: index)
+            effects[id] = nil
             return reconcile()
         }
         return requestFinished(id: id, now: now)
@@ -135,6 +139,7 @@ struct SchedulerStateMachine: Sendable {
     /// An admitted request ended (response sent, or failed).
     mutating func requestFinished(id: RequestID, now: ContinuousClock.Instant) -> [SchedulerAction] {
         guard let model = admitted.removeValue(forKey: id) else { return [] }
+        effects[id] = nil
         update(model) { state in
             state.inFlight.remove(id)
             state.lastActivity = now
@@ -183,6 +188,7 @@ struct SchedulerStateMachine: Sendable {
         queue.removeAll { waiter in
             guard waiter.model == model else { return false }
             actions.append(.fail(waiter.id, message))
+            effects[waiter.id] = nil
             return true
         }
         forgetIfRemoved(model)
@@ -284,6 +290,13 @@ struct SchedulerStateMachine: Sendable {
         models.filter { $0.value.backend == .ready }.keys.sorted()
     }
 
+    /// What admitting `id` did to the models: whether reconciling started its model for it
+    /// and the models it stopped first. Nothing for a request that found its model
+    /// ready. Handed out once: a second call returns the empty effect.
+    mutating func admission(of id: RequestID) -> AdmissionEffect {
+        effects.removeValue(forKey: id) ?? AdmissionEffect()
+    }
+
     /// Requests in flight on `model`.
     func inFlightCount(_ model: String) -> Int { models[model]?.inFlight.count ?? 0 }
 
@@ -372,10 +385,12 @@ struct SchedulerStateMachine: Sendable {
                     models[victim]?.backend = .stopping
                     stopReasons[victim] = .swap
                     actions.append(.stopBackend(victim))
+                    effects[waiter.id, default: AdmissionEffect()].evicted.append(victim)
                 }
                 if victims.allSatisfy({ (models[$0]?.backend ?? .stopped) == .stopped }) {
                     models[name]?.backend = .starting
                     actions.append(.startBackend(name))
+                    effects[waiter.id, default: AdmissionEffect()].started = true
                 }
             }
         }
