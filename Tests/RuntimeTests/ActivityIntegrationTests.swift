@@ -160,7 +160,7 @@ struct ActivityIntegrationTests {
         try await ServerHarness.withServer(config: Self.config) { server async throws in
             let reader = EventReader(server)
             defer { reader.stop() }
-            #expect(try await T.eventually { reader.all.count >= 6 })
+            try #require(try await T.eventually { reader.all.count >= 6 })
             #expect(
                 reader.all.prefix(6).map(\.type)
                     == ["logData", "logData", "modelStatus", "uiConfig", "profileChanged", "inflight"])
@@ -201,6 +201,19 @@ struct ActivityIntegrationTests {
             }
             #expect(life == ["queued", "sending", "streaming", "remove", "activity"])
 
+            // The memory sampler (every 5 s) reaches the stream: a `memory` frame with b's
+            // resident bytes, and b's memory in the next modelStatus.
+            func residentOfB(_ frame: (type: String, data: Any)) -> Int? {
+                let entries = frame.data as? [[String: Any]] ?? []
+                let b = entries.first { $0["id"] as? String == "b" }
+                return frame.type == "memory"
+                    ? b?["rss_bytes"] as? Int : (b?["memory"] as? [String: Any])?["rss_bytes"] as? Int
+            }
+            #expect(
+                try await T.eventually(seconds: 20) {
+                    reader.all.contains { $0.type == "memory" && (residentOfB($0) ?? 0) > 0 }
+                })
+
             // A profile switch and a reload attempt each send their frame.
             let switched = try await TestHTTP.send(
                 "PUT", server.base + "/api/profiles/active", json: ["name": "night"])
@@ -211,6 +224,10 @@ struct ActivityIntegrationTests {
                         $0.type == "profileChanged" && ($0.data as? [String: Any])?["active"] as? String == "night"
                     }
                 })
+            #expect(
+                try await T.eventually {
+                    reader.all.contains { $0.type == "modelStatus" && (residentOfB($0) ?? 0) > 0 }
+                }, "the modelStatus the switch sends carries b's sampled memory")
             #expect(try await TestHTTP.send("POST", server.base + "/api/config/reload").status == 200)
             #expect(
                 try await T.eventually {

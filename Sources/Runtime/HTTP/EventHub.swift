@@ -20,10 +20,11 @@ public final class EventHub: ActivityObserver, Sendable {
         var nextID = 0
         var feeds: [Task<Void, Never>] = []
         var closed = false
-        var memory: MemorySampler?
     }
 
     private let state = Mutex(State())
+    /// Its own lock: ``modelStatus()`` reads it while `state` is held.
+    private let memory = Mutex<MemorySampler?>(nil)
     private let config: CurrentConfig
     private let scheduler: ModelScheduler
     private let logs: LogHub
@@ -98,10 +99,8 @@ public final class EventHub: ActivityObserver, Sendable {
                 self.publish("memory", ManagementRoutes.memoryEvent(sample))
             }
         }
-        state.withLock { state in
-            state.memory = sampler
-            state.feeds.append(feed)
-        }
+        memory.withLock { $0 = sampler }
+        state.withLock { $0.feeds.append(feed) }
     }
 
     /// A new client's frames: the connect sequence (proxy log history, upstream log
@@ -198,7 +197,7 @@ public final class EventHub: ActivityObserver, Sendable {
     func modelStatus() -> JSONValue {
         let plan = config.plan
         let activity = scheduler.snapshot()
-        let memory = state.withLock { $0.memory }?.latest ?? [:]
+        let memory = self.memory.withLock { $0 }?.latest ?? [:]
         var list: [JSONValue] = []
         for id in plan.models.keys.sorted() {
             let model = plan.models[id]!
