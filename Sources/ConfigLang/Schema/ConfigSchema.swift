@@ -25,16 +25,14 @@ public enum ConfigSchema {
                 "logToStdout", .choice(["proxy", "upstream", "both", "none"]),
                 "Which logs reach stdout: the proxy's own, the backends' output, both, or none (default `proxy`)."),
             FieldSchema(
-                "store", .object(store), "Durable storage for activity records.", status: .noEffectYet),
+                "store", .object(store), "Durable storage for activity records."),
             FieldSchema(
                 "metricsMaxInMemory", .integer(min: 0),
-                "How many request metrics are kept in memory before the oldest are dropped (default 1000).",
-                status: .noEffectYet),
+                "How many request metrics are kept in memory before the oldest are dropped (default 1000)."),
             FieldSchema(
                 "captureBuffer", .integer(min: 0),
-                "Megabytes reserved for request and response captures; 0 turns capturing off.",
-                status: .noEffectYet),
-            FieldSchema("ui", .object(ui), "Settings of the built-in web UI.", status: .noEffectYet),
+                "Megabytes reserved for request and response captures; 0 turns capturing off."),
+            FieldSchema("ui", .object(ui), "Settings of the built-in web UI."),
             FieldSchema(
                 "performance", .object(performance), "Sampling of CPU, memory and GPU statistics."),
             FieldSchema(

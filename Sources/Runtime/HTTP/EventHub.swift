@@ -209,6 +209,11 @@ public final class EventHub: ActivityObserver, Sendable {
             ]
             if !model.aliases.isEmpty { item["aliases"] = .array(model.aliases.map(JSONValue.string)) }
             if let used = memory[id] { item["memory"] = ManagementRoutes.memoryJSON(used) }
+            if let capabilities = model.capabilities {
+                let fields = ModelListing.fields(capabilities)
+                item["capabilities"] = fields["capabilities"]
+                item["context_length"] = fields["context_length"]
+            }
             list.append(.object(item))
         }
         for peerID in plan.peers.keys.sorted() {
