@@ -10,7 +10,8 @@
 # with wrk in interleaved rounds:
 #   - throughput at concurrency 32 (wrk -t2 -c32), requests per second;
 #   - latency at concurrency 1 (wrk -t1 -c1 --latency), p50 and p99;
-# and each swap-server's idle memory (Rss and Anonymous of /proc/PID/smaps_rollup, one
+# (swap+events: a second instance of SWAP_SERVER with an /api/events client connected,
+# as the web UI keeps one open) and each swap-server's idle memory (Rss and Anonymous of /proc/PID/smaps_rollup, one
 # second after it answers /health, before any request).
 # Each row is the median of ROUNDS rounds; the load average is printed before and after.
 # Knobs: ROUNDS (default 3), DURATION seconds per run (default 8).
@@ -37,6 +38,7 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 backend_port="$(free_port)"; proxy_port="$(free_port)"; swap_port="$(free_port)"; baseline_port="$(free_port)"
+events_port="$(free_port)"
 
 body='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello there."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}'
 nginx_conf() { # DIR SERVER_BLOCK
@@ -91,6 +93,12 @@ start_swap() { # BINARY PORT
 targets=("direct=http://127.0.0.1:$backend_port" "nginx=http://127.0.0.1:$proxy_port")
 start_swap "$swap" "$swap_port"
 targets+=("swap=http://127.0.0.1:$swap_port")
+# The same build with a client on /api/events throughout (what the web UI keeps open):
+# every request's in-flight and activity frames are built and sent to it.
+start_swap "$swap" "$events_port"
+curl -sN "http://127.0.0.1:$events_port/api/events" >/dev/null 2>&1 &
+pids+=($!)
+targets+=("swap+events=http://127.0.0.1:$events_port")
 if [ -n "$baseline" ]; then
     start_swap "$baseline" "$baseline_port"
     targets+=("baseline=http://127.0.0.1:$baseline_port")

@@ -51,7 +51,7 @@ dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
 loads = " → ".join(re.findall(r"^load (?:before|after): ([\d.]+)", proxy, re.M))
 memory = "; ".join(
     f"{'baseline' if baseline and path == baseline else 'swap'}: {rest.strip()}"
-    for path, rest in re.findall(r"^idle memory (\S+): (.*)$", proxy, re.M))
+    for path, rest in dict(re.findall(r"^idle memory (\S+): (.*)$", proxy, re.M)).items())
 lines = [
     f"Machine: {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, {cpu}; "
     f"date {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; commit {commit}"
