@@ -46,8 +46,15 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            exclude: ["UI/web"],
+            plugins: ["EmbedUI"]
         ),
+        // The web UI goes into swap-server as string literals generated at build time:
+        // SwiftPM resources need full Foundation's `Bundle` and a folder beside the binary
+        // that scripts/install.sh does not install.
+        .plugin(name: "EmbedUI", capability: .buildTool(), dependencies: ["ui-embedder"]),
+        .executableTarget(name: "ui-embedder"),
         .target(
             name: "SwapLintCLI",
             dependencies: ["ConfigLang"]
