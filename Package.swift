@@ -47,7 +47,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            exclude: ["UI/web"],
+            exclude: ["UI/web", "UI/README.md"],
             plugins: ["EmbedUI"]
         ),
         // The web UI goes into swap-server as string literals generated at build time:
@@ -144,6 +144,13 @@ let package = Package(
             dependencies: [
                 "SwapTestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .testTarget(
+            name: "UITests",
+            dependencies: [
+                "SwapTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(

@@ -8,9 +8,12 @@
 # The deploy tests (Tests/DeployTests) also need: systemd (`systemd-analyze verify` on
 # the unit), zsh and fish (the generated completions), git and python3-venv (pre-commit's
 # scratch repository; the venv for the PyPI tools that scripts/setup-tools.sh installs).
+# The web UI's browser tests (Tests/UITests) drive Debian's chromium through chromium-driver
+# (WebDriver); fonts-dejavu-core gives the headless browser a font for its screenshots.
 set -euo pipefail
 
-packages=(libyaml-dev libinotifytools0-dev pkg-config systemd zsh fish git python3-venv man-db)
+packages=(libyaml-dev libinotifytools0-dev pkg-config systemd zsh fish git python3-venv man-db
+    chromium chromium-driver fonts-dejavu-core)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }

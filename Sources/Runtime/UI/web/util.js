@@ -1,14 +1,18 @@
 // Small DOM and formatting helpers shared by the pages. Text goes in with textContent only:
 // model output, log lines and config values are untrusted.
 
-/** Creates an element: h('td.num', {title: 'x'}, 'text', childNode, ...). */
+/** Creates an element: h('td.num', {title: 'x'}, 'text', childNode, ...); h('table#id.class'). */
 export function h(tag, attributes, ...children) {
-  const [name, ...classes] = tag.split('.');
+  const [head, ...classes] = tag.split('.');
+  const [name, id] = head.split('#');
   const element = document.createElement(name || 'div');
+  if (id) element.id = id;
   if (classes.length) element.className = classes.join(' ');
-  if (attributes && (typeof attributes !== 'object' || attributes instanceof Node || Array.isArray(attributes))) {
+  if (attributes === undefined || attributes === null) {
+    // no attributes, no first child
+  } else if (typeof attributes !== 'object' || attributes instanceof Node || Array.isArray(attributes)) {
     children.unshift(attributes);
-  } else if (attributes) {
+  } else {
     for (const [key, value] of Object.entries(attributes)) {
       if (value === undefined || value === null || value === false) continue;
       if (key.startsWith('on')) element.addEventListener(key.slice(2), value);

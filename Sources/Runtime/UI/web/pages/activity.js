@@ -138,7 +138,7 @@ function stats(container, { model } = {}) {
     }
     const card = (label, value) => h('div.card', h('div.value', value), h('div.label', label));
     const ttfb = result.ttfb_histogram;
-    fill(container, h('div.cards#activity-stats',
+    fill(container, h('div#activity-stats.cards',
       card('requests', number(result.total_requests)), card('prompt tokens', number(result.total_input_tokens)),
       card('cached tokens', number(result.total_cache_tokens)), card('generated tokens', number(result.total_output_tokens)),
       histogram('prefill tok/s', result.prompt_histogram), histogram('decode tok/s', result.gen_histogram),

@@ -29,7 +29,7 @@ export function ansi(text) {
 /** A live log panel of `source` (null: everything) into `container`; returns cleanup. */
 export function logPanel(container, source) {
   const lines = [];
-  const output = h('div.log#log-output', { role: 'log', 'aria-live': 'off' });
+  const output = h('div#log-output.log', { role: 'log', 'aria-live': 'off' });
   const filter = h('input', { type: 'search', placeholder: 'filter (regex)', 'aria-label': 'Filter lines by regular expression' });
   const follow = h('input', { type: 'checkbox', checked: true });
   const wrap = h('input', { type: 'checkbox', checked: true });

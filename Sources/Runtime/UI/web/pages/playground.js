@@ -34,8 +34,8 @@ export function render(main) {
   const send = h('button#pg-send', { type: 'submit' }, 'Send');
   const cancel = h('button#pg-cancel', { type: 'button', disabled: true }, 'Cancel');
   const clear = h('button', { type: 'button', onclick: () => { conversation.length = 0; fill(chat); } }, 'New chat');
-  const chat = h('div.chat#pg-chat');
-  const status = h('div.status-line#pg-status', { role: 'status' });
+  const chat = h('div#pg-chat.chat');
+  const status = h('div#pg-status.status-line', { role: 'status' });
   const form = h('form', { onsubmit: (event) => { event.preventDefault(); submit(); } },
     input, h('div.toolbar', send, cancel, clear, status));
   main.append(h('h1', 'Playground'), h('div.playground',

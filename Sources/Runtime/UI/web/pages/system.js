@@ -35,7 +35,7 @@ function performance(container, data) {
     if (!gpus.has(stat.id)) gpus.set(stat.id, []);
     gpus.get(stat.id).push(stat);
   }
-  fill(container, h('div.cards#performance',
+  fill(container, h('div#performance.cards',
     chart('CPU (all cores)', cpu, '%', 100), chart('memory used', memory, '%', 100),
     chart('swap used', swap, '%', 100), chart('load average (1 min)', load, ''),
     [...gpus.entries()].flatMap(([id, stats]) => [
@@ -48,7 +48,7 @@ function performance(container, data) {
 function hardware(container, snapshot) {
   const os = snapshot.operating_system || {};
   const cpu = snapshot.cpu || {};
-  fill(container, h('dl.kv#hardware',
+  fill(container, h('dl#hardware.kv',
     h('dt', 'system'), h('dd', [os.name, os.version, os.kernel && `kernel ${os.kernel}`].filter(Boolean).join(' · ') || '—'),
     h('dt', 'architecture'), h('dd', snapshot.architecture?.name || '—'),
     h('dt', 'environment'), h('dd', snapshot.environment?.kind || '—'),
