@@ -86,12 +86,15 @@ export function activityTable(container, { model } = {}) {
 export function inflightTable(container, { model } = {}) {
   const body = h('tbody');
   const note = h('div');
-  container.append(note, h('div.table-wrap', h('table#inflight-table',
+  const wrap = h('div.table-wrap');
+  container.append(note, wrap);
+  wrap.append(h('table#inflight-table',
     h('thead', h('tr', h('th', ''), h('th.num', 'elapsed'), h('th', 'state'), h('th', 'model'), h('th', 'request'),
-      h('th', 'address'), h('th', 'session'), h('th.num', 'received'))), body)));
+      h('th', 'address'), h('th', 'session'), h('th.num', 'received'))), body));
   const seenAt = new Map();
 
   function draw() {
+    wrap.hidden = store.eventsAvailable === false;
     if (store.eventsAvailable === false) {
       fill(note, unavailable('Requests in flight', '/api/events'));
       return;
