@@ -30,7 +30,8 @@ struct ConfigStatusDetailTests {
             #expect(
                 start["changes"] as? [String: [String]]
                     == ["restarted": [], "updated": [], "added": [], "removed": []])
-            let port = try String(contentsOf: server.configURL, encoding: .utf8)
+            let port =
+                try String(contentsOf: server.configURL, encoding: .utf8)
                 .split(separator: "\n").first.map(String.init) ?? ""
             try server.writeConfig(
                 """
@@ -67,7 +68,8 @@ struct ConfigStatusDetailTests {
     @Test("each diagnostic carries its source line, end column, help and notes")
     func diagnostics() async throws {
         try await ServerHarness.withServer(config: Self.config) { server in
-            let port = try String(contentsOf: server.configURL, encoding: .utf8)
+            let port =
+                try String(contentsOf: server.configURL, encoding: .utf8)
                 .split(separator: "\n").first.map(String.init) ?? ""
             try server.writeConfig(
                 """
@@ -93,7 +95,10 @@ struct ConfigStatusDetailTests {
             #expect(notes.first?["line"] as? Int == 5)
             #expect(notes.first?["source_line"] as? String == "    ttl: 10")
             #expect((notes.first?["message"] as? String)?.isEmpty == false)
-            #expect(attempt["changes"] as? [String: [String]] == ["restarted": [], "updated": [], "added": [], "removed": []])
+            #expect(
+                attempt["changes"] as? [String: [String]] == [
+                    "restarted": [], "updated": [], "added": [], "removed": [],
+                ])
         }
     }
 }

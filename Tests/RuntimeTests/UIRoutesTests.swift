@@ -53,7 +53,9 @@ struct UIRoutesTests {
         for (name, asset) in files where name.hasSuffix(".js") {
             let base = name.split(separator: "/").dropLast().joined(separator: "/")
             for line in asset.body.split(separator: "\n") where line.hasPrefix("import ") {
-                guard let start = line.firstIndex(of: "'"), let end = line.lastIndex(of: "'"), start < end else { continue }
+                guard let start = line.firstIndex(of: "'"), let end = line.lastIndex(of: "'"), start < end else {
+                    continue
+                }
                 var parts = base.isEmpty ? [] : base.split(separator: "/").map(String.init)
                 for part in line[line.index(after: start)..<end].split(separator: "/") {
                     if part == ".." { parts.removeLast() } else if part != "." { parts.append(String(part)) }

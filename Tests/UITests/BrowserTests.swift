@@ -33,8 +33,12 @@ struct BrowserTests {
     /// Console errors that are not failures: a route the parallel branches add answering
     /// 404 (until merged), and `/api/performance` reporting monitoring off (503).
     static func isExpected(_ entry: WebDriver.LogEntry) -> Bool {
-        let later = ["/api/events", "/api/metrics/", "/api/captures/", "/api/inflight/", "/api/hardware", "/api/version"]
-        if entry.message.contains("status of 404"), later.contains(where: { entry.message.contains($0) }) { return true }
+        let later = [
+            "/api/events", "/api/metrics/", "/api/captures/", "/api/inflight/", "/api/hardware", "/api/version",
+        ]
+        if entry.message.contains("status of 404"), later.contains(where: { entry.message.contains($0) }) {
+            return true
+        }
         return entry.message.contains("/api/performance")
             && (entry.message.contains("status of 404") || entry.message.contains("status of 503"))
     }
@@ -105,7 +109,8 @@ struct BrowserTests {
             #expect(ready)
             let states = try await browser.run("return window.__states") as? [String] ?? []
             #expect(Array(states.drop { $0 == "stopped" }) == ["starting", "ready"], "states seen: \(states)")
-            #expect(try await browser.run("return window.__swapMarker") as? String == "kept", "the page was not reloaded")
+            #expect(
+                try await browser.run("return window.__swapMarker") as? String == "kept", "the page was not reloaded")
             try await Self.screenshot(browser, "models")
             try await browser.run("document.documentElement.dataset.theme = 'dark'")
             try await Self.screenshot(browser, "models-dark")
@@ -128,7 +133,8 @@ struct BrowserTests {
     /// Picks `model` in the playground, sends `text`, and waits for the answer to end.
     static func chat(_ browser: WebDriver, model: String, _ text: String) async throws -> [[String: String]] {
         let listed = try await browser.eventually {
-            try await browser.run("return [...document.querySelectorAll('#pg-model option')].map(o => o.value)") as? [String]
+            try await browser.run("return [...document.querySelectorAll('#pg-model option')].map(o => o.value)")
+                as? [String]
                 ?? [] != []
         }
         #expect(listed)
@@ -232,8 +238,9 @@ struct BrowserTests {
                     ?? 0 > 0
             }
             #expect(row)
-            let cells = try await browser.run(
-                "return [...document.querySelector('#activity-table tr[data-id]').cells].map(c => c.textContent)")
+            let cells =
+                try await browser.run(
+                    "return [...document.querySelector('#activity-table tr[data-id]').cells].map(c => c.textContent)")
                 as? [String] ?? []
             #expect(cells.count > 6 && cells[2] == "embedder", "\(cells)")
             #expect(cells.count > 6 && cells[6] == "8", "generated tokens (the fake backend's 8): \(cells)")
@@ -307,7 +314,9 @@ struct BrowserTests {
                 if ["activity", "logs", "system"].contains(page) { try await Self.screenshot(browser, page) }
             }
             try await browser.open(server.base + "/ui/#/models/coder?tab=plan")
-            let locks = try await browser.eventually { try await browser.text("table.locks")?.contains("temperature") == true }
+            let locks = try await browser.eventually {
+                try await browser.text("table.locks")?.contains("temperature") == true
+            }
             #expect(locks, "the model page shows its locks with where each was declared")
             #expect(try await browser.text("table.locks")?.contains("config.yaml:") == true)
             try await Self.screenshot(browser, "model")

@@ -24,9 +24,11 @@ struct UIRoutes: Sendable {
         if path == "/ui" { return Response(status: .movedPermanently, headers: [.location: "/ui/"]) }
         guard path.hasPrefix("/ui/") else { return nil }
         guard request.method == .get || request.method == .head else {
-            return Response(OpenAIError(
+            return Response(
+                OpenAIError(
                     .methodNotAllowed, "The UI's files are read with GET.", type: "invalid_request_error",
-                    code: "method_not_allowed").response)
+                    code: "method_not_allowed"
+                ).response)
         }
         guard let asset = assets.asset(for: path.dropFirst("/ui/".count)) else {
             return Response(OpenAIError.noRoute(request.method, path).response)

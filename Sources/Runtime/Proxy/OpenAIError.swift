@@ -31,7 +31,8 @@ public struct OpenAIError: Error, Sendable {
 
     /// 401 for a request without one of the configured API keys.
     public static let unauthorized = OpenAIError(
-        .unauthorized, "Missing or wrong API key: send `Authorization: Bearer KEY`, `x-api-key: KEY` or the key as the Basic auth password.",
+        .unauthorized,
+        "Missing or wrong API key: send `Authorization: Bearer KEY`, `x-api-key: KEY` or the key as the Basic auth password.",
         type: "authentication_error", code: "invalid_api_key")
 
     /// 404 for a model no one serves.
