@@ -169,6 +169,37 @@ struct BrowserTests {
         }
     }
 
+    @Test("the playground's cancel stops a streaming answer, and the server lets the request go")
+    func playgroundCancel() async throws {
+        try await Self.withUI { server, browser in
+            try await browser.open(server.base + "/ui/#/playground")
+            let listed = try await browser.eventually {
+                try await browser.text("#pg-model option[value='coder']") != nil
+            }
+            #expect(listed)
+            try await browser.run(
+                "const s = document.getElementById('pg-model'); s.value = 'coder'; s.dispatchEvent(new Event('change'));"
+            )
+            try await browser.type("#pg-input", "a long answer please")
+            try await browser.click("#pg-send")
+            let streaming = try await browser.eventually(within: .seconds(20)) {
+                try await browser.text("#pg-chat .message.assistant .content")?.contains("tok2") == true
+            }
+            #expect(streaming)
+            try await browser.click("#pg-cancel")
+            let cancelled = try await browser.eventually { try await browser.text("#pg-status") == "cancelled" }
+            #expect(cancelled)
+            let answer = try await browser.text("#pg-chat .message.assistant .content") ?? ""
+            #expect(!answer.contains("tok39"), "the 40-token answer stopped early: \(answer)")
+            let released = try await Polling.eventually(within: .seconds(10), every: .milliseconds(50)) {
+                let running =
+                    try await TestHTTP.send("GET", server.base + "/running").json?["running"] as? [[String: Any]]
+                return running?.first { $0["model"] as? String == "coder" }?["inFlight"] as? Int == 0
+            }
+            #expect(released, "the server counts no request in flight once the browser cancelled")
+        }
+    }
+
     @Test("the playground shows which parameters the model's locks changed")
     func playgroundLockNote() async throws {
         try await Self.withUI { server, browser in
@@ -313,6 +344,12 @@ struct BrowserTests {
                 // The other pages' screenshots come from the tests that fill them.
                 if ["activity", "logs", "system"].contains(page) { try await Self.screenshot(browser, page) }
             }
+            try await browser.open(server.base + "/ui/#/config")
+            _ = try await browser.eventually { try await browser.text("#reload-now") != nil }
+            try await browser.click("#reload-now")
+            let reloaded = try await browser.eventually { try await browser.text("#reload-message") == "unchanged" }
+            let answer = try await browser.text("#reload-message") ?? ""
+            #expect(reloaded, "\"Reload now\" reloads: \(answer)")
             try await browser.open(server.base + "/ui/#/models/coder?tab=plan")
             let locks = try await browser.eventually {
                 try await browser.text("table.locks")?.contains("temperature") == true

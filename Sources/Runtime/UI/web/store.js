@@ -84,9 +84,18 @@ function handle(type, payload) {
       emit('configReload', payload);
       if (payload.success) refreshPlan();
       break;
-    case 'memory':
+    case 'memory': {
+      // Each running model's memory, sampled: folded into the model rows.
+      const byID = new Map(payload.map((entry) => [entry.id, entry]));
+      store.models = store.models.map((model) => {
+        const sample = byID.get(model.id);
+        if (!sample) return model;
+        return { ...model, memory: { rss_bytes: sample.rss_bytes, swap_bytes: sample.swap_bytes, gpu_bytes: sample.gpu_bytes } };
+      });
       emit('memory', payload);
+      emit('models', store.models);
       break;
+    }
     case 'activity':
       emit('activity', payload);
       break;

@@ -94,7 +94,7 @@ function planView(plan) {
 export function render(main) {
   const reload = h('div');
   const planSection = h('div');
-  const message = h('span.muted');
+  const message = h('span#reload-message.muted', { role: 'status' });
   let lastResult = null;
   const button = h('button#reload-now', { type: 'button', onclick: async () => {
     button.disabled = true;
