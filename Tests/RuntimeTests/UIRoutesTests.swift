@@ -47,6 +47,11 @@ struct UIRoutesTests {
         for name in ["index.html", "app.js", "style.css", "store.js", "pages/models.js", "pages/config.js"] {
             #expect(files[name] != nil, "\(name)")
         }
+        // index.html preloads every module, so the browser fetches them in one round.
+        let index = files["index.html"]?.body ?? ""
+        for name in files.keys where name.hasSuffix(".js") && name != "app.js" {
+            #expect(index.contains("<link rel=\"modulepreload\" href=\"/ui/\(name)\">"), "\(name) is preloaded")
+        }
         let size = files.values.reduce(0) { $0 + $1.body.utf8.count }
         #expect(size < 150_000, "the UI is \(size) bytes")
         // Every module a file imports is embedded.

@@ -9,16 +9,21 @@ import { duration, fill, h } from '../util.js';
 const session = `swpg-${Math.random().toString(36).slice(2, 7)}`;
 const conversation = [];
 
-/** "temperature 1.2 → 0 (set, locked by model `coder`, config.yaml:17)" from X-Swap-Lock-Changes. */
-export function lockNotes(header) {
+/** "temperature 1.2 → 0, locked by model `coder` (set, config.yaml:17:9)" per entry of
+ *  X-Swap-Lock-Changes; `model` (as requested) finds the lock's level in the plan. */
+export function lockNotes(header, model) {
   if (!header) return [];
   let changes;
   try { changes = JSON.parse(header); } catch { return []; }
+  const id = store.plan?.names?.[model] || model;
+  const provenance = store.plan?.models?.[id]?.lockProvenance || {};
   return changes.map((change) => {
     const sent = change.sent === null || change.sent === undefined ? 'unset' : change.sent;
     const forwarded = change.forwarded === null || change.forwarded === undefined ? 'removed' : change.forwarded;
-    const where = change.declared_at ? `, ${change.declared_at}` : '';
-    return `${change.key} ${sent} → ${forwarded} (${change.action}${where})`;
+    const origins = provenance[change.key] || [];
+    const level = (origins.find((origin) => origin.kind === change.action) || origins[0])?.level;
+    const where = [change.action, change.declared_at].filter(Boolean).join(', ');
+    return `${change.key} ${sent} → ${forwarded}${level ? `, locked by ${level}` : ''}${where ? ` (${where})` : ''}`;
   });
 }
 
@@ -121,7 +126,7 @@ export function render(main) {
     const response = await fetch(kind === 'messages' ? '/v1/messages' : '/v1/chat/completions', {
       method: 'POST', signal, headers: { 'Content-Type': 'application/json', 'X-Session-ID': session }, body: JSON.stringify(body),
     });
-    const changes = lockNotes(response.headers.get('X-Swap-Lock-Changes'));
+    const changes = lockNotes(response.headers.get('X-Swap-Lock-Changes'), body.model);
     fill(notes, changes.map((note) => h('div.lock-note', note)));
     if (!response.ok) {
       const message = errorMessage(await response.text());
