@@ -308,6 +308,38 @@ struct BrowserTests {
         }
     }
 
+    @Test("Logs shows new lines live, filters them by regex, and shows one source")
+    func logs() async throws {
+        try await Self.withUI { server, browser in
+            try await browser.open(server.base + "/ui/#/logs")
+            let lines = "return [...document.querySelectorAll('#log-output .line')].map(l => l.textContent)"
+            let history = try await browser.eventually {
+                (try await browser.run(lines) as? [String] ?? []).contains { $0.contains("listening on") }
+            }
+            #expect(history, "the log's history is shown")
+            _ = try await TestHTTP.send(
+                "POST", server.base + "/v1/chat/completions",
+                json: ["model": "coder", "messages": [["role": "user", "content": "log me"]]])
+            let live = try await browser.eventually(within: .seconds(20)) {
+                (try await browser.run(lines) as? [String] ?? []).contains {
+                    $0.hasPrefix("[coder]") && $0.contains("/v1/chat/completions")
+                }
+            }
+            #expect(live, "the backend's line arrives without a reload")
+            try await browser.type("main input[type='search']", "chat/(completions)")
+            let filtered = try await browser.run(lines) as? [String] ?? []
+            #expect(!filtered.isEmpty && filtered.allSatisfy { $0.contains("chat/completions") }, "\(filtered)")
+            try await browser.run(
+                "const s = document.querySelector('main select'); s.value = 'upstream'; s.dispatchEvent(new Event('change'));"
+            )
+            let upstream = try await browser.eventually {
+                let shown = try await browser.run(lines) as? [String] ?? []
+                return !shown.isEmpty && shown.allSatisfy { !$0.hasPrefix("[proxy]") }
+            }
+            #expect(upstream, "the upstream source shows the backends' lines only")
+        }
+    }
+
     @Test("with apiKeys the UI asks for Basic auth and works with the key as the password")
     func basicAuth() async throws {
         let config = Self.config + "\napiKeys: [\"sk-ui-test\"]\n"

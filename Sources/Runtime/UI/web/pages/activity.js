@@ -147,9 +147,11 @@ function stats(container, { model } = {}) {
       histogram('prefill tok/s', result.prompt_histogram), histogram('decode tok/s', result.gen_histogram),
       ttfb !== undefined ? histogram('time to first token (ms)', ttfb) : null));
   }
-  const stop = on('activity', load);
+  // At most once a second, however fast requests finish.
+  let timer = null;
+  const stop = on('activity', () => { timer = timer || setTimeout(() => { timer = null; load(); }, 1000); });
   load();
-  return stop;
+  return () => { stop(); clearTimeout(timer); };
 }
 
 /** The capture of a finished request in a dialog: request and response, streams reassembled. */

@@ -68,8 +68,10 @@ export function logPanel(container, source) {
   (async () => {
     try {
       const history = await json('/logs').catch(() => '');
-      const prefix = source ? `[${source}] ` : null;
-      for (const line of String(history).split('\n')) if (line && (!prefix || line.startsWith(prefix))) add(line);
+      // History lines start with their source; `upstream` is every source but the proxy.
+      const wanted = (line) => !source || (source === 'upstream'
+        ? !line.startsWith('[proxy] ') : line.startsWith(`[${source}] `));
+      for (const line of String(history).split('\n')) if (line && wanted(line)) add(line);
       await streamLines(source ? `/logs/stream/${source}` : '/logs/stream', add, controller.signal);
     } catch (error) {
       if (error.name === 'AbortError') return;
