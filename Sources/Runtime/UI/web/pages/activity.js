@@ -84,7 +84,9 @@ export function activityTable(container, { model } = {}) {
 
 /** The in-flight table (optionally of one model) into `container`; returns cleanup. */
 export function inflightTable(container, { model } = {}) {
-  const body = h('tbody');
+  const rows = new Map();
+  const empty = h('tr', h('td.muted', { colspan: 8 }, 'Nothing in flight.'));
+  const body = h('tbody', empty);
   const note = h('div');
   const wrap = h('div.table-wrap');
   container.append(note, wrap);
@@ -102,20 +104,30 @@ export function inflightTable(container, { model } = {}) {
     fill(note);
     const entries = [...store.inflight.values()].filter((entry) => !model || entry.model === model);
     const sessionHeaders = store.uiConfig?.activity?.session_id || [];
-    fill(body, entries.length ? entries.map((entry) => {
+    // Rows are kept by id and only their cells change, so a cancel button stays the same
+    // element (and keeps focus) while its request streams.
+    for (const [id, row] of rows) {
+      if (!store.inflight.has(id) || (model && store.inflight.get(id).model !== model)) { row.remove(); rows.delete(id); }
+    }
+    for (const entry of entries) {
       if (!seenAt.has(entry.id)) seenAt.set(entry.id, Date.now() - (entry.elapsed_ms || 0));
       const headers = Object.fromEntries(Object.entries(entry.req_headers || {}).map(([k, v]) => [k.toLowerCase(), v]));
       const session = sessionHeaders.map((name) => headers[name.toLowerCase()]).find(Boolean) || '';
-      return h('tr', { dataset: { id: entry.id } },
-        h('td', h('button', { type: 'button', title: 'Cancel this request', 'data-action': 'cancel', onclick: async (event) => {
-          event.target.disabled = true;
-          try { await post(`/api/inflight/${entry.id}/cancel`); } catch (error) { event.target.title = error.message; }
-        } }, '✕ cancel')),
-        h('td.num', duration(Date.now() - seenAt.get(entry.id))),
-        h('td', entry.state || (entry.queued ? 'queued' : 'sending')), h('td', entry.model),
-        h('td', `${entry.method || 'POST'} ${entry.req_path}`), h('td', entry.remote_ip || ''), h('td', session),
-        h('td.num', bytes(entry.resp_bytes)));
-    }) : h('tr', h('td.muted', { colspan: 8 }, 'Nothing in flight.')));
+      let row = rows.get(entry.id);
+      if (!row) {
+        const cancel = h('button', { type: 'button', title: 'Cancel this request', 'data-action': 'cancel', onclick: async () => {
+          cancel.disabled = true;
+          try { await post(`/api/inflight/${entry.id}/cancel`); } catch (error) { cancel.title = error.message; }
+        } }, '✕ cancel');
+        row = h('tr', { dataset: { id: entry.id } }, h('td', cancel), h('td.num'), h('td'), h('td'), h('td'), h('td'), h('td'), h('td.num'));
+        rows.set(entry.id, row);
+        body.append(row);
+      }
+      const texts = [null, duration(Date.now() - seenAt.get(entry.id)), entry.state || (entry.queued ? 'queued' : 'sending'),
+        entry.model, `${entry.method || 'POST'} ${entry.req_path}`, entry.remote_ip || '', session, bytes(entry.resp_bytes)];
+      texts.forEach((text, index) => { if (text !== null && row.cells[index].textContent !== text) row.cells[index].textContent = text; });
+    }
+    empty.hidden = entries.length > 0;
   }
   const stops = [on('inflight', draw), on('connection', draw)];
   const ticker = setInterval(() => { if (store.inflight.size) draw(); }, 250);

@@ -3,7 +3,7 @@
 // loading phase shown as status (never as the answer), cancel, and quick embeddings and
 // rerank checks. The conversation lives while the page is open.
 import { errorMessage, json, sseParser } from '../api.js';
-import { store } from '../store.js';
+import { on, store } from '../store.js';
 import { duration, fill, h } from '../util.js';
 
 const session = `swpg-${Math.random().toString(36).slice(2, 7)}`;
@@ -53,13 +53,19 @@ export function render(main) {
   let controller = null;
   cancel.addEventListener('click', () => controller?.abort());
 
-  json('/v1/models').then((list) => {
-    const ids = new Set((list.data || []).map((record) => record.id));
-    for (const [name] of Object.entries(store.plan?.names || {})) ids.add(name);
-    const previous = sessionStorage.getItem('swap.playground.model');
+  // The listed models and selectors, plus every alias the plan knows (again when it changes).
+  let listed = [];
+  function fillModels() {
+    const ids = new Set(listed);
+    for (const name of Object.keys(store.plan?.names || {})) ids.add(name);
+    const chosen = model.value || sessionStorage.getItem('swap.playground.model');
     fill(model, [...ids].sort().map((id) => h('option', { value: id }, id)));
-    if (previous && ids.has(previous)) model.value = previous;
-  }).catch((error) => { status.textContent = error.message; });
+    if (chosen && ids.has(chosen)) model.value = chosen;
+  }
+  json('/v1/models').then((list) => { listed = (list.data || []).map((record) => record.id); fillModels(); })
+    .catch((error) => { status.textContent = error.message; });
+  const stopPlan = on('plan', fillModels);
+  fillModels();
   model.addEventListener('change', () => sessionStorage.setItem('swap.playground.model', model.value));
 
   function bubble(role, text) {
@@ -196,5 +202,5 @@ export function render(main) {
       `${generated} tokens`, rate ? `${rate.toFixed(1)} tok/s` : null,
     ].filter(Boolean).join(' · ');
   }
-  return () => controller?.abort();
+  return () => { stopPlan(); controller?.abort(); };
 }
