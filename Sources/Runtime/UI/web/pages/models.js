@@ -51,8 +51,14 @@ export function render(main) {
     tails.set(id, controller);
     streamLines(`/logs/stream/${id}`, (line) => {
       const text = line.replace(/^\[[^\]]*\] /, '').trim();
-      if (text) { latestLine.set(id, text); draw(); }
+      if (text) { latestLine.set(id, text); tick(); }
     }, controller.signal).catch(() => {});
+  }
+
+  // "└ 3.4 s · "llama_model_load: loading tensors"": how long it has been starting, its latest line.
+  function startingText(id) {
+    const line = latestLine.get(id);
+    return `└ ${duration(Date.now() - startedAt.get(id))}${line ? ` · "${line}"` : ' · waiting for output'}`;
   }
 
   function draw() {
@@ -86,9 +92,7 @@ export function render(main) {
         h('td.num', ttl ? duration(ttl * 1000) : '—'),
         h('td', loadButton({ ...entry, state }), ' ', h('a', { href: `#/models/${encodeURIComponent(entry.id)}?tab=logs` }, 'logs'))));
       if (state === 'starting') {
-        const since = Date.now() - startedAt.get(entry.id);
-        rows.push(h('tr.sub', { dataset: { startingOf: entry.id } }, h('td', { colspan: 7 },
-          `└ ${duration(since)}`, latestLine.get(entry.id) ? ` · "${latestLine.get(entry.id)}"` : ' · waiting for output')));
+        rows.push(h('tr.sub', { dataset: { startingOf: entry.id } }, h('td', { colspan: 7 }, startingText(entry.id))));
       }
     }
     if (!rows.length) rows.push(h('tr', h('td.muted', { colspan: 7 }, all.length ? 'All models are unlisted.' : 'Loading…')));
@@ -113,7 +117,14 @@ export function render(main) {
   }
 
   showUnlisted.addEventListener('change', draw);
-  const ticker = setInterval(() => { if (startedAt.size) draw(); }, 500);
+  // Only the starting rows' text changes between events, so the buttons stay the same elements.
+  function tick() {
+    for (const id of startedAt.keys()) {
+      const cell = body.querySelector(`tr[data-starting-of="${CSS.escape(id)}"] td`);
+      if (cell) cell.textContent = startingText(id);
+    }
+  }
+  const ticker = setInterval(tick, 500);
   const stops = [on('models', draw), on('plan', () => { draw(); drawExtras(); }), on('profiles', drawExtras)];
   draw();
   drawExtras();
