@@ -38,9 +38,14 @@ public struct WebDriver: Sendable {
     ) async throws {
         let port = try ServerHarness.freePort()
         let output = OutputLog()
+        // chromedriver and the browser it starts share a new process group, which is
+        // signalled as a whole at the end: chromedriver does not stop its browsers when it is
+        // stopped itself.
+        var options = PlatformOptions()
+        options.processGroupID = 0
         _ = try await Subprocess.run(
             .path(FilePath(driverPath)), arguments: ["--port=\(port)", "--allowed-ips=127.0.0.1"],
-            input: .none, output: .sequence, error: .sequence
+            platformOptions: options, input: .none, output: .sequence, error: .sequence
         ) { execution in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { for try await line in execution.standardOutput.strings() { output.append(line) } }
@@ -59,11 +64,12 @@ public struct WebDriver: Sendable {
                     } catch {
                         failure = error
                     }
-                    _ = try? await driver.command("DELETE", "")
+                    // Not cancelled with the test (a cancelled test still closes its browser).
+                    await Task.detached { _ = try? await driver.command("DELETE", "") }.value
                 } catch {
                     failure = error
                 }
-                try? execution.send(signal: .terminate)
+                try? execution.send(signal: .terminate, toProcessGroup: true)
                 try await group.waitForAll()
                 if let failure { throw failure }
             }
