@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The activity history's SQLite file (`store.path`), on the system's libsqlite3.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -46,6 +50,13 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // /metrics uses swift-prometheus' registry API directly, which gives each
+                // family the HELP text `promtool check metrics` asks for (swift-metrics' API
+                // has none); CoreMetrics, which the registry's types implement, pins
+                // swift-metrics at 2.13.0 or later.
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["UI/web", "UI/README.md"],
             plugins: ["EmbedUI"]
@@ -80,12 +91,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // The Swift runtime and FoundationEssentials linked in: an idle swap-server maps no
-            // Swift shared libraries (1.2 MiB less resident at idle, Benchmarks/README.md).
-            // The static FoundationEssentials needs its two helper libraries named.
+            // The Swift runtime and Foundation linked in: an idle swap-server maps no Swift
+            // shared libraries (1.2 MiB less resident at idle, Benchmarks/README.md). The
+            // static Foundation (GRDB imports it) needs its helper libraries named.
             linkerSettings: [
                 .unsafeFlags(
-                    ["-static-stdlib", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-l_FoundationCShims"],
+                    [
+                        "-static-stdlib", "-Xlinker", "-lCoreFoundation", "-Xlinker",
+                        "-lFoundationInternationalization",
+                        "-Xlinker", "-l_FoundationICU", "-Xlinker", "-l_FoundationCollections", "-Xlinker",
+                        "-l_FoundationCShims",
+                    ],
                     .when(platforms: [.linux]))
             ]
         ),

@@ -62,6 +62,9 @@ if [ -z "$bin_dir" ]; then
     if [ ! -f /usr/include/inotifytools/inotifytools.h ]; then
         missing+=("libinotifytools headers (apt-get install libinotifytools0-dev)")
     fi
+    if command -v pkg-config >/dev/null 2>&1 && ! pkg-config --exists sqlite3; then
+        missing+=("SQLite headers (apt-get install libsqlite3-dev)")
+    fi
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
     printf 'install: error: missing build dependencies; nothing was installed:\n' >&2

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Prepares a Debian/Ubuntu machine to build and test swap.
 #
-# Installs the system libraries the package links against (libyaml, libinotifytools)
+# Installs the system libraries the package links against (libyaml, libinotifytools, libsqlite3 for GRDB)
 # and pkg-config, only when they are missing, then checks that a Swift toolchain is
 # on PATH. Safe to run repeatedly: on a ready machine it changes nothing.
 #
 # The deploy tests (Tests/DeployTests) also need: systemd (`systemd-analyze verify` on
 # the unit), zsh and fish (the generated completions), git and python3-venv (pre-commit's
 # scratch repository; the venv for the PyPI tools that scripts/setup-tools.sh installs).
-# The web UI's browser tests (Tests/UITests) drive Debian's chromium through chromium-driver
-# (WebDriver); fonts-dejavu-core gives the headless browser a font for its screenshots.
+# The metrics tests run `promtool check metrics` on a live server's /metrics: Debian's
+# prometheus package brings promtool. The web UI's browser tests (Tests/UITests) drive
+# Debian's chromium through chromium-driver (WebDriver); fonts-dejavu-core gives the
+# headless browser a font for its screenshots.
 set -euo pipefail
 
-packages=(libyaml-dev libinotifytools0-dev pkg-config systemd zsh fish git python3-venv man-db
+packages=(libyaml-dev libinotifytools0-dev libsqlite3-dev pkg-config systemd zsh fish git python3-venv man-db prometheus
     chromium chromium-driver fonts-dejavu-core)
 
 say() { printf 'setup: %s\n' "$*"; }

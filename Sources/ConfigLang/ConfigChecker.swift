@@ -71,7 +71,7 @@ public enum ConfigChecker {
                 expandedNodes = macros.expandedNodes
                 // Check: references between models, groups, selectors and the rest.
                 diagnostics += ReferenceCheck.check(decoded)
-                diagnostics += EmptyAPIKeyCheck.check(decoded)
+                diagnostics += APIKeyCheck.check(decoded)
                 config = decoded
             }
         } else if parsed, let first = files.first {

@@ -10,6 +10,41 @@ struct CompletionRequest: Sendable {
         case chat
         /// `/v1/completions`: `text_completion` objects with a `text` choice.
         case text
+        /// `/v1/responses` (OpenAI Responses API): a `response` object, `response.*` events.
+        case responses
+        /// `/v1/messages` (Anthropic Messages API): a `message` object, `message_*` events.
+        case messages
+
+        /// The endpoint's path.
+        var path: String {
+            switch self {
+            case .chat: "/v1/chat/completions"
+            case .text: "/v1/completions"
+            case .responses: "/v1/responses"
+            case .messages: "/v1/messages"
+            }
+        }
+
+        /// The kind answering `path`, if it is a completion endpoint.
+        init?(path: String) {
+            switch path {
+            case "/v1/chat/completions": self = .chat
+            case "/v1/completions": self = .text
+            case "/v1/responses": self = .responses
+            case "/v1/messages": self = .messages
+            default: return nil
+            }
+        }
+
+        /// The prefix of response ids.
+        var idPrefix: String {
+            switch self {
+            case .chat: "chatcmpl-fake-"
+            case .text: "cmpl-fake-"
+            case .responses: "resp_fake_"
+            case .messages: "msg_fake_"
+            }
+        }
     }
 
     /// The endpoint flavour.
@@ -33,15 +68,24 @@ struct CompletionRequest: Sendable {
     /// Whitespace-separated words across the prompt or the messages' text (never below 1).
     var promptTokens: Int {
         let texts: [String]
-        switch kind {
-        case .chat:
-            guard case .array(let messages)? = body["messages"] else { return 1 }
-            texts = messages.flatMap { message -> [String] in
+        func contents(_ messages: [JSONValue]) -> [String] {
+            messages.flatMap { message -> [String] in
                 switch message["content"] {
                 case .string(let text)?: return [text]
                 case .array(let parts)?: return parts.compactMap { $0["text"]?.stringValue }
                 default: return []
                 }
+            }
+        }
+        switch kind {
+        case .chat, .messages:
+            guard case .array(let messages)? = body["messages"] else { return 1 }
+            texts = contents(messages)
+        case .responses:
+            switch body["input"] {
+            case .string(let text)?: texts = [text]
+            case .array(let items)?: texts = contents(items)
+            default: texts = []
             }
         case .text:
             switch body["prompt"] {

@@ -4,8 +4,10 @@ import Hummingbird
 
 /// A fake OpenAI-compatible inference backend for swap's tests, benchmarks and README demo.
 ///
-/// It behaves like a tiny llama-server: a `/health` endpoint, chat/text completions
-/// (complete or streamed as SSE), embeddings and a model list, plus knobs that make it
+/// It behaves like a tiny llama-server: a `/health` endpoint, chat/text completions with
+/// OpenAI `usage` and llama.cpp `timings`, `/v1/responses` and `/v1/messages` in the
+/// Responses and Anthropic shapes (each complete or streamed as SSE), embeddings and a
+/// model list, plus knobs that make it
 /// misbehave on purpose. Every response to a completion carries `"echo"` (the request body
 /// as received) and `"echo_headers"` so tests can see exactly what a proxy forwarded.
 ///

@@ -7,8 +7,9 @@ import Hummingbird
 /// Routes:
 /// - `GET /health`: 200 `{"status": "ok", "pid": P}`, or 503 with an error body under `--fail-health`.
 /// - `GET /v1/models`: `{"object": "list", "data": [{"id": NAME, "object": "model", …}]}`.
-/// - `POST /v1/chat/completions`, `POST /v1/completions`: see ``CompletionRequest`` and
-///   ``CompletionStream``; a body that is not JSON gets 400.
+/// - `POST /v1/chat/completions`, `POST /v1/completions`, `POST /v1/responses`,
+///   `POST /v1/messages`: see ``CompletionRequest`` and ``CompletionStream``; a body that
+///   is not JSON gets 400.
 /// - `POST /v1/embeddings`: one deterministic ``Embedding`` per input string.
 /// - anything else: 200 `{"method", "path", "query", "body", "echo_headers"}` describing the
 ///   request, for passthrough tests.
@@ -36,11 +37,11 @@ struct FakeResponder: HTTPResponder {
         case (.get, "/v1/models"):
             StandardOutput.log("GET /v1/models")
             return models()
-        case (.post, "/v1/chat/completions"), (.post, "/v1/completions"):
+        case (.post, _) where CompletionRequest.Kind(path: path) != nil:
             if behavior.answerDelayMilliseconds > 0 {
                 try await Task.sleep(for: .milliseconds(behavior.answerDelayMilliseconds))
             }
-            return completion(kind: path == "/v1/completions" ? .text : .chat, body: bodyData, headers: request.headers)
+            return completion(kind: CompletionRequest.Kind(path: path)!, body: bodyData, headers: request.headers)
         case (.post, "/v1/embeddings"):
             StandardOutput.log("POST /v1/embeddings")
             return embeddings(body: bodyData, headers: request.headers)
@@ -75,7 +76,7 @@ struct FakeResponder: HTTPResponder {
     }
 
     private func completion(kind: CompletionRequest.Kind, body: Data, headers: HTTPFields) -> Response {
-        let path = kind == .chat ? "/v1/chat/completions" : "/v1/completions"
+        let path = kind.path
         guard let parsed = try? JSONValue(parsing: body) else {
             StandardOutput.log("POST \(path) rejected: body is not JSON")
             return Self.malformedBody()
@@ -86,7 +87,7 @@ struct FakeResponder: HTTPResponder {
             echoHeaders: Self.echoHeaders(headers),
             modelName: behavior.modelName,
             completionTokens: behavior.tokens,
-            id: (kind == .chat ? "chatcmpl-fake-" : "cmpl-fake-") + UUID().uuidString.prefix(8).lowercased(),
+            id: kind.idPrefix + UUID().uuidString.prefix(8).lowercased(),
             created: Int(Date().timeIntervalSince1970)
         )
         StandardOutput.log("POST \(path) stream=\(completion.isStreaming)")

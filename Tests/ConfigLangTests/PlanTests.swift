@@ -69,6 +69,19 @@ struct PlanTests {
         )
     }
 
+    @Test("upstream.ignorePaths: absent gives llama-swap's static-asset default, [] gives none, a list is kept")
+    func ignorePathsDefault() throws {
+        let model = "models:\n  m:\n    cmd: /bin/server --port ${PORT}\n"
+        let absent = try ExampleDiffTests.plan(model).settings.upstreamIgnorePaths
+        #expect(absent == [#".*\.(js|json|css|png|gif|jpg|jpeg|ico|txt)$"#])
+        let pattern = try Regex(absent?.first ?? "")
+        #expect("/assets/app.js".contains(pattern) && !"/v1/chat/completions".contains(pattern))
+        #expect(try ExampleDiffTests.plan("upstream: {ignorePaths: []}\n" + model).settings.upstreamIgnorePaths == nil)
+        #expect(
+            try ExampleDiffTests.plan("upstream: {ignorePaths: [\"^/ws$\"]}\n" + model).settings.upstreamIgnorePaths
+                == ["^/ws$"])
+    }
+
     @Test("a macro that is exactly ${name} keeps its type; ${MODEL_ID} and comment lines")
     func typedMacros() throws {
         let result = Self.compile(
@@ -227,6 +240,101 @@ struct PlanTests {
         let warnings = Set(result.diagnostics.filter { $0.severity == .warning }.map(\.code))
         #expect(warnings.isSuperset(of: [.setStripConflict, .protectedParameter]), "llama-swap loads these")
         #expect(result.plan == nil)
+    }
+
+    // llama-swap's proxy (filters.go, proxymanager) applies a model's filters as strip, then
+    // setParams, then setParamsByID for the requested ID, so a value both stripped and set
+    // reaches the backend with the set value.
+    @Test("SL601: a parameter both stripped and set is sent with the set value; setParamsByID wins over both")
+    func setWinsOverStrip() throws {
+        let result = Self.compile(
+            """
+            models:
+              m:
+                cmd: /bin/server --port ${PORT}
+                filters:
+                  stripParams: "temperature, top_p"
+                  setParams: {temperature: 0.7}
+                  setParamsByID:
+                    m-precise: {top_p: 0.3}
+            """)
+        let plan = try #require(result.plan, "\(result.diagnostics.map(\.message))")
+        let conflict = try #require(result.diagnostics.first { $0.code == .setStripConflict })
+        #expect(conflict.severity == .warning)
+        #expect(conflict.span.start == SourceLocation(line: 5, column: 21))
+        let model = try #require(plan.models["m"])
+        let body = try JSONValue(
+            parsing: Array(#"{"model":"m","temperature":1.5,"top_p":0.9,"seed":1}"#.utf8))
+        #expect(
+            model.locks.apply(to: body)
+                == .object(["model": .string("m"), "temperature": .double(0.7), "seed": .integer(1)]))
+        let precise = try #require(model.locksByRequestedID["m-precise"])
+        #expect(
+            precise.apply(to: body)
+                == .object([
+                    "model": .string("m"), "temperature": .double(0.7), "top_p": .double(0.3), "seed": .integer(1),
+                ]))
+    }
+
+    @Test("values llama-swap loads and runs compile to a plan with warnings, read as llama-swap reads them")
+    func lenientValues() throws {
+        let url = TestPaths.packageRoot.appendingPathComponent("examples/broken/90-loaded-as-llama-swap-loads.yaml")
+        let result = PlanBuilder.compile(
+            [SourceFile(name: "90.yaml", bytes: try TestPaths.bytes(url))], environment: [:])
+        #expect(!result.diagnostics.isEmpty)
+        #expect(result.diagnostics.allSatisfy { $0.severity == .warning }, "\(result.diagnostics.map(\.message))")
+        let plan = try #require(result.plan)
+        #expect(plan.settings.logLevel == "info")
+        #expect(plan.settings.healthCheckTimeout == 15)
+        #expect(plan.preload.isEmpty)
+        #expect(plan.models["qwen"]?.unlisted == true)
+        #expect(plan.models["qwen"]?.concurrencyLimit == 10)
+        #expect(plan.names["qwen"] == "qwen", "the model ID wins over llama's alias")
+        #expect(plan.models.keys.sorted() == ["llama", "qwen"], "the second document is not read")
+        #expect(Self.compile("logLevel: ' DEBUG'\nmodels: {}\n").plan?.settings.logLevel == "debug")
+    }
+
+    @Test("a model's `strip_params` (llama-swap's older spelling) strips when `stripParams` is empty")
+    func legacyStripParams() throws {
+        let result = Self.compile(
+            """
+            macros: {more: top_k}
+            models:
+              m:
+                cmd: /bin/server --port ${PORT}
+                filters:
+                  strip_params: "model, ${more}"
+              n:
+                cmd: /bin/server --port ${PORT}
+                filters:
+                  stripParams: temperature
+                  strip_params: top_p
+            """)
+        let plan = try #require(result.plan, "\(result.diagnostics.map(\.message))")
+        #expect(plan.models["m"]?.locks.strip == ["top_k"])
+        #expect(plan.models["n"]?.locks.strip == ["temperature"])
+        #expect(result.diagnostics.map(\.code) == [.protectedParameter], "no unknown-key warning")
+    }
+
+    @Test("a negative responseHeader, keepalive or idleConn counts as 0 with a warning; a negative connect is an error")
+    func negativeTimeouts() throws {
+        let result = Self.compile(
+            """
+            models:
+              m:
+                cmd: /bin/server --port ${PORT}
+                timeouts: {responseHeader: -1, keepalive: -5, idleConn: -2, connect: 5}
+            """)
+        let plan = try #require(result.plan, "\(result.diagnostics.map(\.message))")
+        #expect(result.diagnostics.map(\.code) == [.valueRaised, .valueRaised, .valueRaised])
+        #expect(result.diagnostics.allSatisfy { $0.severity == .warning })
+        #expect(
+            plan.models["m"]?.timeouts
+                == ConnectionTimeouts(connect: 5, keepalive: 0, responseHeader: 0, tlsHandshake: 10, idleConn: 0))
+        let connect = Self.compile(
+            "models:\n  m:\n    cmd: /bin/server --port ${PORT}\n    timeouts: {connect: -1}\n")
+        #expect(connect.diagnostics.map(\.code) == [.outOfRange])
+        #expect(connect.plan == nil)
     }
 
     @Test("stripParams naming `model` loads as llama-swap's does: a warning, and the other entries apply")

@@ -63,7 +63,9 @@ enum RichPlan {
         settings: PlanSettings(
             healthCheckTimeout: 120, globalTTL: 900, unloadTimeout: 10, startPort: 5800, includeAliasesInList: true,
             apiKeys: ["sk-secret-1", "sk-secret-2"], logLevel: "info", logToStdout: "proxy", drainTimeout: 30,
-            upstreamIgnorePaths: ["^/props$"]),
+            upstreamIgnorePaths: ["^/props$"], logTimeFormat: "rfc3339", performanceEvery: 7.5,
+            performanceDisabled: false, storePath: "/var/lib/swap/activity.db", metricsMaxInMemory: 500,
+            captureBuffer: 5, sessionIDHeaders: ["X-Session-ID"]),
         models: ["qwen-coder": full, "embed": bare, "Zeta": bare],
         routing: RoutingPlan(
             engine: "matrix",

@@ -53,7 +53,7 @@ struct SchemaTests {
     func scalarsAcceptMacros() throws {
         let parsed = try JSONSerialization.jsonObject(with: Data(JSONSchemaGenerator.generate().utf8))
         let properties = try #require((parsed as? [String: Any])?["properties"] as? [String: Any])
-        let field = try #require(properties["healthCheckTimeout"] as? [String: Any])
+        let field = try #require(properties["globalTTL"] as? [String: Any])
         let options = try #require(field["anyOf"] as? [[String: Any]])
         #expect(options.contains { $0["type"] as? String == "integer" && $0["minimum"] as? Int == 0 })
         #expect(options.contains { $0["type"] as? String == "string" && $0["pattern"] as? String == "\\$\\{" })
@@ -97,46 +97,72 @@ struct SchemaTests {
         #expect(mismatch.help?.contains("quotes") == true)
     }
 
-    @Test("`yes` is not a boolean")
-    func yesIsNotBoolean() throws {
+    @Test("`yes` is read as true with a warning, as llama-swap's yaml.v3 reads it; `maybe` is an error")
+    func yaml11BooleanWords() throws {
         let diagnostics = validate(
             """
             models:
               m:
                 cmd: server
                 unlisted: yes
+                sendLoadingState: "Off"
+              n:
+                cmd: server
+                unlisted: maybe
             """)
-        let mismatch = try #require(diagnostics.first)
-        #expect(diagnostics.count == 1)
-        #expect(mismatch.code == .typeMismatch)
-        #expect(mismatch.help?.contains("`true`") == true)
-        #expect(mismatch.span.start == SourceLocation(line: 4, column: 15))
+        #expect(diagnostics.map(\.code) == [.typeMismatch, .typeMismatch, .typeMismatch])
+        let yes = try #require(diagnostics.first { $0.span.start == SourceLocation(line: 4, column: 15) })
+        #expect(yes.severity == .warning)
+        #expect(yes.help?.contains("`true`") == true)
+        let off = try #require(diagnostics.first { $0.span.start.line == 5 })
+        #expect(off.severity == .warning)
+        #expect(off.message.contains("`false`"))
+        let maybe = try #require(diagnostics.first { $0.span.start.line == 8 })
+        #expect(maybe.severity == .error)
+
+        let plan = PlanBuilder.compile(
+            [SourceFile(name: "t.yaml", text: "models:\n  m:\n    cmd: server --port ${PORT}\n    unlisted: yes\n")],
+            environment: [:])
+        #expect(!plan.diagnostics.hasErrors)
+        #expect(plan.plan?.models["m"]?.unlisted == true)
     }
 
-    @Test("a port above 65535 is out of range")
+    @Test("startPort above 65535 loads as in llama-swap; a model that would get such a port is SL211")
     func startPortOutOfRange() throws {
-        let diagnostics = validate(
-            """
-            startPort: 70000
-            models: {}
-            """)
-        let problem = try #require(diagnostics.first)
-        #expect(diagnostics.count == 1)
-        #expect(problem.code == .outOfRange)
-        #expect(problem.span.start == SourceLocation(line: 1, column: 12))
+        #expect(validate("startPort: 70000\nmodels: {}\n").isEmpty)
+        let zero = validate("startPort: 0\nmodels: {}\n")
+        #expect(zero.map(\.code) == [.outOfRange], "llama-swap rejects a startPort below 1")
+        let result = PlanBuilder.compile(
+            [SourceFile(name: "t.yaml", text: "startPort: 70000\nmodels:\n  a:\n    cmd: server --port ${PORT}\n")],
+            environment: [:])
+        #expect(result.diagnostics.map(\.code) == [.portOutOfRange])
+        #expect(result.diagnostics.first?.span.start == SourceLocation(line: 3, column: 3))
     }
 
-    @Test("an unknown log level is an invalid value")
-    func unknownLogLevel() throws {
+    @Test("a negative healthCheckTimeout is raised to 15 with a warning, as llama-swap raises it")
+    func negativeHealthCheckTimeout() throws {
+        let result = PlanBuilder.compile(
+            [
+                SourceFile(
+                    name: "t.yaml", text: "healthCheckTimeout: -5\nmodels:\n  a:\n    cmd: server --port ${PORT}\n")
+            ],
+            environment: [:])
+        #expect(result.diagnostics.map(\.code) == [.valueRaised])
+        #expect(result.plan?.settings.healthCheckTimeout == 15)
+    }
+
+    @Test("an unknown stdout mode is an invalid value (llama-swap refuses it too)")
+    func unknownLogToStdout() throws {
         let diagnostics = validate(
             """
-            logLevel: verbose
+            logToStdout: all
             models: {}
             """)
         let problem = try #require(diagnostics.first)
         #expect(diagnostics.count == 1)
         #expect(problem.code == .invalidValue)
-        #expect(problem.span.start == SourceLocation(line: 1, column: 11))
+        #expect(problem.severity == .error)
+        #expect(problem.span.start == SourceLocation(line: 1, column: 14))
     }
 
     @Test("a macro reference in a typed field is left for expansion")

@@ -151,6 +151,27 @@ struct ShellWordsTests {
     @Test("an unterminated single quote reports where it opened")
     func unterminatedSingleQuote() {
         #expect(throws: ShellWordsError.self) { try ShellWords.split("a 'bc") }
+        // The words llama-swap's splitter (billziss-gh/golib shlex) makes of the same text.
+        #expect(
+            throws: ShellWordsError(
+                kind: .unterminatedSingleQuote, offset: 2,
+                message: "the `'` opened here is never closed; add a closing `'`",
+                words: ["a", "b c"])
+        ) { try ShellWords.split("a 'b c") }
+        #expect(
+            throws: ShellWordsError(
+                kind: .unterminatedDoubleQuote, offset: 3,
+                message: "the `\"` opened here is never closed; add a closing `\"`", words: ["-m", "/x y"])
+        ) {
+            try ShellWords.split("-m \"/x y")
+        }
+        #expect(
+            throws: ShellWordsError(
+                kind: .trailingBackslash, offset: 4,
+                message: "the command ends with a lone `\\`; remove it or escape it as `\\\\`", words: ["a", "b"])
+        ) {
+            try ShellWords.split("a b \\")
+        }
         do {
             _ = try ShellWords.split("ab 'c d")
             Issue.record("expected an error")

@@ -28,6 +28,22 @@ extension EndToEndTests {
             if let first = arrivals.first, let last = arrivals.last {
                 #expect(last - first > .milliseconds(20), "chunks spread over \(last - first)")
             }
+
+            // The activity shows the stream's real token counts and speeds (llama-server's
+            // `timings`): 24 generated tokens, a prompt, a generation speed.
+            var row: [String: Any]?
+            #expect(
+                try await LlamaClient.eventually {
+                    let reply = try await TestHTTP.send(
+                        "GET", server.base + "/api/metrics/activity?limit=1&sort=id&order=desc")
+                    row = (reply.json?["data"] as? [[String: Any]])?.first
+                    return row?["resp_content_type"] as? String == "text/event-stream"
+                })
+            let tokens = row?["tokens"] as? [String: Any] ?? [:]
+            #expect(tokens["output_tokens"] as? Int == 24, "\(tokens)")
+            #expect((tokens["input_tokens"] as? Int ?? 0) > 0, "\(tokens)")
+            #expect((tokens["tokens_per_second"] as? Double ?? 0) > 0, "\(tokens)")
+            #expect((tokens["prompt_per_second"] as? Double ?? 0) > 0, "\(tokens)")
         }
     }
 }

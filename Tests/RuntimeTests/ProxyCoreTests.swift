@@ -124,6 +124,30 @@ struct ProxyCoreTests {
         return code
     }
 
+    @Test("a websocket upgrade to /upstream/<model>/ gets 501 before the model loads; a plain GET loads it")
+    func websocketRefused() async throws {
+        let upstream = Upstream([Self.ok])
+        let fixture = try Fixture(upstream)
+        func get(_ headers: HTTPFields) async -> ProxyResponse {
+            let (body, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+            continuation.finish()
+            let request = ProxyRequest(
+                method: .get, path: "/upstream/coder/ws", query: nil, headers: headers, modelParameter: nil,
+                body: body, eventLoop: nil)
+            return await fixture.core.respond(to: request, plan: fixture.plan)
+        }
+        let refused = await get([.upgrade: "WebSocket", .connection: "Upgrade"])
+        #expect(refused.status == .notImplemented)
+        #expect(Self.errorCode(refused) == "websocket_not_supported")
+        #expect(upstream.sent.withLock { $0.isEmpty })
+        #expect(!fixture.scheduler.readyModels().contains("coder"), "the model was not loaded for it")
+
+        let plain = await get([:])
+        #expect(plain.status == .ok)
+        #expect(fixture.scheduler.readyModels().contains("coder"))
+        #expect(upstream.sent.withLock { $0.map(\.path) } == ["/ws"])
+    }
+
     @Test("a chat request is rewritten, admitted, answered whole, and settled")
     func answered() async throws {
         let upstream = Upstream([Self.ok])

@@ -41,7 +41,7 @@ struct ProxyIntegrationTests {
     static func metric(_ server: RunningServer, _ line: String, headers: [(String, String)] = []) async throws -> Int {
         let reply = try await TestHTTP.send("GET", server.base + "/metrics", headers: headers)
         for row in reply.body.split(separator: "\n") where row.hasPrefix(line + " ") {
-            return Int(row.dropFirst(line.count + 1)) ?? 0
+            return Int(Double(row.dropFirst(line.count + 1)) ?? 0)
         }
         return 0
     }

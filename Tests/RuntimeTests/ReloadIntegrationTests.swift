@@ -171,6 +171,8 @@ struct ReloadIntegrationTests {
             #expect(((reply.json?["echo"] as? [String: Any])?["temperature"] as? Double) == 0.3)
             let healed = try await TestHTTP.send("GET", server.base + "/metrics").body
             #expect(healed.contains("swap_config_last_reload_success 1"))
+            #expect(MetricsTests.value(healed, #"swap_config_reloads_total{result="failed"}"#) == 1)
+            #expect((MetricsTests.value(healed, #"swap_config_reloads_total{result="applied"}"#) ?? 0) >= 1)
         }
     }
 
@@ -203,6 +205,8 @@ struct ReloadIntegrationTests {
             let after = try await T.running(server)
             #expect(after["alpha"] == alphaPID, "A kept its process")
             #expect(after["beta"] != nil && after["beta"] != betaPID, "B was restarted")
+            #expect(try await T.metric(server, #"swap_model_unloads_total{model="beta",reason="reload"}"#) == 1)
+            #expect(try await T.metric(server, #"swap_model_unloads_total{model="alpha",reason="reload"}"#) == nil)
         }
     }
 }

@@ -109,7 +109,7 @@ struct RequestHandlingTests {
             Array(#"{"model":"coder:warm","temperature":2}"#.utf8), contentType: "", queryModel: nil
         ).body
         guard
-            case .local(let model, .bytes(let bytes)) = try ModelRoute.resolve(
+            case .local(let model, .bytes(let bytes), let changes) = try ModelRoute.resolve(
                 "coder:warm", body: held, plan: plan, activeProfile: nil, readyModels: { [] })
         else {
             Issue.record("a local model with a buffered body")
@@ -118,6 +118,8 @@ struct RequestHandlingTests {
         #expect(model.id == "coder")
         #expect(
             try JSONValue(parsing: bytes) == .object(["model": .string("coder:warm"), "temperature": .double(0.5)]))
+        #expect(changes.map(\.key) == ["temperature"])
+        #expect(changes.first?.sent == "2" && changes.first?.forwarded == "0.5" && changes.first?.action == "set")
         guard
             case .peer(let peer, _, let inject) = try ModelRoute.resolve(
                 "cloud/gpt-x", body: .raw([]), plan: plan, activeProfile: nil, readyModels: { [] })

@@ -47,6 +47,11 @@ struct ServerIntegrationTests {
         Polling.isAlive(pid)
     }
 
+    /// The value of the `/metrics` sample `series` (name and labels as exposed), or nil.
+    static func metric(_ server: RunningServer, _ series: String) async throws -> Double? {
+        MetricsTests.value(try await TestHTTP.send("GET", server.base + "/metrics").body, series)
+    }
+
     /// Polls `condition` every 50 ms for at most `seconds`.
     static func eventually(seconds: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
         try await Polling.eventually(within: .milliseconds(Int(seconds * 1000)), every: .milliseconds(50), condition)
@@ -68,6 +73,7 @@ struct ServerIntegrationTests {
             let running = try await Self.running(server)
             #expect(running["alpha"] == nil && running["beta"] != nil)
             #expect(await Self.eventually { !Self.processExists(alphaPID) }, "alpha's process is gone")
+            #expect(try await Self.metric(server, #"swap_model_unloads_total{model="alpha",reason="swap"}"#) == 1)
         }
     }
 
@@ -150,6 +156,9 @@ struct ServerIntegrationTests {
             let pid = try #require(try await Self.running(server)["brief"])
             #expect(try await Self.eventually(seconds: 8) { try await Self.running(server).isEmpty })
             #expect(await Self.eventually { !Self.processExists(pid) })
+            let unloads = #"swap_model_unloads_total{model="brief",reason="ttl"}"#
+            #expect(
+                try await Self.eventually { try await Self.metric(server, unloads) == 1 }, "counted as a TTL unload")
         }
     }
 
@@ -169,6 +178,9 @@ struct ServerIntegrationTests {
             #expect(result == nil || text.contains("\"error\""), "the client is told the stream failed")
             let next = try await Self.chat(server, "fragile")
             #expect(next.status == 200, "the next request starts the backend again")
+            #expect(try await Self.metric(server, #"swap_model_crashes_total{model="fragile"}"#) == 1)
+            #expect(try await Self.metric(server, #"swap_model_unloads_total{model="fragile",reason="crash"}"#) == 1)
+            #expect(try await Self.metric(server, #"swap_model_loads_total{model="fragile",result="success"}"#) == 2)
         }
     }
 

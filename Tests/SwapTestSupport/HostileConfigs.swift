@@ -42,7 +42,7 @@ public enum HostileConfigs {
                 "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
         }
         return [
-            Shape(name: "startPort at Int.max", text: "startPort: 9223372036854775807\n" + model, code: "SL203"),
+            Shape(name: "startPort at Int.max", text: "startPort: 9223372036854775807\n" + model, code: "SL211"),
             Shape(
                 name: "3000 nested parentheses in a matrix set",
                 text: model + "matrix:\n  vars: {m: m}\n  sets:\n    s: \"" + String(repeating: "(", count: 3000) + "m"
@@ -62,6 +62,11 @@ public enum HostileConfigs {
                 name: "30000 nested [", text: model + "    metadata: " + String(repeating: "[", count: 30_000) + "\n",
                 code: "SL108"),
             Shape(name: "billion laughs", text: laughs + model, code: "SL109"),
+            Shape(
+                name: "10000 unknown macro and unset variable references in one value",
+                text: "macros: {a: 1}\n" + model + "    description: \""
+                    + String(repeating: "${zz}${env.SWAP_HOSTILE_UNSET}", count: 10_000) + "\"\n",
+                code: "SL401"),
             Shape(name: "empty API keys", text: "apiKeys: [\"\", \"  \"]\n" + model, code: "SL212"),
         ]
     }

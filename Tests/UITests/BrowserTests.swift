@@ -5,9 +5,6 @@ import Testing
 /// The web UI in a real browser (headless Chromium over WebDriver) against a real
 /// swap-server with fake backends.
 ///
-/// Tests that need routes built alongside the UI (`/api/events`' in-flight requests,
-/// `/api/metrics/activity`, the `X-Swap-Lock-Changes` header) cancel themselves with the
-/// reason when the server does not have them yet (look for "until merged").
 @Suite(
     "web UI in a browser", .serialized,
     .enabled(if: TestPaths.isCI || WebDriver.available, Comment(rawValue: WebDriver.skipReason)))
@@ -30,17 +27,9 @@ struct BrowserTests {
             cmd: {FAKE} --port ${PORT} --model-name embedder
         """
 
-    /// Console errors that are not failures: a route the parallel branches add answering
-    /// 404 (until merged), and `/api/performance` reporting monitoring off (503).
+    /// Console errors that are not failures: `/api/performance` reporting monitoring off (503).
     static func isExpected(_ entry: WebDriver.LogEntry) -> Bool {
-        let later = [
-            "/api/events", "/api/metrics/", "/api/captures/", "/api/inflight/", "/api/hardware", "/api/version",
-        ]
-        if entry.message.contains("status of 404"), later.contains(where: { entry.message.contains($0) }) {
-            return true
-        }
-        return entry.message.contains("/api/performance")
-            && (entry.message.contains("status of 404") || entry.message.contains("status of 503"))
+        entry.message.contains("/api/performance") && entry.message.contains("status of 503")
     }
 
     /// A server on `config` and a browser for `body`; then the page must have logged no
@@ -203,13 +192,6 @@ struct BrowserTests {
     @Test("the playground shows which parameters the model's locks changed")
     func playgroundLockNote() async throws {
         try await Self.withUI { server, browser in
-            let probe = try await TestHTTP.send(
-                "POST", server.base + "/v1/chat/completions",
-                json: ["model": "coder", "temperature": 1.2, "messages": [["role": "user", "content": "x"]]])
-            guard probe.header("X-Swap-Lock-Changes") != nil else {
-                // Until merged: the activity branch adds the header.
-                try Test.cancel("this swap-server sends no X-Swap-Lock-Changes header (until merged with `activity`)")
-            }
             try await browser.open(server.base + "/ui/#/playground")
             try await browser.run("document.getElementById('pg-temperature').value = '1.2'")
             _ = try await Self.chat(browser, model: "code", "hi")
@@ -254,11 +236,6 @@ struct BrowserTests {
     @Test("a finished request appears in Activity with its token counts")
     func activityRow() async throws {
         try await Self.withUI { server, browser in
-            let probe = try await TestHTTP.send("GET", server.base + "/api/metrics/activity")
-            guard probe.status != 404 else {
-                // Until merged: the activity branch adds the route.
-                try Test.cancel("this swap-server has no /api/metrics/activity (until merged with `activity`)")
-            }
             try await browser.open(server.base + "/ui/#/activity")
             let reply = try await TestHTTP.send(
                 "POST", server.base + "/v1/chat/completions",
@@ -283,15 +260,6 @@ struct BrowserTests {
     func cancelInFlight() async throws {
         try await Self.withUI { server, browser in
             try await browser.open(server.base + "/ui/#/activity")
-            // Asked from the page: the stream's status, then the stream dropped.
-            let events =
-                try await browser.run(
-                    "return fetch('/api/events').then(r => { r.body.cancel(); return r.status; })") as? Int
-            guard events != 404 else {
-                // Until merged: the activity branch adds /api/events and in-flight cancel.
-                try Test.cancel("this swap-server has no /api/events (until merged with `activity`)")
-            }
-
             let started = ContinuousClock.now
             let stream = Task {
                 try await TestHTTP.stream(

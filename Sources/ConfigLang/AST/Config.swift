@@ -43,7 +43,7 @@ public struct Config: Sendable {
     /// `sendLoadingState` (default false).
     public var sendLoadingState: Bool = false
     /// `upstream.ignorePaths`: patterns of passthrough paths that never load a model.
-    public var upstreamIgnorePaths: [Located<String>] = []
+    public var upstreamIgnorePaths: [Located<String>]? = nil
     /// `includeAliasesInList`.
     public var includeAliasesInList: Bool = false
     /// `apiKeys`.
@@ -52,6 +52,20 @@ public struct Config: Sendable {
     public var logLevel: String = "info"
     /// `logToStdout`.
     public var logToStdout: String = "proxy"
+    /// `logTimeFormat` (nil when absent).
+    public var logTimeFormat: String?
+    /// `performance.every`, seconds (nil when absent).
+    public var performanceEvery: Double?
+    /// `performance.disabled` (nil when absent).
+    public var performanceDisabled: Bool?
+    /// `store.path`: the SQLite file of the activity history, when set.
+    public var storePath: String?
+    /// `metricsMaxInMemory`, when set.
+    public var metricsMaxInMemory: Int?
+    /// `captureBuffer` in megabytes, when set.
+    public var captureBuffer: Int?
+    /// `ui.activity.session_id`, when set.
+    public var sessionIDHeaders: [String]?
     /// The root node, for stages that need a raw look.
     public var root: YAMLNode
 

@@ -43,16 +43,29 @@ struct ReferenceCheck {
         for index in models.indices {
             let id = models[index].id.value
             var names = models[index].aliases
+            let aliasCount = names.count
             for (key, _) in models[index].filters?.setParamsByID ?? [] {
                 let expanded = key.value.replacingOccurrences(of: "${MODEL_ID}", with: id)
                 if expanded != id, !expanded.containsBytes("${") {
                     names.append(Located(expanded, at: key.span))
                 }
             }
-            for alias in names {
+            for (position, alias) in names.enumerated() {
                 if let existing = localNames[alias.value] {
                     if existing.model == id { continue }
                     let what = existing.model == alias.value ? "the ID of model" : "an alias of model"
+                    if position < aliasCount, existing.model == alias.value {
+                        // llama-swap loads this: it looks a name up among the model IDs first.
+                        diagnostics.append(
+                            Diagnostic(
+                                .duplicateModelName,
+                                "alias `\(alias.value)` is the ID of model `\(existing.model)`; requests for it reach "
+                                    + "that model, never `\(id)` (as in llama-swap, which looks up IDs first)",
+                                at: alias.span, severity: .warning,
+                                related: [RelatedSpan(existing.span, "the model with this ID")],
+                                help: "remove the alias or rename it; it can never reach `\(id)`"))
+                        continue
+                    }
                     diagnostics.append(
                         Diagnostic(
                             .duplicateModelName,
@@ -77,6 +90,35 @@ struct ReferenceCheck {
                     at: id.span,
                     help: "add `cmd:` to start a backend, or `proxy:` to forward to one that is already running"))
         }
+        if let level = config.root["logLevel"], let text = level.scalar, !level.isNull, !text.containsBytes("${"),
+            ConfigDecoder.logLevel(text) == nil
+        {
+            // llama-swap lower-cases and trims the level and logs at `info` for any other word.
+            diagnostics.append(
+                Diagnostic(
+                    .invalidValue, "`logLevel` `\(text)` is not a level; swap logs at `info`, as llama-swap does",
+                    at: level.span, severity: .warning,
+                    help: "use one of `debug`, `info`, `warn`, `error`"
+                        + (Suggestion.closest(to: text.lowercased(), among: ConfigDecoder.logLevels).map {
+                            "; did you mean `\($0)`?"
+                        } ?? "")))
+        }
+        var timeoutBlocks: [(path: String, node: YAMLNode)] = []
+        for section in ["models", "peers"] {
+            for (id, node) in config.root[section]?.locatedEntries ?? [] {
+                if let block = node["timeouts"] { timeoutBlocks.append(("\(section).\(id.value).timeouts", block)) }
+            }
+        }
+        for (path, block) in timeoutBlocks {
+            for (key, value) in block.locatedEntries where ConnectionTimeouts.offWhenNegative.contains(key.value) {
+                guard let seconds = value.intValue, seconds < 0 else { continue }
+                diagnostics.append(
+                    Diagnostic(
+                        .valueRaised,
+                        "`\(path).\(key.value)` of \(seconds) counts as 0 (off), as llama-swap's Go transport reads it",
+                        at: value.span, help: "write 0 to turn it off"))
+            }
+        }
         if let timeout = config.healthCheckTimeout, timeout.value < 15 {
             diagnostics.append(
                 Diagnostic(
@@ -85,17 +127,22 @@ struct ReferenceCheck {
         }
     }
 
-    private mutating func unknownModel(_ name: Located<String>, _ role: String, allowAliases: Bool = false) {
+    /// Reports `name` as no model. `ignored` says what swap does instead when llama-swap's
+    /// loader accepts the name too: the finding is then a warning that says so.
+    private mutating func unknownModel(
+        _ name: Located<String>, _ role: String, allowAliases: Bool = false, ignored: String? = nil
+    ) {
         let candidates = allowAliases ? Array(localNames.keys).sorted() : modelIDs.sorted()
         let suggestion = Suggestion.closest(to: name.value, among: candidates)
         var help = suggestion.map { "did you mean `\($0)`?" } ?? "define the model under `models:` or remove it here"
         if suggestion == nil, let alias = localNames[name.value], !allowAliases {
             help = "`\(name.value)` is an alias; use the model ID `\(alias.model)`"
         }
+        let message = "\(role) `\(name.value)` is not a model defined in `models:`"
         diagnostics.append(
             Diagnostic(
-                .unknownModel, "\(role) `\(name.value)` is not a model defined in `models:`", at: name.span, help: help)
-        )
+                .unknownModel, ignored.map { message + "; " + $0 } ?? message, at: name.span,
+                severity: ignored == nil ? nil : .warning, help: help))
     }
 
     private mutating func checkGroups() {
@@ -137,12 +184,23 @@ struct ReferenceCheck {
                     .routingConflict, "routing is configured twice: top-level `groups`/`matrix` and `routing.router`",
                     at: router, related: [RelatedSpan(legacy, "legacy routing written here")],
                     help: "move the groups or matrix under `routing.router.settings` and delete the top-level key"))
+        } else if let use = config.routerUse, use.value == "matrix",
+            config.root.at("routing", "router", "settings", "matrix") == nil
+        {
+            diagnostics.append(
+                Diagnostic(
+                    .missingRequired,
+                    "`routing.router.use` is `matrix` but `routing.router.settings.matrix` is missing",
+                    at: use.span,
+                    help: "add the matrix under `routing.router.settings.matrix`, or use `group`"))
         }
     }
 
     private mutating func checkRequests() {
         for name in config.preload where localNames[name.value] == nil {
-            unknownModel(name, "preloaded model", allowAliases: true)
+            unknownModel(
+                name, "preloaded model", allowAliases: true,
+                ignored: "swap skips it at start-up, as llama-swap does")
         }
         for (key, _) in config.priorities where localNames[key.value] == nil {
             unknownModel(key, "scheduler priority key", allowAliases: true)
@@ -172,6 +230,14 @@ struct ReferenceCheck {
             }
         }
         for profile in config.profiles {
+            if let pins = config.root["profiles"]?[profile.name.value]?["pins"],
+                pins.isNull || pins.entries?.isEmpty == true
+            {
+                diagnostics.append(
+                    Diagnostic(
+                        .missingRequired, "profile `\(profile.name.value)` pins nothing", at: pins.span,
+                        help: "pin at least one requested ID, for example `pins: {chat: qwen}`, or remove the profile"))
+            }
             for pin in profile.pins {
                 guard let target = pin.target else { continue }
                 if localNames[target.value] == nil, !peerNames.contains(target.value),

@@ -1,11 +1,20 @@
 /// Builds the typed ``Config`` from a syntax tree that has been schema-checked.
 public enum ConfigDecoder {
+    /// The levels `logLevel` names.
+    static let logLevels = ["debug", "info", "warn", "error"]
+
+    /// The level `text` names as llama-swap reads it (trimmed, any case), or nil.
+    static func logLevel(_ text: String) -> String? {
+        let level = text.trimmingWhitespace().lowercased()
+        return logLevels.contains(level) ? level : nil
+    }
+
     /// Decodes `root`. Never fails: missing or mistyped values are simply absent.
     public static func decode(_ root: YAMLNode) -> Config {
         var config = Config(root: root)
         config.macros = macros(root["macros"])
         config.models = (root["models"]?.locatedEntries ?? []).map { model(id: $0.0, node: $0.1) }
-        config.filters = root["filters"].flatMap(filters)
+        config.filters = root["filters"].flatMap { filters($0, legacyStrip: false) }
         config.preload = root.at("hooks", "on_startup", "preload")?.locatedStrings ?? []
 
         if let legacy = root.entry("groups") {
@@ -47,7 +56,8 @@ public enum ConfigDecoder {
             config.peers.append(
                 PeerConfig(
                     id: id, proxy: node["proxy"]?.locatedString, models: node["models"]?.locatedStrings ?? [],
-                    apiKey: node["apiKey"]?.locatedString, filters: node["filters"].flatMap(filters),
+                    apiKey: node["apiKey"]?.locatedString,
+                    filters: node["filters"].flatMap { filters($0, legacyStrip: false) },
                     timeouts: timeouts(node["timeouts"])))
         }
         config.startPort = root["startPort"]?.intValue ?? 5800
@@ -57,12 +67,19 @@ public enum ConfigDecoder {
         config.globalTTL = root["globalTTL"]?.secondsValue ?? 0
         config.unloadTimeout = root["unloadTimeout"]?.secondsValue ?? 10
         config.sendLoadingState = root["sendLoadingState"]?.boolValue ?? false
-        config.upstreamIgnorePaths = root.at("upstream", "ignorePaths")?.locatedStrings ?? []
+        config.upstreamIgnorePaths = root.at("upstream", "ignorePaths")?.locatedStrings
         config.drainTimeout = root["drainTimeout"]?.secondsValue ?? 60
         config.includeAliasesInList = root["includeAliasesInList"]?.boolValue ?? false
         config.apiKeys = root["apiKeys"]?.locatedStrings ?? []
-        config.logLevel = root["logLevel"]?.scalar ?? "info"
+        config.logLevel = root["logLevel"]?.scalar.flatMap(logLevel) ?? "info"
         config.logToStdout = root["logToStdout"]?.scalar ?? "proxy"
+        config.logTimeFormat = root["logTimeFormat"]?.scalar
+        config.performanceEvery = root.at("performance", "every")?.scalar.flatMap(ScalarParsing.duration)
+        config.performanceDisabled = root.at("performance", "disabled")?.boolValue
+        config.storePath = root.at("store", "path")?.scalar
+        config.metricsMaxInMemory = root["metricsMaxInMemory"]?.intValue
+        config.captureBuffer = root["captureBuffer"]?.intValue
+        config.sessionIDHeaders = root.at("ui", "activity", "session_id")?.locatedStrings.map(\.value)
         return config
     }
 
@@ -77,7 +94,7 @@ public enum ConfigDecoder {
         model.cmdStop = node["cmdStop"]?.locatedString
         model.proxy = node["proxy"]?.locatedString
         model.aliases = node["aliases"]?.locatedStrings ?? []
-        model.filters = node["filters"].flatMap(filters)
+        model.filters = node["filters"].flatMap { filters($0, legacyStrip: true) }
         model.checkEndpoint = node["checkEndpoint"]?.locatedString
         if let ttl = node["ttl"], let value = ttl.secondsValue { model.ttl = Located(value, at: ttl.span) }
         model.unlisted = node["unlisted"]?.boolValue ?? false
@@ -89,7 +106,12 @@ public enum ConfigDecoder {
         var timeouts = ConnectionTimeouts.defaults
         guard let node, node.entries != nil else { return timeouts }
         func read(_ key: String, into value: inout Int) {
-            if let number = node[key]?.secondsValue, number >= 0 { value = number }
+            guard let number = node[key]?.secondsValue else { return }
+            if number >= 0 {
+                value = number
+            } else if ConnectionTimeouts.offWhenNegative.contains(key) {
+                value = 0
+            }
         }
         read("connect", into: &timeouts.connect)
         read("keepalive", into: &timeouts.keepalive)
@@ -106,14 +128,17 @@ public enum ConfigDecoder {
         group.persistent = node["persistent"]?.boolValue ?? false
         group.members = node["members"]?.locatedStrings ?? []
         group.macros = macros(node["macros"])
-        group.filters = node["filters"].flatMap(filters)
+        group.filters = node["filters"].flatMap { filters($0, legacyStrip: false) }
         return group
     }
 
-    static func filters(_ node: YAMLNode) -> FiltersConfig? {
+    /// A `filters` mapping. A model's (`legacyStrip`) also reads `strip_params`, the older
+    /// spelling llama-swap still reads when `stripParams` is empty.
+    static func filters(_ node: YAMLNode, legacyStrip: Bool) -> FiltersConfig? {
         guard node.entries != nil else { return nil }
         var filters = FiltersConfig(span: node.span)
-        if let strip = node["stripParams"] {
+        let written = node["stripParams"].flatMap { $0.isNull || $0.scalar == "" ? nil : $0 }
+        if let strip = written ?? (legacyStrip ? node["strip_params"] : nil) {
             if let items = strip.items {
                 filters.stripParams = items.compactMap(\.locatedString).filter { !$0.value.isEmpty }
             } else if let text = strip.scalar, !strip.isNull {

@@ -23,10 +23,12 @@ extension YAMLNode {
     /// nanoseconds overflow 64 bits (292 years).
     static let maximumSeconds = 100 * 365 * 86_400
 
-    /// A plain boolean scalar.
+    /// A boolean scalar: plain `true`/`false`, or a YAML 1.1 word (`yes`, `off`, …, quoted
+    /// or not) that llama-swap's loader reads as a boolean too (SL202 warns about it).
     var boolValue: Bool? {
-        guard let text = scalar, isPlainScalar else { return nil }
-        return ScalarParsing.boolean(text)
+        guard let text = scalar else { return nil }
+        if isPlainScalar, let flag = ScalarParsing.boolean(text) { return flag }
+        return ScalarParsing.yaml11Boolean(text)
     }
 
     /// A list of scalars as located strings (non-scalar items are skipped).

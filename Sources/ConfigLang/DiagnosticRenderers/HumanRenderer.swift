@@ -22,8 +22,11 @@
 /// multiple of `LineLayout.tabWidth` in the source line and the underline alike, combining
 /// marks take no cell and common East Asian wide characters take two, so the
 /// underline stays under its text. Control characters in the source line are shown
-/// as `�`, so a config file cannot send escape sequences to the terminal. Lines
-/// of a multi-line help after the first are indented to line up with the first.
+/// as `�`, so a config file cannot send escape sequences to the terminal. A line
+/// longer than ``Excerpt/maximumColumns`` is shown clipped around the span, with `…`
+/// where text was left out, so a report costs the same on a 300 KB line as on a short
+/// one. Lines of a multi-line help after the first are indented to line up with the
+/// first.
 struct HumanRenderer {
     /// Files to quote source lines from, keyed by name.
     let sources: [String: SourceFile]
@@ -80,12 +83,13 @@ struct HumanRenderer {
         let padding = String(repeating: " ", count: gutterWidth)
         var output = padding + paint("-->", .bold, .blue)
         output += " \(span.file):\(span.start.line):\(span.start.column)\n"
-        guard let file = sources[span.file], let text = file.line(span.start.line) else { return output }
+        guard let file = sources[span.file], let line = file.line(span.start.line) else { return output }
 
-        let layout = LineLayout(text)
-        let startCell = layout.cell(atColumn: span.start.column)
-        let endCell =
-            span.end.line == span.start.line ? layout.cell(atColumn: span.end.column) : layout.width
+        let excerpt = Excerpt(
+            line, from: span.start.column, to: span.end.line == span.start.line ? span.end.column : nil)
+        let layout = LineLayout(excerpt.text)
+        let startCell = layout.cell(atColumn: excerpt.start)
+        let endCell = excerpt.end.map { layout.cell(atColumn: $0) } ?? layout.width
         let width = max(1, endCell - startCell)
         let underline = "^" + String(repeating: "~", count: width - 1)
         let number = String(span.start.line)

@@ -60,9 +60,9 @@ extension DiagnosticCode {
             CodeExplanation(
                 title: "Duplicate key",
                 summary: """
-                    A mapping has the same key twice. llama-swap silently keeps only one of the two \
-                    values, so one of them never takes effect. The diagnostic points at the second \
-                    occurrence and notes the first; remove the one you do not mean.
+                    A mapping has the same key twice, so one of the two values could never take \
+                    effect; llama-swap's YAML library refuses such a file too. The diagnostic points \
+                    at the second occurrence and notes the first; remove the one you do not mean.
                     """,
                 wrong: """
                     models:
@@ -135,8 +135,10 @@ extension DiagnosticCode {
                 title: "More than one YAML document",
                 summary: """
                     The file contains a `---` separator followed by a second document. A config is \
-                    one document; llama-swap reads only the first and ignores the rest. Merge the \
-                    documents, or split them into files of a `--config-dir`.
+                    one document: llama-swap reads only the first and ignores the rest, and so does \
+                    swap, so this is a warning (an error before issue 18). Everything after the \
+                    separator has no effect: merge the documents, or split them into files of a \
+                    `--config-dir`.
                     """,
                 wrong: """
                     models:
@@ -253,12 +255,14 @@ extension DiagnosticCode {
                 title: "Value has the wrong type",
                 summary: """
                     The value is not of the type the key takes: a string where a number is \
-                    expected, a scalar where a list is expected, and so on. Booleans are only \
-                    `true` and `false`; YAML 1.1 spellings like `yes`, `on` or `NO` are not \
-                    booleans here.
+                    expected, a scalar where a list is expected, and so on; llama-swap refuses these \
+                    too. One exception is a warning: the YAML 1.1 words `yes`, `on`, `y`, `no`, `off`, \
+                    `n` (and their capitalised forms) in a boolean field are read as `true` or \
+                    `false`, as llama-swap's YAML library reads them (an error before issue 18). \
+                    Write `true` or `false`: other YAML tools read those words as strings.
                     """,
                 wrong: """
-                    sendLoadingState: yes
+                    sendLoadingState: "true"
                     models:
                       llama:
                         cmd: llama-server --port ${PORT} -m llama.gguf
@@ -276,11 +280,11 @@ extension DiagnosticCode {
                 title: "Number out of range",
                 summary: """
                     The number has the right type but is outside the values the key allows, such \
-                    as a port above 65535 or a negative timeout. The message names the allowed \
-                    range.
+                    as a `startPort` below 1 or a negative `ttl` or `globalTTL`; llama-swap refuses \
+                    these as well. The message names the allowed range.
                     """,
                 wrong: """
-                    startPort: 70000
+                    startPort: 0
                     models:
                       llama:
                         cmd: llama-server --port ${PORT} -m llama.gguf
@@ -298,16 +302,18 @@ extension DiagnosticCode {
                 title: "Value is not one of the allowed choices",
                 summary: """
                     The key takes one of a fixed set of values and this is not one of them. The \
-                    message lists the choices and the help suggests the closest.
+                    message lists the choices and the help suggests the closest. llama-swap refuses \
+                    these too, except an unknown `logLevel`: it logs at `info` instead (and reads \
+                    the level in any case), so that one is a warning and swap does the same.
                     """,
                 wrong: """
-                    logLevel: verbose
+                    logToStdout: all
                     models:
                       llama:
                         cmd: llama-server --port ${PORT} -m llama.gguf
                     """,
                 right: """
-                    logLevel: debug
+                    logToStdout: both
                     models:
                       llama:
                         cmd: llama-server --port ${PORT} -m llama.gguf
@@ -317,7 +323,9 @@ extension DiagnosticCode {
                 title: "Required key is missing",
                 summary: """
                     A mapping lacks a key it cannot work without, for example a peer without the \
-                    `proxy` address to send requests to. Add the key.
+                    `proxy` address to send requests to, a peer or profile that lists nothing \
+                    (`models: []`, `pins: {}`), or `routing.router.use: matrix` without \
+                    `routing.router.settings.matrix`. llama-swap refuses these too. Add the key.
                     """,
                 wrong: """
                     peers:
@@ -342,26 +350,29 @@ extension DiagnosticCode {
                     line.
                     """,
                 wrong: """
-                    performance:
-                      every: 15s
                     models:
                       llama:
                         cmd: llama-server --port ${PORT} -m llama.gguf
+                        compat:
+                          ignoreWebsockets: true
                     """,
                 right: """
-                    performance: # swap-lint disable-line SL206
-                      every: 15s
                     models:
                       llama:
                         cmd: llama-server --port ${PORT} -m llama.gguf
+                        compat: # swap-lint disable-line SL206
+                          ignoreWebsockets: true
                     """)
         case .valueRaised:
             CodeExplanation(
                 title: "Value raised to the minimum",
                 summary: """
                     The value is below the smallest one swap (like llama-swap) will use, so it is \
-                    raised to that minimum. `healthCheckTimeout` below 15 seconds, for instance, \
-                    becomes 15. Write the value that actually applies so the file says what happens.
+                    raised to that minimum. `healthCheckTimeout` below 15 seconds (negative \
+                    included), for instance, becomes 15; a negative `concurrencyLimit` counts as 0, \
+                    the default of 10, and a negative `keepalive`, `responseHeader`, `idleConn` or \
+                    `expectContinue` timeout as 0 (off), as in llama-swap. Write the value that \
+                    actually applies so the file says what happens.
                     """,
                 wrong: """
                     healthCheckTimeout: 5
@@ -464,13 +475,34 @@ extension DiagnosticCode {
                     apiKeys:
                       - "${env.SWAP_API_KEY}"
                     """)
+        case .apiKeyWithSpace:
+            CodeExplanation(
+                title: "API key with a space",
+                summary: """
+                    An `apiKeys` entry contains a space. Clients send the key after `Bearer ` in \
+                    the `Authorization` header, so such a key can never be presented, and \
+                    llama-swap refuses to load the config. Often two keys were written on one line, \
+                    or a `${env.…}` value holds more than the key.
+                    """,
+                wrong: """
+                    apiKeys:
+                      - "sk-one sk-two"
+                    """,
+                right: """
+                    apiKeys:
+                      - sk-one
+                      - sk-two
+                    """)
         case .unknownModel:
             CodeExplanation(
                 title: "Reference to an unknown model",
                 summary: """
                     A group member, selector target, profile pin, preload entry or priority key \
-                    names a model ID that no model, alias or peer model has. llama-swap would fail \
-                    or ignore it at run time; swap reports it now. The help suggests the closest ID.
+                    names a model ID that no model, alias or peer model has. llama-swap refuses \
+                    such a group member (its server does not start), selector target, profile pin \
+                    or priority key, and so does swap. It skips an unknown preload entry and runs, \
+                    so for that one this is a warning (an error before issue 18): swap skips it too. \
+                    The help suggests the closest ID.
                     """,
                 wrong: """
                     models:
@@ -495,8 +527,11 @@ extension DiagnosticCode {
                 title: "Two models claim the same name",
                 summary: """
                     Model IDs and aliases share one namespace: a request for the name must reach \
-                    exactly one model. Here an ID or alias is claimed twice, so requests for it \
-                    would be ambiguous. Rename or drop one of them.
+                    exactly one model. Two models claiming one alias (or `setParamsByID` key) is an \
+                    error, as in llama-swap. An alias that is another model's ID is a warning (an \
+                    error before issue 18): llama-swap loads it and looks IDs up first, so requests \
+                    for the name reach the model with that ID and the alias never takes effect; \
+                    swap does the same. Rename or drop the alias.
                     """,
                 wrong: """
                     models:
@@ -816,11 +851,14 @@ extension DiagnosticCode {
                     """)
         case .commandSyntax:
             CodeExplanation(
-                title: "Command cannot be split into words",
+                title: "Unterminated quote in a command",
                 summary: """
                     `cmd` and `cmdStop` are split into arguments shell-style (no shell runs \
-                    them). A quote that is never closed makes the split impossible. Close the \
-                    quote, or escape the quote character.
+                    them). Here a quote is never closed, or the command ends with a lone `\\`. \
+                    llama-swap's splitter closes the quote at the end of the command and drops \
+                    the backslash, and runs the result; swap runs the same words, so this is a \
+                    warning (an error before issue 18). Usually the quote was meant to close \
+                    earlier: close it, or escape the quote character.
                     """,
                 wrong: """
                     models:

@@ -53,6 +53,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case portOutOfRange = "SL211"
     /// An `apiKeys` entry that is empty or only whitespace.
     case emptyAPIKey = "SL212"
+    /// An `apiKeys` entry with a space in it.
+    case apiKeyWithSpace = "SL213"
 
     // MARK: references
     /// A reference to a model ID that no model has.
@@ -89,7 +91,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case macroNotScalar = "SL407"
     /// `proxy` uses `${PORT}` but `cmd` does not.
     case portInProxyOnly = "SL408"
-    /// A `cmd` that cannot be split into words (unterminated quote).
+    /// A `cmd` with an unterminated quote or a lone trailing backslash.
     case commandSyntax = "SL409"
     /// A macro reached through more macros in a row than expansion follows.
     case macroNestingTooDeep = "SL410"
@@ -132,7 +134,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     public var defaultSeverity: Severity {
         switch self {
         case .unknownKey, .notImplemented, .valueRaised, .unknownSuppression, .setStripConflict,
-            .protectedParameter:
+            .protectedParameter, .multipleDocuments, .commandSyntax:
             .warning
         default: .error
         }

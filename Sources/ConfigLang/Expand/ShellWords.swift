@@ -19,12 +19,16 @@ public struct ShellWordsError: Error, Sendable, Hashable {
     public var offset: Int
     /// One sentence saying what is wrong and what to do.
     public var message: String
+    /// The words as llama-swap's splitter reads the same text: the open quote closed at
+    /// the end, the lone trailing backslash dropped.
+    public var words: [String]
 
     /// Creates an error.
-    public init(kind: Kind, offset: Int, message: String) {
+    public init(kind: Kind, offset: Int, message: String, words: [String] = []) {
         self.kind = kind
         self.offset = offset
         self.message = message
+        self.words = words
     }
 }
 
@@ -103,9 +107,10 @@ public enum ShellWords {
                 index += 1
             case .backslash:
                 guard index + 1 < bytes.count else {
+                    finishWord()
                     throw ShellWordsError(
                         kind: .trailingBackslash, offset: index,
-                        message: "the command ends with a lone `\\`; remove it or escape it as `\\\\`")
+                        message: "the command ends with a lone `\\`; remove it or escape it as `\\\\`", words: words)
                 }
                 if bytes[index + 1] != .newline {
                     word.append(bytes[index + 1])
@@ -120,9 +125,11 @@ public enum ShellWords {
                     index += 1
                 }
                 guard index < bytes.count else {
+                    inWord = true
+                    finishWord()
                     throw ShellWordsError(
                         kind: .unterminatedSingleQuote, offset: open,
-                        message: "the `'` opened here is never closed; add a closing `'`")
+                        message: "the `'` opened here is never closed; add a closing `'`", words: words)
                 }
                 inWord = true
                 index += 1
@@ -153,9 +160,11 @@ public enum ShellWords {
                     index += 1
                 }
                 guard closed else {
+                    inWord = true
+                    finishWord()
                     throw ShellWordsError(
                         kind: .unterminatedDoubleQuote, offset: open,
-                        message: "the `\"` opened here is never closed; add a closing `\"`")
+                        message: "the `\"` opened here is never closed; add a closing `\"`", words: words)
                 }
                 inWord = true
             default:

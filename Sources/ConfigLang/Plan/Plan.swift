@@ -72,6 +72,23 @@ public struct PlanSettings: Sendable, Equatable, Codable {
     /// Patterns of `/upstream/<model>/…` paths answered 409 instead of loading a model
     /// (`upstream.ignorePaths`); nil when there are none.
     public var upstreamIgnorePaths: [String]? = nil
+    /// `logTimeFormat`: the Go layout name of the log lines' timestamps ("" = none);
+    /// nil when not given (swap then writes no timestamp).
+    public var logTimeFormat: String? = nil
+    /// `performance.every`: seconds between two system statistics samples (nil: 5).
+    public var performanceEvery: Double? = nil
+    /// `performance.disabled`: true turns system statistics off (nil: on).
+    public var performanceDisabled: Bool? = nil
+    /// `store.path`: the SQLite file that keeps the activity history across restarts;
+    /// nil keeps it in memory only.
+    public var storePath: String? = nil
+    /// `metricsMaxInMemory`: activity records kept in memory; nil for the default (1000).
+    public var metricsMaxInMemory: Int? = nil
+    /// `captureBuffer`: megabytes of request and response captures; nil for the default (0, off).
+    public var captureBuffer: Int? = nil
+    /// `ui.activity.session_id`: headers that name a request's session, tried in order;
+    /// nil for the default (`X-Session-ID`, `X-Litellm-Session-Id`).
+    public var sessionIDHeaders: [String]? = nil
 }
 
 /// A `${PORT}` slot: the runtime keeps a surviving model's port across reloads; the

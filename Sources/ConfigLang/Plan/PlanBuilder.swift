@@ -51,8 +51,9 @@ public enum PlanBuilder {
         mutating func build(sourceHash: String) -> Plan {
             let groupOfModel = config.groupIndexByModel()
             let bases = baseFoldings()
-            // Ports go to sorted model IDs in turn.
-            var nextPort = config.startPort
+            // Ports go to sorted model IDs in turn; a `startPort` past the top counts from
+            // just past it, so the first model using `${PORT}` is reported (SL211).
+            var nextPort = min(config.startPort, PortSlot.maximum + 1)
             var built: [ModelPlan] = []
             var order: [Int] = []
             let models = config.models
@@ -83,6 +84,10 @@ public enum PlanBuilder {
             for plan in built { plans[plan.id] = plan }
             var planSettings = settings()
             planSettings.upstreamIgnorePaths = ignorePaths()
+            planSettings.storePath = config.storePath
+            planSettings.metricsMaxInMemory = config.metricsMaxInMemory
+            planSettings.captureBuffer = config.captureBuffer
+            planSettings.sessionIDHeaders = config.sessionIDHeaders
             return Plan(
                 sourceHash: sourceHash, settings: planSettings, models: plans, routing: routing(names: names),
                 names: names, peers: peers(), selectors: selectors(), profiles: profiles(),
@@ -139,26 +144,34 @@ public enum PlanBuilder {
             return (global, result)
         }
 
-        /// `upstream.ignorePaths`, each checked to compile as a regular expression (nil
-        /// when there are none, so plans without them print as before).
+        /// `upstream.ignorePaths`, each checked to compile as a regular expression; when
+        /// the key is absent, llama-swap's default (paths of static assets, so a web page
+        /// served by a backend does not start its model for a stylesheet); nil when the
+        /// key lists none.
         mutating func ignorePaths() -> [String]? {
-            for pattern in config.upstreamIgnorePaths where (try? Regex(pattern.value)) == nil {
+            guard let given = config.upstreamIgnorePaths else { return Self.defaultIgnorePaths }
+            for pattern in given where (try? Regex(pattern.value)) == nil {
                 diagnostics.append(
                     Diagnostic(
                         .invalidPattern, "`upstream.ignorePaths` entry `\(pattern.value)` is not a regular expression",
                         at: pattern.span,
                         help: "write a pattern such as `^/(health|props)$`; escape `.`, `(`, `[` meant literally"))
             }
-            let patterns = config.upstreamIgnorePaths.map(\.value)
+            let patterns = given.map(\.value)
             return patterns.isEmpty ? nil : patterns
         }
+
+        /// The `upstream.ignorePaths` of a config that does not set it.
+        static let defaultIgnorePaths = [#".*\.(js|json|css|png|gif|jpg|jpeg|ico|txt)$"#]
 
         func settings() -> PlanSettings {
             PlanSettings(
                 healthCheckTimeout: max(15, config.healthCheckTimeout?.value ?? 120), globalTTL: config.globalTTL,
                 unloadTimeout: config.unloadTimeout, startPort: config.startPort,
                 includeAliasesInList: config.includeAliasesInList, apiKeys: config.apiKeys.map(\.value),
-                logLevel: config.logLevel, logToStdout: config.logToStdout, drainTimeout: config.drainTimeout)
+                logLevel: config.logLevel, logToStdout: config.logToStdout, drainTimeout: config.drainTimeout,
+                logTimeFormat: config.logTimeFormat, performanceEvery: config.performanceEvery,
+                performanceDisabled: config.performanceDisabled)
         }
 
         /// `base` holds the global and group levels, folded once for every model they cover.
@@ -201,10 +214,17 @@ public enum PlanBuilder {
             let ttl = node["ttl"]?.secondsValue ?? -1
             let unload = node["unloadTimeout"]?.secondsValue ?? 0
             let limit = node["concurrencyLimit"]?.intValue ?? 0
+            if limit < 0, let limitNode = node["concurrencyLimit"] {
+                diagnostics.append(
+                    Diagnostic(
+                        .valueRaised,
+                        "`concurrencyLimit` of \(limit) counts as 0, the default of 10 requests at once (as in llama-swap)",
+                        at: limitNode.span, help: "write 0 for the default, or the limit you mean"))
+            }
             let env = node["env"]?.locatedStrings.map(\.value) ?? []
 
             var folding = base
-            let modelFilters = node["filters"].flatMap(ConfigDecoder.filters)
+            let modelFilters = node["filters"].flatMap { ConfigDecoder.filters($0, legacyStrip: true) }
             if let modelFilters { folding.add(.init(label: "model `\(model.id.value)`", filters: modelFilters)) }
             var byID: [String: ParameterLocks] = [:]
             for (key, params) in modelFilters?.setParamsByID ?? [] {
@@ -252,11 +272,17 @@ public enum PlanBuilder {
             do {
                 return try ShellWords.split(text)
             } catch {
+                // llama-swap's splitter never fails: it closes the quote at the end of the
+                // command and drops a lone trailing backslash; swap runs the same words.
+                let instead =
+                    error.kind == .trailingBackslash
+                    ? "swap drops the `\\`, as llama-swap does"
+                    : "swap reads the quote as closed at the end of the command, as llama-swap does"
                 diagnostics.append(
                     Diagnostic(
-                        .commandSyntax, "the command cannot be split into words: \(error.message)", at: span,
+                        .commandSyntax, "\(error.message); \(instead)", at: span,
                         help: "close the quote, or escape it with a backslash"))
-                return []
+                return error.words
             }
         }
 

@@ -4,22 +4,23 @@
 /// and the checked-in `schemas/config.schema.json` all come from it.
 ///
 /// Keys marked `isExtension` are swap's own; keys with status `.noEffectYet` are read
-/// for llama-swap compatibility but not acted on yet.
+/// for llama-swap compatibility but not acted on yet, and keys with `.fixedInSwap` are
+/// read but swap behaves one fixed way, which the status says.
 public enum ConfigSchema {
     /// The whole file.
     public static let root: ObjectSchema = ObjectSchema(
         "the top level", "A swap (llama-swap compatible) configuration file.",
         fields: [
             FieldSchema(
-                "healthCheckTimeout", .integer(min: 0),
+                "healthCheckTimeout", .integer(),
                 "Seconds a starting model has to pass its health check (default 120; under 15 counts as 15)."),
             FieldSchema(
-                "logLevel", .choice(["debug", "info", "warn", "error"]),
-                "Least severe level of proxy log messages that is written (default `info`)."),
+                "logLevel", .string,
+                "Least severe level of proxy log messages that is written: `debug`, `info` (default), `warn` or "
+                    + "`error`, in any case; another word means `info`."),
             FieldSchema(
                 "logTimeFormat", .choice(logTimeFormats),
-                "Timestamp layout for log lines, by Go time constant name; empty turns timestamps off.",
-                status: .noEffectYet),
+                "Timestamp layout for log lines, by Go time constant name; empty turns timestamps off."),
             FieldSchema(
                 "logToStdout", .choice(["proxy", "upstream", "both", "none"]),
                 "Which logs reach stdout: the proxy's own, the backends' output, both, or none (default `proxy`)."),
@@ -35,10 +36,9 @@ public enum ConfigSchema {
                 status: .noEffectYet),
             FieldSchema("ui", .object(ui), "Settings of the built-in web UI.", status: .noEffectYet),
             FieldSchema(
-                "performance", .object(performance), "Sampling of CPU, memory and GPU statistics.",
-                status: .noEffectYet),
+                "performance", .object(performance), "Sampling of CPU, memory and GPU statistics."),
             FieldSchema(
-                "startPort", .integer(min: 1, max: 65535),
+                "startPort", .integer(min: 1),
                 "First number handed out for `${PORT}`, one more for each model that uses it (default 5800)."),
             FieldSchema(
                 "sendLoadingState", .boolean,
@@ -128,7 +128,8 @@ public enum ConfigSchema {
         fields: [
             FieldSchema(
                 "ignorePaths", .list(.string),
-                "Patterns of `/upstream/<model>/…` paths that get 409 instead of loading a model that is not running.")
+                "Patterns of `/upstream/<model>/…` paths that get 409 instead of loading a model that is not running "
+                    + "(default: static assets, `.*\\.(js|json|css|png|gif|jpg|jpeg|ico|txt)$`; `[]` for none).")
         ])
 
     /// One entry of `profiles`.
@@ -191,14 +192,14 @@ public enum ConfigSchema {
                 "unloadTimeout", .integer(min: 0),
                 "Seconds this model gets to exit before it is killed; 0 uses the global value."),
             FieldSchema(
-                "compat", .object(compat), "Workarounds for particular backends.", status: .noEffectYet),
+                "compat", .object(compat), "Workarounds for particular backends."),
             FieldSchema("useModelName", .string, "Model name sent to the backend instead of the model ID."),
             FieldSchema("filters", .object(modelFilters), "Parameter locks for requests to this model."),
             FieldSchema("aliases", .list(.string), "Other IDs that reach this model; unique across the file."),
             FieldSchema("metadata", .any, "Free-form data passed through to `/v1/models`; macros are expanded."),
             FieldSchema(
-                "concurrencyLimit", .integer(min: 0),
-                "Most requests served at once before others get 429; 0 uses the default of 10."),
+                "concurrencyLimit", .integer(),
+                "Most requests served at once before others get 429; 0 (or less) uses the default of 10."),
             FieldSchema(
                 "sendLoadingState", .boolean, "Overrides the global `sendLoadingState` for this model."),
             FieldSchema("timeouts", .object(timeouts), "Connection timeouts towards the backend."),
@@ -212,27 +213,32 @@ public enum ConfigSchema {
         fields: [
             FieldSchema(
                 "ignoreWebsockets", .boolean,
-                "Websocket connections neither load the model nor count as activity.")
+                "Websocket connections neither load the model nor count as activity; swap does not proxy "
+                    + "websockets and answers every upgrade with 501 before loading anything, so this always holds.")
         ])
 
     /// `timeouts` of a model or a peer, all in seconds; 0 turns one off.
     public static let timeouts = ObjectSchema(
-        "`timeouts`", "Connection timeouts in seconds; 0 turns one off.",
+        "`timeouts`",
+        "Connection timeouts in seconds; 0 turns one off (so does a negative `keepalive`, "
+            + "`responseHeader`, `expectContinue` or `idleConn`).",
         fields: [
             FieldSchema("connect", .integer(min: 0), "Seconds to open the TCP connection (default 30)."),
-            FieldSchema("keepalive", .integer(min: 0), "TCP keepalive period in seconds (default 30)."),
+            FieldSchema("keepalive", .integer(), "TCP keepalive period in seconds (default 30)."),
             FieldSchema(
-                "responseHeader", .integer(min: 0),
+                "responseHeader", .integer(),
                 "Seconds to wait for the response headers (default 0, no limit)."),
             FieldSchema(
-                "tlsHandshake", .integer(min: 0), "Seconds to complete a TLS handshake (default 10).",
-                status: .noEffectYet),
+                "tlsHandshake", .integer(min: 0),
+                "Seconds to complete a TLS handshake (default 10); swap gives an https target's TCP connect and "
+                    + "TLS handshake `connect` + `tlsHandshake` seconds together."),
             FieldSchema(
-                "expectContinue", .integer(min: 0),
+                "expectContinue", .integer(),
                 "Seconds to wait for `100 Continue` after sending `Expect: 100-continue` (default 1).",
-                status: .noEffectYet),
+                status: .fixedInSwap(
+                    "a request's body is sent at once, without waiting for `100 Continue` (as with 0)")),
             FieldSchema(
-                "idleConn", .integer(min: 0), "Seconds an idle pooled connection is kept open (default 90)."),
+                "idleConn", .integer(), "Seconds an idle pooled connection is kept open (default 90)."),
         ])
 
     /// `models.<id>.capabilities`.
@@ -254,7 +260,9 @@ public enum ConfigSchema {
         "a model's `filters`",
         byID: FieldSchema(
             "setParamsByID", .map(.map(.any)),
-            "Parameters set by requested ID, after `setParams`; each key other than the model ID becomes an alias."))
+            "Parameters set by requested ID, after `setParams`; each key other than the model ID becomes an alias."),
+        legacy: FieldSchema(
+            "strip_params", .string, "Older spelling of `stripParams`, read only when `stripParams` is empty."))
 
     /// `filters` at the top level or in a group.
     public static let sharedFilters = filters("`filters`", byID: nil)
@@ -263,7 +271,7 @@ public enum ConfigSchema {
     public static let peerFilters = filters("a peer's `filters`", byID: nil)
 
     /// A `filters` object named `name`, with `byID` added when given.
-    static func filters(_ name: String, byID: FieldSchema?) -> ObjectSchema {
+    static func filters(_ name: String, byID: FieldSchema?, legacy: FieldSchema? = nil) -> ObjectSchema {
         var fields = [
             FieldSchema(
                 "stripParams", .oneOf([.string, .list(.string)]),
@@ -271,6 +279,7 @@ public enum ConfigSchema {
             FieldSchema("setParams", .map(.any), "Parameters forced to these values in every request; never `model`."),
         ]
         if let byID { fields.append(byID) }
+        if let legacy { fields.append(legacy) }
         fields += [
             FieldSchema(
                 "defaultParams", .map(.any), "Parameters added only when the request does not carry them.",

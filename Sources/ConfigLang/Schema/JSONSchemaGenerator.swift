@@ -54,7 +54,11 @@ public enum JSONSchemaGenerator {
             var property = node(field.type)
             var summary = field.summary
             if field.isExtension { summary += " Swap extension." }
-            if field.status == .noEffectYet { summary += " Accepted for compatibility; no effect yet." }
+            switch field.status {
+            case .active: break
+            case .noEffectYet: summary += " Accepted for compatibility; no effect yet."
+            case .fixedInSwap(let behaviour): summary += " Accepted for compatibility; in swap, " + behaviour
+            }
             property["description"] = .string(summary)
             properties[field.key] = .object(property)
         }

@@ -66,6 +66,16 @@ public enum ScalarParsing {
         }
     }
 
+    /// A YAML 1.1 boolean word (`yes`, `On`, `n`, …) in the spellings Go's yaml.v3 still
+    /// reads into a boolean field, which llama-swap's loader uses; `nil` for any other text.
+    public static func yaml11Boolean(_ text: String) -> Bool? {
+        switch text {
+        case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON": true
+        case "n", "N", "no", "No", "NO", "off", "Off", "OFF": false
+        default: nil
+        }
+    }
+
     /// A Go duration (`300ms`, `1.5h`, `2h45m`) in seconds.
     public static func duration(_ text: String) -> Double? {
         if text == "0" { return 0 }

@@ -62,6 +62,9 @@ public enum FieldStatus: Sendable, Hashable {
     case active
     /// Accepted for llama-swap compatibility, but has no effect yet (a warning says so).
     case noEffectYet
+    /// Accepted for llama-swap compatibility, but swap behaves as the text says whatever
+    /// the value (a warning says so).
+    case fixedInSwap(String)
 }
 
 /// One key of an ``ObjectSchema``.

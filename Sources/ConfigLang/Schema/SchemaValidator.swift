@@ -130,12 +130,21 @@ public struct SchemaValidator: Sendable {
                             ?? "remove it, or check the spelling against `swap-lint schema`"))
                 continue
             }
-            if object.fields[position].status == .noEffectYet && onlyScalarsAt == nil {
-                diagnostics.append(
-                    Diagnostic(
-                        .notImplemented,
-                        "`\(path.isEmpty ? entry.name : path + "." + entry.name)` is accepted for compatibility; has no effect yet",
-                        at: entry.key.span, help: "swap reads this key but does not act on it in this version"))
+            if onlyScalarsAt == nil {
+                let key = path.isEmpty ? entry.name : path + "." + entry.name
+                switch object.fields[position].status {
+                case .active: break
+                case .noEffectYet:
+                    diagnostics.append(
+                        Diagnostic(
+                            .notImplemented, "`\(key)` is accepted for compatibility; has no effect yet",
+                            at: entry.key.span, help: "swap reads this key but does not act on it in this version"))
+                case .fixedInSwap(let behaviour):
+                    diagnostics.append(
+                        Diagnostic(
+                            .notImplemented, "`\(key)` is accepted for compatibility; in swap, " + behaviour,
+                            at: entry.key.span, help: "remove the key, or suppress SL206 on this line"))
+                }
             }
             segments.append(.key(entry.name))
             check(entry.value, as: object.fields[position].type)
@@ -176,16 +185,20 @@ public struct SchemaValidator: Sendable {
             checkRange(node, value, min, max)
         case .boolean:
             guard plain, ScalarParsing.boolean(text) != nil else {
-                let lowered = text.lowercased()
-                let word =
-                    ["yes", "on", "y"].contains(lowered)
-                    ? "true" : ["no", "off", "n"].contains(lowered) ? "false" : nil
+                if let flag = ScalarParsing.yaml11Boolean(text) {
+                    // llama-swap's YAML library reads these words into a boolean field.
+                    diagnostics.append(
+                        Diagnostic(
+                            .typeMismatch,
+                            "`\(path)` is read as `\(flag)` from the YAML 1.1 word `\(text)`, as llama-swap reads it",
+                            at: node.span, severity: .warning,
+                            help: "write `\(flag)`: other YAML tools read `\(text)` as a string"))
+                    return
+                }
                 diagnostics.append(
                     Diagnostic(
                         .typeMismatch, "`\(path)` expects a boolean (`true` or `false`), found \(describe(node))",
-                        at: node.span,
-                        help: word.map { "YAML 1.1 words are not booleans here; write `\($0)`" }
-                            ?? "write `true` or `false`"))
+                        at: node.span, help: "write `true` or `false`"))
                 return
             }
         case .duration:

@@ -6,7 +6,10 @@ extension SourceFile {
     public func locate(_ needle: String, within span: Span, occurrence: Int = 0) -> Span? {
         guard span.file == name, !needle.isEmpty else { return nil }
         let start = byteOffset(of: span.start)
-        let end = max(start, byteOffset(of: span.end))
+        // The end of the span's last line bounds the search: the matches counted come
+        // from the scalar itself, so the wanted one lies before the scalar's end, and
+        // finding that end column would walk a long line once per search.
+        let end = max(start, lineEndOffset(span.end.line))
         let pattern = Array(needle.utf8)
         var found = 0
         var index = start

@@ -95,6 +95,11 @@ public struct SourceFile: Sendable, Hashable {
         return min(offset, bytes.count)
     }
 
+    /// The byte offset just past the end of 1-based `line` (its newline included).
+    func lineEndOffset(_ line: Int) -> Int {
+        line >= 1 && line < lineStarts.count ? lineStarts[line] : bytes.count
+    }
+
     private static func scalarLength(lead: UInt8) -> Int {
         switch lead {
         case 0xF0...: return 4

@@ -38,6 +38,7 @@ public actor Backend {
     private let logs: LogHub
     private let httpClient: HTTPClient
     private let launcherExecutable: String?
+    private let events: BackendEvents?
     private var machine: BackendStateMachine
     /// Whether `machine` is in its ready state, readable without a hop onto the actor.
     private nonisolated let readyFlag = Atomic<Bool>(false)
@@ -67,10 +68,12 @@ public actor Backend {
     ///     it dies with swap-server (see ``ProcessLauncher``); pass
     ///     ``ProcessLauncher/selfExecutable`` in the server. Nil spawns `cmd`
     ///     directly, without that guarantee: for tests only.
+    ///   - events: Told about loads, crashes and unloads (the metrics).
     public init(
         model: ModelPlan, port: Int?, healthCheckTimeout: Duration, logs: LogHub, httpClient: HTTPClient,
-        launcherExecutable: String?
+        launcherExecutable: String?, events: BackendEvents? = nil
     ) {
+        self.events = events
         self.model = model
         self.port = port
         // The default proxy (`http://localhost:${PORT}`, as llama-swap writes it) is
@@ -132,13 +135,16 @@ public actor Backend {
     /// else sends SIGTERM to the process group; after the model's `unloadTimeout`
     /// seconds the group gets SIGKILL. Callers waiting in ``ensureReady()`` for a
     /// start in progress get ``BackendError/Kind/stoppedDuringStart``. Returns at
-    /// once when there is no process.
-    public func stop() async {
+    /// once when there is no process. A process this call stops counts as unloaded
+    /// for `reason`.
+    public func stop(reason: UnloadReason = .api) async {
+        let stopsProcess = machine.publicState == .ready || machine.publicState == .starting
         perform(machine.stopRequested())
         guard case .stopping = machine.state else { return }
         await withCheckedContinuation { continuation in
             stopWaiters.append(continuation)
         }
+        if stopsProcess { events?(.unloaded(model: model.id, reason: reason)) }
     }
 
     // MARK: Events
@@ -189,7 +195,9 @@ public actor Backend {
             case .resumeReadyWaiters:
                 healthTask = nil
                 if let spawnedAt {
-                    lastLoadDuration = .now - spawnedAt
+                    let duration = ContinuousClock.now - spawnedAt
+                    lastLoadDuration = duration
+                    events?(.loaded(model: model.id, duration: duration))
                 }
                 log("model \(model.id) is ready at \(proxyBaseURL)")
                 let waiters = readyWaiters
@@ -201,6 +209,7 @@ public actor Backend {
                 healthTask?.cancel()
                 healthTask = nil
                 log(error.message)
+                events?(.loadFailed(model: model.id))
                 let waiters = readyWaiters
                 readyWaiters = [:]
                 for waiter in waiters.values {
@@ -224,6 +233,8 @@ public actor Backend {
                 }
             case .reportUnexpectedExit(let message):
                 log(message)
+                events?(.crashed(model: model.id))
+                events?(.unloaded(model: model.id, reason: .crash))
             }
         }
     }

@@ -17,10 +17,13 @@ public actor BackendPool: BackendControl {
     private let logs: LogHub
     private let client: HTTPClient
     private let launcher: String?
+    private let events: BackendEvents?
 
     /// Creates a pool for `plan`. `launcher` is the swap-server binary used to start
-    /// backends under a watchdog (nil starts them directly, for tests).
-    public init(plan: Plan, logs: LogHub, client: HTTPClient, launcher: String?) {
+    /// backends under a watchdog (nil starts them directly, for tests); `events` hears
+    /// every backend's loads, crashes and unloads.
+    public init(plan: Plan, logs: LogHub, client: HTTPClient, launcher: String?, events: BackendEvents? = nil) {
+        self.events = events
         self.plan = plan
         self.logs = logs
         self.client = client
@@ -41,7 +44,7 @@ public actor BackendPool: BackendControl {
         let backend = Backend(
             model: modelPlan, port: port,
             healthCheckTimeout: .seconds(plan.settings.healthCheckTimeout), logs: logs, httpClient: client,
-            launcherExecutable: launcher)
+            launcherExecutable: launcher, events: events)
         backends[model] = backend
         return backend
     }
@@ -53,8 +56,22 @@ public actor BackendPool: BackendControl {
 
     /// Stops `model` and waits until its process is gone.
     public func stop(model: String) async {
+        await stop(model: model, reason: .api)
+    }
+
+    /// Stops `model` for `reason` and waits until its process is gone.
+    public func stop(model: String, reason: UnloadReason) async {
         guard let backend = backends[model] else { return }
-        await backend.stop()
+        await backend.stop(reason: reason)
+    }
+
+    /// The process id of every model whose backend has a process.
+    public func pids() async -> [String: Int32] {
+        var result: [String: Int32] = [:]
+        for (id, backend) in backends {
+            if let pid = await backend.pid { result[id] = pid }
+        }
+        return result
     }
 
     /// Where requests for `model` go, once its backend is ready; a backend that died
@@ -121,7 +138,7 @@ public actor BackendPool: BackendControl {
     /// Stops every backend (shutdown).
     public func stopAll() async {
         await withTaskGroup(of: Void.self) { group in
-            for backend in backends.values { group.addTask { await backend.stop() } }
+            for backend in backends.values { group.addTask { await backend.stop(reason: .shutdown) } }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ConfigLang
+import Dispatch
 import FoundationEssentials
 
 /// The reload pipeline shared by the file watcher, SIGHUP and `POST /api/config/reload`.
@@ -84,7 +85,7 @@ public struct ConfigReloader: Sendable {
         // Bounded by the compiler's limits (ConfigLang/README.md, "Limits"): whatever the
         // file holds, this ends in a plan or diagnostics within about a second and 100 MiB.
         let environment = ProcessInfo.processInfo.environment
-        let result = PlanBuilder.compile(files, environment: environment)
+        let result = await Self.onWorkerThread { PlanBuilder.compile(files, environment: environment) }
         defer { HeapTrim.returnFreeMemory() }
         let sources = Dictionary(files.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let diagnostics = result.diagnostics.map { ConfigStatus.AttemptDiagnostic($0, sources: sources) }
@@ -93,7 +94,9 @@ public struct ConfigReloader: Sendable {
             let hash = PlanBuilder.sourceHash(files)
             config.record(
                 .init(at: at, trigger: trigger, success: false, sourceHash: hash, diagnostics: diagnostics), plan: nil)
-            let text = DiagnosticRenderer.render(result.diagnostics, format: .human, sources: sources, color: false)
+            let text = await Self.onWorkerThread {
+                DiagnosticRenderer.render(result.diagnostics, format: .human, sources: sources, color: false)
+            }
             log("config reload (\(trigger)) rejected; still serving the previous plan:\n\(text)")
             return Result(success: false, unchanged: false, diff: nil, diagnostics: diagnostics)
         }
@@ -104,16 +107,27 @@ public struct ConfigReloader: Sendable {
             return Result(success: true, unchanged: true, diff: nil, diagnostics: diagnostics)
         }
         let diff = Plan.diff(from: old, to: plan)
+        let secrets = CurrentConfig.environmentSecrets(files, environment: environment)
         config.record(
             .init(
                 at: at, trigger: trigger, success: true, sourceHash: plan.sourceHash, diagnostics: diagnostics,
                 changes: .init(diff)),
-            plan: plan, secrets: SwapServer.environmentSecrets(files, environment: environment))
+            plan: plan, secrets: secrets)
+        await log.hub.hideSecrets(secrets)
         log(
             "config reloaded (\(trigger)): restart \(diff.restart), live \(diff.applyLive), added \(diff.added), removed \(diff.removed)"
         )
         await apply(plan, diff: diff)
         return Result(success: true, unchanged: false, diff: diff, diagnostics: diagnostics)
+    }
+
+    /// Runs `work` on a Dispatch worker thread: a compile can take a second, and the
+    /// caller may be an HTTP connection's event loop (`POST /api/config/reload`), which
+    /// other connections' streams share.
+    private static func onWorkerThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: work()) }
+        }
     }
 
     private func apply(_ plan: Plan, diff: PlanDiff) async {
@@ -123,7 +137,7 @@ public struct ConfigReloader: Sendable {
         await scheduler.waitForDrain(models: replaced, timeout: .seconds(plan.settings.drainTimeout))
         let backends = self.backends
         await withTaskGroup(of: Void.self) { group in
-            for id in replaced { group.addTask { await backends.stop(model: id) } }
+            for id in replaced { group.addTask { await backends.stop(model: id, reason: .reload) } }
         }
         _ = await backends.adopt(plan, diff: diff)
         scheduler.updatePlan(plan, replaced: replaced)

@@ -13,6 +13,8 @@ public struct ConfigStatus: Sendable, Codable {
     public var attempts: Int = 0
     /// How many of them applied a new plan.
     public var applied: Int = 0
+    /// How many of them succeeded without a new plan (the same bytes as the running one).
+    public var unchanged: Int = 0
 
     /// One load attempt.
     public struct Attempt: Sendable, Codable {

@@ -52,10 +52,20 @@ public final class CurrentConfig: Sendable {
     /// Each change of the active profile, for `/api/events`.
     public let profileChanges = ProfileChangeFeed()
 
+    /// Each load attempt, for `/api/events`.
+    public let reloadAttempts = ReloadAttemptFeed()
+
     /// Sets or clears the active profile; the pins apply to requests resolved from now on.
     public func setProfile(_ name: String?) {
         profileBox.withLock { $0 = name }
         profileChanges.publish(name)
+    }
+
+    /// The values `files` take from `${env.…}`: hidden wherever the plan or the logs are
+    /// shown.
+    static func environmentSecrets(_ files: [SourceFile], environment: [String: String]) -> Set<String> {
+        SecretHiding.environmentValues(
+            referencedIn: files.map { String(decoding: $0.bytes, as: UTF8.self) }, environment: environment)
     }
 
     /// Records an attempt and, when it succeeded, the new plan and its `secrets`.
@@ -67,6 +77,8 @@ public final class CurrentConfig: Sendable {
                 status.applied += 1
                 status.planHash = newPlan.sourceHash
                 status.loadedAt = attempt.at
+            } else if attempt.success {
+                status.unchanged += 1
             }
         }
         if let newPlan {
@@ -77,5 +89,6 @@ public final class CurrentConfig: Sendable {
                 setProfile(nil)
             }
         }
+        reloadAttempts.publish()
     }
 }

@@ -19,12 +19,19 @@ public struct ManagementRoutes: Sendable {
     let counters: RequestCounters
     /// `POST /api/config/reload`.
     let reloader: ConfigReloader
+    /// `/metrics`, memory per model, system statistics, hardware.
+    let observability: Observability
+    /// The activity API (``activityResponse(to:)``); nil without accounting.
+    let activity: ActivityServices?
 
     /// Creates the routes over the services they read and drive.
     public init(
         config: CurrentConfig, scheduler: ModelScheduler, backends: BackendPool, logs: LogHub,
-        counters: RequestCounters, reloader: ConfigReloader
+        counters: RequestCounters, reloader: ConfigReloader, observability: Observability,
+        activity: ActivityServices? = nil
     ) {
+        self.observability = observability
+        self.activity = activity
         self.config = config
         self.scheduler = scheduler
         self.backends = backends
@@ -37,6 +44,8 @@ public struct ManagementRoutes: Sendable {
     func respond(to request: Request, plan: Plan) async throws -> Response? {
         let path = request.uri.path
         if let response = try await dropInResponse(to: request, plan: plan) { return response }
+        if let response = try await observabilityResponse(to: request, plan: plan) { return response }
+        if let response = try await activityResponse(to: request) { return response }
         switch (request.method, path) {
         case (.get, "/running"):
             return json(await running())
@@ -54,18 +63,13 @@ public struct ManagementRoutes: Sendable {
             return Response(status: .found, headers: [.location: "/ui/logs"])
         case (.get, "/logs"):
             let lines = await logs.snapshot(source: nil)
-            let hiding = SecretHiding(secrets: config.secrets)
-            let text = lines.map { "[\($0.source)] \(hiding.text($0.text))\n" }.joined()
+            let text = lines.map { "[\($0.source)] \($0.text)\n" }.joined()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         case (.get, _) where path == "/logs/stream" || path.hasPrefix("/logs/stream/"):
             let rest = path.dropFirst("/logs/stream".count).drop { $0 == "/" }
             return logStream(source: rest.isEmpty ? nil : String(rest))
-        case (.get, "/metrics"):
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: await metrics(plan))))
         case (.get, "/api/config/status"):
             return try jsonEncodable(config.status)
         case (.get, "/api/config/plan"):
@@ -95,70 +99,18 @@ public struct ManagementRoutes: Sendable {
             }
             if let pid = entry.pid { item["pid"] = .integer(Int(pid)) }
             if let port = await backends.port(of: id) { item["port"] = .integer(port) }
+            if let memory = observability.memory.latest[id] { item["memory"] = Self.memoryJSON(memory) }
             list.append(.object(item))
         }
         return .object(["running": .array(list)])
     }
 
-    /// Prometheus text exposition: reloads, plan, per-model state, requests and loads.
-    private func metrics(_ plan: Plan) async -> String {
-        let status = config.status
-        let activity = scheduler.snapshot()
-        let statuses = await backends.statuses()
-        var exposition = MetricsExposition()
-        exposition.add(
-            "swap_config_last_reload_success", "gauge", "1 if the last config load attempt succeeded, else 0.",
-            [([], status.lastAttempt.success ? 1 : 0)])
-        exposition.add(
-            "swap_config_reloads_total", "counter", "Config reload attempts by result.",
-            [
-                ([("result", "applied")], status.applied),
-                ([("result", "other")], status.attempts - status.applied),
-            ])
-        exposition.add(
-            "swap_config_plan_info", "gauge", "The running plan's source hash.", [([("hash", status.planHash)], 1)])
-        let ids = plan.models.keys.sorted()
-        exposition.add(
-            "swap_model_ready", "gauge", "1 while the model's backend is ready.",
-            ids.map { ([("model", $0)], activity[$0]?.state == .ready ? 1 : 0) })
-        exposition.add(
-            "swap_model_requests_in_flight", "gauge", "Requests admitted and not finished.",
-            ids.map { ([("model", $0)], activity[$0]?.inFlight ?? 0) })
-        exposition.add(
-            "swap_model_requests_queued", "gauge", "Requests waiting for the model.",
-            ids.map { ([("model", $0)], activity[$0]?.queued ?? 0) })
-        var finished: [([(String, String)], Int)] = []
-        for (model, codes) in counters.snapshot.sorted(by: { $0.key < $1.key }) {
-            for (code, count) in codes.sorted(by: { $0.key < $1.key }) {
-                finished.append(([("model", model), ("status", String(code))], count))
-            }
-        }
-        exposition.add(
-            "swap_model_requests_total", "counter", "Proxied requests by model and upstream status.", finished)
-        let backendIDs = statuses.keys.sorted()
-        exposition.add(
-            "swap_model_spawns_total", "counter", "Backend processes started for the model (starts and restarts).",
-            backendIDs.map { ([("model", $0)], statuses[$0]?.spawnCount ?? 0) })
-        exposition.add(
-            "swap_model_last_load_seconds", "gauge",
-            "How long the model's last start took, from spawn to ready.",
-            backendIDs.compactMap { id in
-                statuses[id]?.lastLoadDuration.map { ([("model", id)], Self.seconds($0)) }
-            })
-        return exposition.text
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
     private func logStream(source: String?) -> Response {
         let logs = self.logs
-        let hiding = SecretHiding(secrets: config.secrets)
         let body = ResponseBody { writer in
             let stream = await logs.subscribe(source: source)
             for await line in stream {
-                try await writer.write(ByteBuffer(string: "[\(line.source)] \(hiding.text(line.text))\n"))
+                try await writer.write(ByteBuffer(string: "[\(line.source)] \(line.text)\n"))
             }
             try await writer.finish(nil)
         }

@@ -37,15 +37,19 @@ public struct SwapResponder: HTTPResponder {
         if let preflight = ManagementRoutes.preflight(request) { return preflight }
         if let redirect = UIRoutes.rootRedirect(request) { return redirect }
         guard let plan = config.plan(authorizing: request.headers) else {
-            return Response(OpenAIError.unauthorized.response(forPath: path))
+            management.observability.metrics.rejected(.unauthorized)
+            let refusal = OpenAIError.unauthorized.response(forPath: path)
+            if ProxyCore.handles(method: request.method, path: path) {
+                // Counted in the activity like any other answer on a model-routed path.
+                return Response(
+                    proxy.rejected(proxyRequest(request, context: context), plan: config.plan, response: refusal))
+            }
+            return Response(refusal)
         }
         if let redirect = ManagementRoutes.upstreamRedirect(request, plan: plan) { return redirect }
         if let page = ui.respond(to: request) { return page }
         if ProxyCore.handles(method: request.method, path: path) {
-            let proxied = ProxyRequest(
-                method: request.method, path: path, query: request.uri.query, headers: request.headers,
-                modelParameter: request.uri.queryParameters.get("model"), body: request.body,
-                eventLoop: context.channel.eventLoop)
+            let proxied = proxyRequest(request, context: context)
             let proxy = self.proxy
             return Response(await context.untilClientDisconnects { await proxy.respond(to: proxied, plan: plan) })
         }
@@ -61,5 +65,16 @@ public struct SwapResponder: HTTPResponder {
             return Response(
                 OpenAIError(.internalServerError, "\(error)", type: "server_error", code: "internal_error").response)
         }
+    }
+
+    /// The core's view of `request`; its `cancel` closes the client's connection, which
+    /// cancels the request's work and its upstream exchange.
+    private func proxyRequest(_ request: Request, context: Context) -> ProxyRequest {
+        let channel = context.channel
+        return ProxyRequest(
+            method: request.method, path: request.uri.path, query: request.uri.query, headers: request.headers,
+            modelParameter: request.uri.queryParameters.get("model"), body: request.body,
+            eventLoop: channel.eventLoop, remoteAddress: channel.remoteAddress?.ipAddress,
+            cancel: { channel.close(promise: nil) })
     }
 }

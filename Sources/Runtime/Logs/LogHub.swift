@@ -1,3 +1,4 @@
+import ConfigLang
 import FoundationEssentials
 
 /// Collects log lines from the proxy and every backend, keeps the recent ones, and
@@ -28,6 +29,7 @@ public actor LogHub {
     private var nextSequence: UInt64 = 1
     private var subscribers: [Int: Subscriber] = [:]
     private var nextSubscriberID = 0
+    private var hiding = SecretHiding(secrets: [])
 
     private struct Subscriber {
         var source: String?
@@ -44,8 +46,10 @@ public actor LogHub {
 
     /// Records `line` (without its terminator) under `source` and hands it to every
     /// matching subscriber.
+    /// Every secret in it (``hideSecrets(_:)``) is replaced before it is kept, so no
+    /// reader of the hub (`/logs`, the event stream) ever sees one.
     public func append(_ line: String, source: String) {
-        let entry = LogLine(timestamp: Date(), source: source, text: line, sequence: nextSequence)
+        let entry = LogLine(timestamp: Date(), source: source, text: hiding.text(line), sequence: nextSequence)
         nextSequence += 1
         store(entry, in: source)
         if source != Self.proxySource && source != Self.upstreamSource {
@@ -54,6 +58,12 @@ public actor LogHub {
         for subscriber in subscribers.values where Self.matches(entry, subscriber.source) {
             subscriber.continuation.yield(entry)
         }
+    }
+
+    /// From now on, hides `secrets` (the values of the config's `${env.…}` references)
+    /// in every line appended.
+    public func hideSecrets(_ secrets: Set<String>) {
+        hiding = SecretHiding(secrets: secrets)
     }
 
     /// The lines still held for `source`, oldest first; nil means every source,

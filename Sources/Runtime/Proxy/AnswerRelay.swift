@@ -14,7 +14,7 @@ enum AnswerRelay {
     /// peer) is settled with the answer's status when it completes, as a 502 when it
     /// fails after its head.
     static func response(
-        to answer: UpstreamAnswer, baseURL: String, settlement: RequestSettlement?
+        to answer: UpstreamAnswer, baseURL: String, settlement: RequestSettlement?, trace: RequestTrace? = nil
     ) async -> ProxyResponse {
         let status = answer.statusCode
         var relay = ResponseRelay()
@@ -34,10 +34,18 @@ enum AnswerRelay {
         switch action {
         case .write(let head?, let chunks, true):
             settlement?.settle(status: status)
-            return ProxyResponse(status: head.status, headers: head.headers, body: .whole(whole(chunks)))
+            let body = whole(chunks)
+            if let trace {
+                trace.head(status: status, headers: head.headers.map { ($0.name.canonicalName, $0.value) })
+                trace.passed(body.readableBytesView)
+                trace.finish(status: status)
+            }
+            return ProxyResponse(status: head.status, headers: head.headers, body: .whole(body))
         case .write(let head?, let chunks, false):
+            trace?.head(status: status, headers: head.headers.map { ($0.name.canonicalName, $0.value) })
             let body = RelayedBody(
-                iterator, relay: relay, first: chunks, head: head, status: status, settlement: settlement)
+                iterator, relay: relay, first: chunks, head: head, status: status, settlement: settlement,
+                trace: trace)
             return ProxyResponse(status: head.status, headers: head.headers, body: .stream(body))
         case .failedBeforeHead(let error):
             settlement?.settle(status: nil)
@@ -70,13 +78,15 @@ public final class RelayedBody: @unchecked Sendable {
     private let status: Int
     private let isEventStream: Bool
     private let settlement: RequestSettlement?
+    private let trace: RequestTrace?
     /// The body length the backend declared (nil for an event stream or without one).
     public let contentLength: Int?
 
     init(
         _ iterator: UpstreamAnswer.Body.AsyncIterator, relay: ResponseRelay, first: [ByteBuffer],
-        head: RelayedResponseHead, status: Int, settlement: RequestSettlement?
+        head: RelayedResponseHead, status: Int, settlement: RequestSettlement?, trace: RequestTrace? = nil
     ) {
+        self.trace = trace
         self.iterator = iterator
         self.relay = relay
         self.pending = first
@@ -94,7 +104,10 @@ public final class RelayedBody: @unchecked Sendable {
     public func write(to write: (ByteBuffer) async throws -> Void) async throws {
         do {
             while true {
-                for chunk in pending { try await write(chunk) }
+                for chunk in pending {
+                    try await write(chunk)
+                    trace?.passed(chunk.readableBytesView)
+                }
                 pending = []
                 switch await nextAction() {
                 case .none:
@@ -102,13 +115,18 @@ public final class RelayedBody: @unchecked Sendable {
                 case .write(_, let chunks, let end):
                     pending = chunks
                     if end {
-                        for chunk in pending { try await write(chunk) }
+                        for chunk in pending {
+                            try await write(chunk)
+                            trace?.passed(chunk.readableBytesView)
+                        }
                         pending = []
                         settlement?.settle(status: status)
+                        trace?.finish(status: status)
                         return
                     }
                 case .cutOff:
                     settlement?.settle(status: 502)
+                    trace?.finish(status: 502)
                     if isEventStream {
                         try await write(ByteBuffer(string: RelayedResponseHead.midStreamFailureEvent))
                         return
@@ -120,6 +138,8 @@ public final class RelayedBody: @unchecked Sendable {
             }
         } catch {
             settlement?.settle(status: 502)
+            // The client went away (or the request was cancelled): 499, as nginx counts it.
+            trace?.finish(status: 499)
             throw error
         }
     }

@@ -41,4 +41,31 @@ public struct ModelRequestBody: Sendable {
         }
         return Array(body.serialized().utf8)
     }
+
+    /// The keys `locks` changes in this body, with the client's and the forwarded value
+    /// (JSON text, nil when absent) and where each lock was declared (`provenance`).
+    public func lockChanges(locks: ParameterLocks, provenance: [String: [LockOrigin]]) -> [LockChange] {
+        guard !locks.isEmpty, case .object(let before) = parsed, case .object(let after) = locks.apply(to: parsed)
+        else { return [] }
+        let keys = Set(locks.strip).union(locks.defaults.keys).union(locks.set.keys).union(locks.clamp.keys)
+        return keys.subtracting([ParameterLocks.protectedKey]).sorted().compactMap { key -> LockChange? in
+            let sent = before[key]
+            let forwarded = after[key]
+            guard sent != forwarded else { return nil }
+            let action: String
+            if forwarded == nil {
+                action = "strip"
+            } else if locks.set[key] != nil {
+                action = "set"
+            } else if locks.clamp[key] != nil {
+                action = "clamp"
+            } else {
+                action = "default"
+            }
+            let origin = provenance[key]?.last.map { "\($0.span.file):\($0.span.start.line):\($0.span.start.column)" }
+            return LockChange(
+                key: key, sent: sent?.serialized(), forwarded: forwarded?.serialized(), action: action,
+                declaredAt: origin)
+        }
+    }
 }

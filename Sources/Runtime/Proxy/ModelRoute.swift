@@ -4,8 +4,8 @@ import ConfigLang
 /// that decide it: which model a body names, where that name leads under a plan, and
 /// the body rewritten for the target (its parameter locks, `useModelName`).
 enum ModelRoute: Sendable {
-    /// A local model, through the scheduler.
-    case local(ModelPlan, body: UpstreamRequestBody)
+    /// A local model, through the scheduler; `changes` are what its locks did to the body.
+    case local(ModelPlan, body: UpstreamRequestBody, changes: [LockChange])
     /// A peer; `inject` are the headers that carry the peer's API key.
     case peer(PeerPlan, body: UpstreamRequestBody, inject: [(String, String)])
 
@@ -61,7 +61,12 @@ enum ModelRoute: Sendable {
         case .local(let modelID, let requestedID)?:
             guard let model = plan.models[modelID] else { throw OpenAIError.unknownModel(name) }
             let locks = model.locksByRequestedID[requestedID] ?? model.locks
-            return .local(model, body: rewrite(body, locks: locks, useModelName: model.useModelName))
+            var changes: [LockChange] = []
+            if case .json(let json) = body {
+                changes = json.lockChanges(locks: locks, provenance: model.lockProvenance)
+            }
+            return .local(
+                model, body: rewrite(body, locks: locks, useModelName: model.useModelName), changes: changes)
         }
     }
 

@@ -42,15 +42,24 @@ public struct ProxyCore: Sendable {
     let maxBodyBytes: Int
     /// Waits between two attempts of a request (``ForwardRetry``).
     let pause: @Sendable (Duration) async throws -> Void
+    /// Traces every request into an activity record (nil: no accounting).
+    let activity: ActivityTracker?
+    /// Where request and response bodies are kept when `captureBuffer` is on.
+    let captures: CaptureCache?
+
+    /// The session headers tried when `ui.activity.session_id` is not set.
+    public static let defaultSessionHeaders = ["X-Session-ID", "X-Litellm-Session-Id"]
 
     /// Creates the proxy over the services it uses.
     public init(
         config: CurrentConfig, scheduler: ModelScheduler, backends: BackendPool, upstream: UpstreamClient,
-        counters: RequestCounters, maxBodyBytes: Int = 32 << 20
+        counters: RequestCounters, maxBodyBytes: Int = 32 << 20, activity: ActivityTracker? = nil,
+        captures: CaptureCache? = nil
     ) {
         self.init(
             config: config, scheduler: scheduler, backends: backends as any BackendAddressing,
-            upstream: upstream as any UpstreamSending, counters: counters, maxBodyBytes: maxBodyBytes)
+            upstream: upstream as any UpstreamSending, counters: counters, maxBodyBytes: maxBodyBytes,
+            activity: activity, captures: captures)
     }
 
     /// Creates the proxy over stand-ins for the backends, the upstream client and the
@@ -58,9 +67,12 @@ public struct ProxyCore: Sendable {
     init(
         config: CurrentConfig, scheduler: ModelScheduler, backends: any BackendAddressing,
         upstream: any UpstreamSending, counters: RequestCounters, maxBodyBytes: Int = 32 << 20,
-        pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        activity: ActivityTracker? = nil, captures: CaptureCache? = nil
     ) {
         self.pause = pause
+        self.activity = activity
+        self.captures = captures
         self.config = config
         self.scheduler = scheduler
         self.backends = backends
@@ -79,28 +91,94 @@ public struct ProxyCore: Sendable {
     /// The answer to `request` (one ``handles(method:path:)`` accepts) under `plan`.
     /// Never fails: every failure is an error response.
     public func respond(to request: ProxyRequest, plan: Plan) async -> ProxyResponse {
+        let trace = self.trace(request, plan: plan)
+        var response: ProxyResponse
         do {
             if request.path.hasPrefix("/upstream/") {
-                return try await passthrough(
-                    request, rest: String(request.path.dropFirst("/upstream/".count)), plan: plan)
-            }
-            if request.method == .get {
+                response = try await passthrough(
+                    request, rest: String(request.path.dropFirst("/upstream/".count)), plan: plan, trace: trace)
+            } else if request.method == .get {
                 guard let name = request.modelParameter else {
                     throw OpenAIError.badRequest("Name the model with `?model=`.")
                 }
-                return try await dispatch(request, plan: plan, name: name, body: .raw([]))
+                response = try await dispatch(request, plan: plan, name: name, body: .raw([]), trace: trace)
+            } else {
+                let bytes = try await collect(request.body)
+                trace?.received(body: bytes)
+                let (name, held) = try ModelRoute.modelBody(
+                    bytes, contentType: request.headers[.contentType] ?? "", queryModel: request.modelParameter)
+                response = try await dispatch(request, plan: plan, name: name, body: held, trace: trace)
             }
-            let bytes = try await collect(request.body)
-            let (name, held) = try ModelRoute.modelBody(
-                bytes, contentType: request.headers[.contentType] ?? "", queryModel: request.modelParameter)
-            return try await dispatch(request, plan: plan, name: name, body: held)
         } catch let error as OpenAIError {
-            return error.response(forPath: request.path)
+            response = error.response(forPath: request.path)
         } catch {
             // A cancelled wait: the client went away.
-            return OpenAIError.clientClosed.response(forPath: request.path)
+            response = OpenAIError.clientClosed.response(forPath: request.path)
         }
+        guard let trace else { return response }
+        return Self.traced(response, by: trace)
     }
+
+    /// Records a request the adapter refused before the core saw it (a 401), with
+    /// `response` as its answer.
+    public func rejected(_ request: ProxyRequest, plan: Plan, response: ProxyResponse) -> ProxyResponse {
+        guard let trace = trace(request, plan: plan) else { return response }
+        return Self.traced(response, by: trace)
+    }
+
+    /// The trace of `request`, when activity is on.
+    private func trace(_ request: ProxyRequest, plan: Plan) -> RequestTrace? {
+        guard let activity else { return nil }
+        // Of the passthrough, only the model-routed paths count (not a backend's UI or health).
+        if request.path.hasPrefix("/upstream/"),
+            !Self.modelRoutedPaths.contains(where: { request.path.hasSuffix($0) }) && !request.path.hasSuffix("/props")
+        {
+            return nil
+        }
+        let captureBytes = (plan.settings.captureBuffer ?? 0) << 20
+        if let captures, captures.capacity != captureBytes { captures.resize(to: captureBytes) }
+        let capturing = captureBytes > 0
+        return RequestTrace(
+            tracker: activity, method: request.method.rawValue, path: request.path,
+            headers: request.headers.map { ($0.name.canonicalName, $0.value) }, remoteAddress: request.remoteAddress,
+            sessionHeaders: plan.settings.sessionIDHeaders ?? Self.defaultSessionHeaders,
+            captures: capturing ? captures : nil, cancel: request.cancel)
+    }
+
+    /// `response` with the trace's headers (`X-Swap-Request-Id`, `X-Swap-Lock-Changes`);
+    /// a whole response finishes the trace here, a streamed one when its body ends.
+    private static func traced(_ response: ProxyResponse, by trace: RequestTrace) -> ProxyResponse {
+        var response = response
+        response.headers[Self.requestIDHeader] = String(trace.id)
+        let changes = trace.lockChanges
+        if !changes.isEmpty { response.headers[Self.lockChangesHeader] = ActivityJSON.lockChangesHeader(changes) }
+        let status = Int(response.status.code)
+        switch response.body {
+        case .whole(let buffer):
+            trace.head(status: status, headers: response.headers.map { ($0.name.canonicalName, $0.value) })
+            trace.passed(buffer.readableBytesView)
+            trace.finish(status: status)
+        case .stream:
+            break
+        case .produced(let body):
+            response.body = .produced(
+                ProducedBody { write in
+                    do {
+                        try await body.write(write)
+                        trace.finish(status: status)
+                    } catch {
+                        trace.finish(status: 499)
+                        throw error
+                    }
+                })
+        }
+        return response
+    }
+
+    /// `X-Swap-Request-Id`: the request's in-flight and activity id.
+    static let requestIDHeader = HTTPField.Name("X-Swap-Request-Id")!
+    /// `X-Swap-Lock-Changes`: what the model's locks changed in the body.
+    static let lockChangesHeader = HTTPField.Name("X-Swap-Lock-Changes")!
 
     // MARK: steps
 
@@ -124,15 +202,17 @@ public struct ProxyCore: Sendable {
         return bytes
     }
 
-    private func dispatch(_ request: ProxyRequest, plan: Plan, name: String, body: ModelRoute.HeldBody)
-        async throws -> ProxyResponse
-    {
+    private func dispatch(
+        _ request: ProxyRequest, plan: Plan, name: String, body: ModelRoute.HeldBody, trace: RequestTrace?
+    ) async throws -> ProxyResponse {
         let scheduler = self.scheduler
         let route = try ModelRoute.resolve(
             name, body: body, plan: plan, activeProfile: config.activeProfile,
             readyModels: { Set(scheduler.readyModels()) })
         switch route {
         case .peer(let peer, let upstreamBody, let inject):
+            trace?.resolved(model: name, metadata: nil)
+            trace?.admitted(started: false, evicted: [])
             let address = UpstreamAddress(peer.proxy)
             let answer: UpstreamAnswer
             do {
@@ -142,15 +222,17 @@ public struct ProxyCore: Sendable {
             } catch {
                 throw OpenAIError.upstreamFailed(error, baseURL: address.baseURL)
             }
-            return await AnswerRelay.response(to: answer, baseURL: address.baseURL, settlement: nil)
-        case .local(let model, let upstreamBody):
+            return await AnswerRelay.response(to: answer, baseURL: address.baseURL, settlement: nil, trace: trace)
+        case .local(let model, let upstreamBody, let changes):
+            trace?.resolved(model: model.id, metadata: model.metadata)
+            trace?.locked(changes)
             if LoadingState.applies(to: model, path: request.path, body: upstreamBody),
                 !scheduler.readyModels().contains(model.id)
             {
                 return LoadingState.response(model: model.id) {
                     do {
                         return try await self.local(
-                            request, plan: plan, model: model, path: request.path, body: upstreamBody)
+                            request, plan: plan, model: model, path: request.path, body: upstreamBody, trace: trace)
                     } catch let error as OpenAIError {
                         return error.response
                     } catch {
@@ -158,14 +240,16 @@ public struct ProxyCore: Sendable {
                     }
                 }
             }
-            return try await local(request, plan: plan, model: model, path: request.path, body: upstreamBody)
+            return try await local(
+                request, plan: plan, model: model, path: request.path, body: upstreamBody, trace: trace)
         }
     }
 
     /// Admits the request for `model`, sends it (again, when ``ForwardRetry`` says so)
     /// and relays the answer; the admission ends with the answer.
     func local(
-        _ request: ProxyRequest, plan: Plan, model: ModelPlan, path: String, body: UpstreamRequestBody
+        _ request: ProxyRequest, plan: Plan, model: ModelPlan, path: String, body: UpstreamRequestBody,
+        trace: RequestTrace?
     ) async throws -> ProxyResponse {
         let lease: SchedulerLease
         do {
@@ -173,6 +257,7 @@ public struct ProxyCore: Sendable {
         } catch let error as SchedulerError {
             throw error.openAIError(model: model.id)
         }
+        trace?.admitted(started: lease.effect.started, evicted: lease.effect.evicted)
         let settlement = RequestSettlement(lease: lease, scheduler: scheduler, counters: counters)
         var retry = ForwardRetry(replayable: body.isReplayable)
         while true {
@@ -186,7 +271,8 @@ public struct ProxyCore: Sendable {
             do {
                 let answer = try await send(
                     request, to: address, path: path, body: body, plan: plan, timeouts: model.timeouts)
-                return await AnswerRelay.response(to: answer, baseURL: address.baseURL, settlement: settlement)
+                return await AnswerRelay.response(
+                    to: answer, baseURL: address.baseURL, settlement: settlement, trace: trace)
             } catch {
                 if Task.isCancelled {
                     settlement.settle(status: nil)
@@ -221,11 +307,23 @@ public struct ProxyCore: Sendable {
 
     /// `/upstream/<model>/<path>`: the raw passthrough. A JSON body of a `POST`, `PUT` or
     /// `PATCH` is buffered to apply the model's locks; any other body streams.
-    private func passthrough(_ request: ProxyRequest, rest: String, plan: Plan) async throws -> ProxyResponse {
+    private func passthrough(_ request: ProxyRequest, rest: String, plan: Plan, trace: RequestTrace?)
+        async throws -> ProxyResponse
+    {
+        // swap relays HTTP exchanges only (`upgrade` is hop-by-hop and never forwarded), so
+        // a websocket is refused before a model is resolved or loaded: with or without
+        // `compat.ignoreWebsockets`, a websocket neither loads a model nor counts as activity.
+        if let upgrade = request.headers[.upgrade], upgrade.lowercased().contains("websocket") {
+            throw OpenAIError(
+                .notImplemented,
+                "swap does not proxy websocket connections; connect to the backend directly for websockets.",
+                type: "invalid_request_error", code: "websocket_not_supported")
+        }
         let resolver = ModelResolver(plan: plan, activeProfile: nil)
         guard let target = resolver.upstreamTarget(rest), let model = plan.models[target.modelID] else {
             throw OpenAIError.unknownModel(String(rest.split(separator: "/").first ?? ""))
         }
+        trace?.resolved(model: model.id, metadata: model.metadata)
         if let patterns = plan.settings.upstreamIgnorePaths, !scheduler.readyModels().contains(model.id),
             patterns.contains(where: { (try? Regex($0)).map { target.path.contains($0) } ?? false })
         {
@@ -240,10 +338,12 @@ public struct ProxyCore: Sendable {
         var body = UpstreamRequestBody.stream(request.body)
         if method == .post || method == .put || method == .patch, contentType.hasPrefix("application/json") {
             let bytes = try await collect(request.body)
+            trace?.received(body: bytes)
             let locks = model.locksByRequestedID[target.requestedID] ?? model.locks
             if bytes.isEmpty {
                 body = .none
             } else if let json = try? ModelRequestBody(bytes: bytes) {
+                trace?.locked(json.lockChanges(locks: locks, provenance: model.lockProvenance))
                 body = .bytes(json.rewritten(locks: locks, useModelName: nil))
             } else {
                 body = .bytes(bytes)
@@ -251,6 +351,6 @@ public struct ProxyCore: Sendable {
         } else if method == .get || method == .head || method == .delete {
             body = .none
         }
-        return try await local(request, plan: plan, model: model, path: target.path, body: body)
+        return try await local(request, plan: plan, model: model, path: target.path, body: body, trace: trace)
     }
 }

@@ -12,4 +12,13 @@ public protocol BackendControl: Sendable {
     func start(model: String) async throws
     /// Stops `model` and returns once its process is gone.
     func stop(model: String) async
+    /// Stops `model` for `reason` and returns once its process is gone.
+    func stop(model: String, reason: UnloadReason) async
+}
+
+extension BackendControl {
+    /// Stops `model`; a control that does not record reasons ignores `reason`.
+    public func stop(model: String, reason: UnloadReason) async {
+        await stop(model: model)
+    }
 }

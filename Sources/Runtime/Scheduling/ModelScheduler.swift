@@ -31,6 +31,8 @@ public final class ModelScheduler: Sendable {
         var timer: (deadline: ContinuousClock.Instant, task: Task<Void, Never>)?
         var drainWaiters: [UInt64: DrainWaiter] = [:]
         var lastDrainID: UInt64 = 0
+        /// A model's state changed since the observers were last told.
+        var statesChanged = false
     }
 
     /// A continuation to resume once the lock is released.
@@ -51,6 +53,7 @@ public final class ModelScheduler: Sendable {
     private let state: Mutex<State>
     private let backends: any BackendControl
     private let clock = ContinuousClock()
+    private let observers = Mutex<[@Sendable () -> Void]>([])
 
     /// Creates a scheduler for `plan` with every model stopped; `backends` does the
     /// starting and stopping.
@@ -200,6 +203,7 @@ public final class ModelScheduler: Sendable {
     public func updatePlan(_ plan: Plan, replaced: [String] = []) {
         run { state in
             state.plan = plan
+            state.statesChanged = true
             let actions = state.machine.updatePlan(
                 routing: plan.routing, limits: SchedulerStateMachine.limits(of: plan),
                 ttls: SchedulerStateMachine.ttls(of: plan), replaced: replaced)
@@ -210,6 +214,13 @@ public final class ModelScheduler: Sendable {
     /// What every model is doing: state, requests in flight, requests queued.
     public func snapshot() -> [String: ModelActivity] {
         state.withLock { $0.machine.activity() }
+    }
+
+    /// Calls `observer` after every change of a model's state (starting, ready,
+    /// stopping, stopped) and every plan update, outside the lock; read ``snapshot()``
+    /// there. It must not block.
+    public func observeStates(_ observer: @escaping @Sendable () -> Void) {
+        observers.withLock { $0.append(observer) }
     }
 
     /// The IDs of the models that are ready, sorted.
@@ -226,8 +237,15 @@ public final class ModelScheduler: Sendable {
 
     /// Runs `body` under the lock, then the resumptions it returns.
     private func run(_ body: (inout State) -> [Resumption]) {
-        let resumptions = state.withLock { body(&$0) }
+        let (resumptions, changed) = state.withLock { state in
+            let resumptions = body(&state)
+            defer { state.statesChanged = false }
+            return (resumptions, state.statesChanged)
+        }
         for resumption in resumptions { resumption.run() }
+        if changed {
+            for observer in observers.withLock({ $0 }) { observer() }
+        }
     }
 
     /// Withdraws the request whose ID `id` reads under the lock (0: not queued yet).
@@ -243,18 +261,26 @@ public final class ModelScheduler: Sendable {
 
     private func backendDidStart(_ model: String) {
         let now = clock.now
-        run { state in perform(state.machine.backendReady(model: model, now: now), on: &state) }
+        run { state in
+            state.statesChanged = true
+            return perform(state.machine.backendReady(model: model, now: now), on: &state)
+        }
     }
 
     private func backendDidFail(_ model: String, _ error: any Error) {
         run { state in
-            perform(state.machine.backendFailed(model: model, message: String(describing: error)), on: &state)
+            state.statesChanged = true
+            return perform(
+                state.machine.backendFailed(model: model, message: String(describing: error)), on: &state)
         }
     }
 
     private func backendDidStop(_ model: String) {
         let now = clock.now
-        run { state in perform(state.machine.backendStopped(model: model, now: now), on: &state) }
+        run { state in
+            state.statesChanged = true
+            return perform(state.machine.backendStopped(model: model, now: now), on: &state)
+        }
     }
 
     private func timerFired(_ deadline: ContinuousClock.Instant) {
@@ -291,7 +317,9 @@ public final class ModelScheduler: Sendable {
                     orphans.append(id)
                     continue
                 }
-                resumptions.append(.admit(waiter.continuation, SchedulerLease(model: waiter.model, id: id)))
+                let effect = state.machine.admission(of: id)
+                resumptions.append(
+                    .admit(waiter.continuation, SchedulerLease(model: waiter.model, id: id, effect: effect)))
             case .reject(let id, .overLimit(let seconds)):
                 if let waiter = state.waiting.removeValue(forKey: id) {
                     resumptions.append(.fail(waiter.continuation, SchedulerError.overLimit(retryAfter: seconds)))
@@ -305,6 +333,7 @@ public final class ModelScheduler: Sendable {
                     resumptions.append(.fail(waiter.continuation, SchedulerError.backendFailed(message)))
                 }
             case .startBackend(let model):
+                state.statesChanged = true
                 let backends = self.backends
                 Task {
                     do {
@@ -315,10 +344,12 @@ public final class ModelScheduler: Sendable {
                     }
                 }
             case .stopBackend(let model):
+                state.statesChanged = true
                 let backends = self.backends
+                let reason = state.machine.stopReason(of: model)
                 stops.append(
                     Task {
-                        await backends.stop(model: model)
+                        await backends.stop(model: model, reason: reason)
                         self.backendDidStop(model)
                     })
             }

@@ -37,6 +37,8 @@ struct SchedulerStateMachine: Sendable {
         var lastActivity: ContinuousClock.Instant?
         /// Stop as soon as nothing is in flight; hold new requests until then.
         var unloadPending = false
+        /// Why the pending unload was asked for (`api` or `reload`).
+        var unloadReason: UnloadReason = .api
         /// A reload is replacing the backend: hold new requests until it is replaced.
         var draining = false
 
@@ -61,6 +63,11 @@ struct SchedulerStateMachine: Sendable {
     /// Admitted requests → model.
     private var admitted: [RequestID: String] = [:]
     private var nextSequence: UInt64 = 0
+    /// Why each model's last `stopBackend` was emitted.
+    private var stopReasons: [String: UnloadReason] = [:]
+    /// What reconciling did for each queued request so far: whether it started its model
+    /// and which models it stopped for it (``admission(of:)`` hands it out once).
+    private var effects: [RequestID: AdmissionEffect] = [:]
 
     /// Creates a machine with every model stopped.
     init(routing: RoutingPlan, limits: [String: Int], ttls: [String: Int]) {
@@ -123,6 +130,7 @@ struct SchedulerStateMachine: Sendable {
     mutating func requestCancelled(id: RequestID, now: ContinuousClock.Instant) -> [SchedulerAction] {
         if let index = queue.firstIndex(where: { $0.id == id }) {
             queue.remove(at: index)
+            effects[id] = nil
             return reconcile()
         }
         return requestFinished(id: id, now: now)
@@ -131,6 +139,7 @@ struct SchedulerStateMachine: Sendable {
     /// An admitted request ended (response sent, or failed).
     mutating func requestFinished(id: RequestID, now: ContinuousClock.Instant) -> [SchedulerAction] {
         guard let model = admitted.removeValue(forKey: id) else { return [] }
+        effects[id] = nil
         update(model) { state in
             state.inFlight.remove(id)
             state.lastActivity = now
@@ -147,6 +156,7 @@ struct SchedulerStateMachine: Sendable {
         guard let state = models[model], state.unloadPending, state.backend == .ready, state.inFlight.isEmpty
         else { return nil }
         models[model]?.backend = .stopping
+        stopReasons[model] = state.unloadReason
         return .stopBackend(model)
     }
 
@@ -178,6 +188,7 @@ struct SchedulerStateMachine: Sendable {
         queue.removeAll { waiter in
             guard waiter.model == model else { return false }
             actions.append(.fail(waiter.id, message))
+            effects[waiter.id] = nil
             return true
         }
         forgetIfRemoved(model)
@@ -190,6 +201,7 @@ struct SchedulerStateMachine: Sendable {
         for name in models.keys.sorted() {
             guard let deadline = ttlDeadline(name), deadline <= now else { continue }
             models[name]?.backend = .stopping
+            stopReasons[name] = .ttl
             actions.append(.stopBackend(name))
         }
         return actions
@@ -202,6 +214,7 @@ struct SchedulerStateMachine: Sendable {
         for name in names {
             guard let state = models[name], state.backend == .ready || state.backend == .starting else { continue }
             models[name]?.unloadPending = true
+            models[name]?.unloadReason = .api
         }
         return reconcile()
     }
@@ -244,6 +257,7 @@ struct SchedulerStateMachine: Sendable {
             }
             if models[name]?.backend == .ready || models[name]?.backend == .starting {
                 models[name]?.unloadPending = true
+                models[name]?.unloadReason = .reload
             }
             forgetIfRemoved(name)
         }
@@ -268,9 +282,19 @@ struct SchedulerStateMachine: Sendable {
         return result
     }
 
+    /// Why the last `stopBackend` for `model` was emitted (`api` when none was).
+    func stopReason(of model: String) -> UnloadReason { stopReasons[model] ?? .api }
+
     /// The models that are ready, sorted.
     func readyModels() -> [String] {
         models.filter { $0.value.backend == .ready }.keys.sorted()
+    }
+
+    /// What admitting `id` did to the models: whether reconciling started its model for it
+    /// and the models it stopped first. Nothing for a request that found its model
+    /// ready. Handed out once: a second call returns the empty effect.
+    mutating func admission(of id: RequestID) -> AdmissionEffect {
+        effects.removeValue(forKey: id) ?? AdmissionEffect()
     }
 
     /// Requests in flight on `model`.
@@ -359,11 +383,14 @@ struct SchedulerStateMachine: Sendable {
                 guard !busy else { continue }
                 for victim in victims.sorted() where models[victim]?.backend == .ready {
                     models[victim]?.backend = .stopping
+                    stopReasons[victim] = .swap
                     actions.append(.stopBackend(victim))
+                    effects[waiter.id, default: AdmissionEffect()].evicted.append(victim)
                 }
                 if victims.allSatisfy({ (models[$0]?.backend ?? .stopped) == .stopped }) {
                     models[name]?.backend = .starting
                     actions.append(.startBackend(name))
+                    effects[waiter.id, default: AdmissionEffect()].started = true
                 }
             }
         }

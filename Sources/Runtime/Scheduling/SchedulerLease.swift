@@ -8,9 +8,27 @@ public struct SchedulerLease: Hashable, Sendable {
     public let model: String
     /// The request's scheduler ID.
     public let id: RequestID
+    /// What admitting the request did: started its model, stopped others first.
+    public let effect: AdmissionEffect
 
-    init(model: String, id: RequestID) {
+    init(model: String, id: RequestID, effect: AdmissionEffect = AdmissionEffect()) {
         self.model = model
         self.id = id
+        self.effect = effect
+    }
+}
+
+/// What admitting one request did to the models: nothing (its model was ready), a start
+/// of its model, or a swap (a start after stopping `evicted`).
+public struct AdmissionEffect: Hashable, Sendable {
+    /// Whether the request's arrival started its model.
+    public var started = false
+    /// The models stopped to make room for it, in the order they were stopped.
+    public var evicted: [String] = []
+
+    /// Nothing happened.
+    public init(started: Bool = false, evicted: [String] = []) {
+        self.started = started
+        self.evicted = evicted
     }
 }

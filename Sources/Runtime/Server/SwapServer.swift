@@ -81,10 +81,34 @@ public struct SwapServer: Sendable {
         return plan
     }
 
-    /// The values `files` take from `${env.…}`: hidden wherever the plan is shown.
-    static func environmentSecrets(_ files: [SourceFile], environment: [String: String]) -> Set<String> {
-        SecretHiding.environmentValues(
-            referencedIn: files.map { String(decoding: $0.bytes, as: UTF8.self) }, environment: environment)
+    /// The activity history (in memory, and in `store.path` when set and writable), the
+    /// tracker that numbers requests after the history's last id, the capture cache and
+    /// the event hub; the history and the hub observe every finished request.
+    static func activityServices(
+        plan: Plan, config: CurrentConfig, scheduler: ModelScheduler, logs: LogHub, log: ServerLog
+    ) -> ActivityServices {
+        var database: ActivityDatabase?
+        if let path = plan.settings.storePath {
+            do {
+                database = try ActivityDatabase(path: path)
+                log("activity store: \(path)")
+            } catch {
+                log(
+                    "activity store: cannot open `\(path)` (\(error)); activity history is kept in memory only "
+                        + "and lost on restart. Make the file and its directory writable by this user, or "
+                        + "change `store.path`.")
+            }
+        }
+        let history = ActivityHistory(
+            maxInMemory: plan.settings.metricsMaxInMemory ?? 1000, database: database, log: { log($0) })
+        let tracker = ActivityTracker(lastID: max(history.lastID, (try? database?.lastID()) ?? 0))
+        tracker.addObserver(history)
+        let events = EventHub(config: config, scheduler: scheduler, logs: logs, tracker: tracker, log: { log($0) })
+        events.start()
+        return ActivityServices(
+            tracker: tracker, history: history,
+            captures: CaptureCache(capacity: (plan.settings.captureBuffer ?? 0) << 20),
+            events: events)
     }
 
     /// Runs until SIGINT/SIGTERM. `onListening` gets the bound port.
@@ -109,24 +133,40 @@ public struct SwapServer: Sendable {
         // Plain-http backends and peers: swap's own client, with connections on the event
         // loop of the client connection each request came in on.
         let upstream = UpstreamConnectionPool(maxIdlePerKey: 64)
-        let secrets = Self.environmentSecrets(
+        // https backends and peers: AsyncHTTPClient, one client per distinct `timeouts`.
+        let https = HTTPSClients()
+        let secrets = CurrentConfig.environmentSecrets(
             (try? source.read()) ?? [], environment: ProcessInfo.processInfo.environment)
         let config = CurrentConfig(plan: plan, source: source, loadedAt: ConfigStatus.now(), secrets: secrets)
         let logs = LogHub()
-        let log = ServerLog(logger: logger, hub: logs)
-        let backends = BackendPool(plan: plan, logs: logs, client: client, launcher: options.launcher)
+        await logs.hideSecrets(secrets)
+        let stdout: @Sendable () -> StdoutLogSettings = {
+            StdoutLogSettings(sources: config.plan.settings.logToStdout, timeFormat: config.plan.settings.logTimeFormat)
+        }
+        let log = ServerLog(logger: logger, hub: logs, stdout: stdout)
+        let upstreamLines = StdoutLog(lines: await logs.subscribe(source: LogHub.upstreamSource), settings: stdout)
+        let upstreamPrinter = Task { await upstreamLines.run() }
+        let metrics = SwapMetrics()
+        let backends = BackendPool(
+            plan: plan, logs: logs, client: client, launcher: options.launcher,
+            events: { [backendMetrics = metrics.backends] in backendMetrics.record($0) })
+        let observability = await Observability(plan: plan, metrics: metrics, backends: backends)
         let scheduler = ModelScheduler(plan: plan, backends: backends)
         let counters = RequestCounters()
+        let activity = Self.activityServices(plan: plan, config: config, scheduler: scheduler, logs: logs, log: log)
+        activity.tracker.addObserver(observability.metrics.requests)
+        activity.events.watchMemory(observability.memory)
         let reloader = ConfigReloader(
             config: config, scheduler: scheduler, backends: backends, log: log, compileChecker: options.launcher)
         let responder = SwapResponder(
             config: config,
             proxy: ProxyCore(
                 config: config, scheduler: scheduler, backends: backends,
-                upstream: UpstreamClient(client: client, upstream: upstream), counters: counters),
+                upstream: UpstreamClient(client: client, upstream: upstream, https: https), counters: counters,
+                activity: activity.tracker, captures: activity.captures),
             management: ManagementRoutes(
                 config: config, scheduler: scheduler, backends: backends, logs: logs, counters: counters,
-                reloader: reloader))
+                reloader: reloader, observability: observability, activity: activity))
         let app = Application(
             responder: responder, server: EventLoopPinnedChannel.http1(limits: options.connectionLimits),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
@@ -149,11 +189,13 @@ public struct SwapServer: Sendable {
                 .init(service: ReloadService(reloader: reloader, watchConfig: options.watchConfig)),
                 .init(service: PreloadService(models: plan.preload, scheduler: scheduler)),
                 .init(service: SystemdStoppingService(notifier: systemd), successTerminationBehavior: .ignore),
+                .init(service: EventStreamService(hub: activity.events), successTerminationBehavior: .ignore),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // After the grace, the group cancels what still runs: open connections close.
         groupConfiguration.maximumGracefulShutdownDuration = options.shutdownGrace
         groupConfiguration.maximumCancellationDuration = .seconds(2)
+        groupConfiguration.services += observability.services.map { .init(service: $0) }
         let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
@@ -161,7 +203,10 @@ public struct SwapServer: Sendable {
             logger.error("server stopped: \(error)")
         }
         await backends.stopAll()
+        upstreamPrinter.cancel()
+        await activity.history.close()
         upstream.shutdown()
+        await https.shutdown()
         try? await client.shutdown()
     }
 }

@@ -9,17 +9,22 @@ import NIOPosix
 /// arrive (see ``UpstreamAnswer``); the answer's body streams.
 ///
 /// Plain-http backends and peers are reached through swap's own keep-alive client
-/// (``UpstreamConnectionPool``); anything else (https peers) through AsyncHTTPClient.
+/// (``UpstreamConnectionPool``); anything else (https peers) through AsyncHTTPClient,
+/// with the target's `timeouts` when `https` is given (see ``HTTPSClients``).
 public struct UpstreamClient: Sendable {
-    /// The client for targets the pool cannot reach (https).
+    /// The client for targets the pool cannot reach (https) when `https` is nil.
     public let client: HTTPClient
     /// Keep-alive connections to plain-http targets, per event loop.
     public let upstream: UpstreamConnectionPool?
+    /// AsyncHTTPClient instances by the target's timeouts.
+    public let https: HTTPSClients?
 
-    /// Creates a client. With `upstream`, plain-http targets go through it.
-    public init(client: HTTPClient, upstream: UpstreamConnectionPool? = nil) {
+    /// Creates a client. With `upstream`, plain-http targets go through it; with
+    /// `https`, other targets go through the client for their timeouts.
+    public init(client: HTTPClient, upstream: UpstreamConnectionPool? = nil, https: HTTPSClients? = nil) {
         self.client = client
         self.upstream = upstream
+        self.https = https
     }
 
     /// Headers never copied from one hop to the next.
@@ -63,7 +68,22 @@ public struct UpstreamClient: Sendable {
         case .none:
             break
         }
-        return .client(try await client.execute(request, timeout: .hours(24)))
+        let client = https?.client(for: timeouts) ?? self.client
+        let seconds = timeouts.responseHeader
+        guard seconds > 0 else { return .client(try await client.execute(request, timeout: .hours(24))) }
+        // `execute` returns with the response head; the body streams afterwards.
+        let outgoing = request
+        let response = try await withThrowingTaskGroup(of: HTTPClientResponse.self) { group in
+            group.addTask { try await client.execute(outgoing, timeout: .hours(24)) }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                throw UpstreamError.responseHeaderTimeout(seconds: seconds)
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw CancellationError() }
+            return first
+        }
+        return .client(response)
     }
 
     /// The head of the request sent to `target` over swap's own client: `path` under the
