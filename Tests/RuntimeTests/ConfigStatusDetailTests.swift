@@ -1,3 +1,4 @@
+import ConfigLang
 import Foundation
 import SwapTestSupport
 import Testing
@@ -100,5 +101,21 @@ struct ConfigStatusDetailTests {
                     "restarted": [], "updated": [], "added": [], "removed": [],
                 ])
         }
+    }
+
+    @Test("a line longer than the quoting limit is not quoted, so one huge line cannot swell every diagnostic")
+    func longLineNotQuoted() throws {
+        let long = String(repeating: "x", count: ConfigStatus.AttemptDiagnostic.quotedLineLimit + 1)
+        let text = "models:\n  a:\n    cmd: run\n    ttl: \(long)\n"
+        let result = PlanBuilder.compile([SourceFile(name: "c.yaml", text: text)], environment: [:])
+        let diagnostic = try #require(result.diagnostics.first { $0.span.start.line == 4 })
+        let sources = ["c.yaml": SourceFile(name: "c.yaml", text: text)]
+        #expect(ConfigStatus.AttemptDiagnostic(diagnostic, sources: sources).sourceLine == nil)
+        let short = "models:\n  a:\n    cmd: run\n    ttl: soon\n"
+        let shortResult = PlanBuilder.compile([SourceFile(name: "c.yaml", text: short)], environment: [:])
+        let shortDiagnostic = try #require(shortResult.diagnostics.first { $0.span.start.line == 4 })
+        let quoted = ConfigStatus.AttemptDiagnostic(
+            shortDiagnostic, sources: ["c.yaml": SourceFile(name: "c.yaml", text: short)])
+        #expect(quoted.sourceLine == "    ttl: soon")
     }
 }

@@ -74,7 +74,9 @@ public struct ConfigStatus: Sendable, Codable {
         public var line: Int
         /// 1-based column.
         public var column: Int
-        /// The text of line `line`, when the file could be read.
+        /// The text of line `line`, when the file could be read and the line is at most
+        /// ``quotedLineLimit`` characters (a hostile file's one huge line is not repeated
+        /// in every diagnostic).
         public var sourceLine: String? = nil
         /// The 1-based column just past the span on `line` (its end when it runs past the line).
         public var endColumn: Int? = nil
@@ -136,10 +138,19 @@ public struct ConfigStatus: Sendable, Codable {
 }
 
 extension ConfigStatus.AttemptDiagnostic {
+    /// The longest source line a diagnostic quotes, in Unicode scalars.
+    static let quotedLineLimit = 1000
+
+    /// Line `line` of `file` in `sources`, or nil when unknown or longer than ``quotedLineLimit``.
+    static func quoted(_ sources: [String: SourceFile], _ file: String, _ line: Int) -> String? {
+        guard let text = sources[file]?.line(line), text.unicodeScalars.count <= quotedLineLimit else { return nil }
+        return text
+    }
+
     /// The compiler's `diagnostic`, with its source lines quoted from `sources` (by file name).
     init(_ diagnostic: Diagnostic, sources: [String: SourceFile]) {
         let span = diagnostic.span
-        let text = sources[span.file]?.line(span.start.line)
+        let text = Self.quoted(sources, span.file, span.start.line)
         let endColumn =
             span.end.line == span.start.line
             ? span.end.column : (text.map { $0.unicodeScalars.count + 1 } ?? span.start.column)
@@ -151,7 +162,7 @@ extension ConfigStatus.AttemptDiagnostic {
                 Note(
                     message: related.label, file: related.span.file, line: related.span.start.line,
                     column: related.span.start.column,
-                    sourceLine: sources[related.span.file]?.line(related.span.start.line))
+                    sourceLine: Self.quoted(sources, related.span.file, related.span.start.line))
             })
     }
 }

@@ -20,7 +20,12 @@ export function loadButton(entry) {
     return h('button', { type: 'button', title: `Unload ${entry.id}`, 'data-action': 'unload', onclick: () => unloadModel(entry.id) }, '⏏ unload');
   }
   if (entry.state === 'stopped' || entry.state === 'failed' || !entry.state) {
-    return h('button', { type: 'button', title: `Load ${entry.id}`, 'data-action': 'load', onclick: (event) => { event.target.disabled = true; loadModel(entry.id); } }, '▶ load');
+    return h('button', { type: 'button', title: `Load ${entry.id}`, 'data-action': 'load', onclick: async (event) => {
+      const button = event.currentTarget;
+      button.disabled = true;
+      await loadModel(entry.id);
+      button.disabled = false;
+    } }, '▶ load');
   }
   return h('button', { type: 'button', disabled: true }, '…');
 }
@@ -40,6 +45,7 @@ export function render(main) {
       body)),
     extras);
 
+  const rowCache = new Map();
   const startedAt = new Map();
   const latestLine = new Map();
   const tails = new Map();
@@ -69,6 +75,7 @@ export function render(main) {
     summary.textContent = `${ready} ready / ${all.length}`;
     unloadAll.disabled = !all.some((entry) => entry.state === 'ready' || entry.state === 'starting');
     const rows = [];
+    const seen = new Set();
     for (const entry of visible) {
       const state = entry.state || (entry.peerID ? 'peer' : 'stopped');
       if (state === 'starting' && !startedAt.has(entry.id)) startedAt.set(entry.id, Date.now());
@@ -79,24 +86,38 @@ export function render(main) {
         tails.delete(entry.id);
       } else followStart(entry.id);
       const ttl = plan[entry.id]?.ttl;
-      const memory = entry.memory ? entry.memory.gpu_bytes ?? entry.memory.rss_bytes : null;
-      rows.push(h('tr', { dataset: { model: entry.id, state } },
-        h('td', h('a', { href: `#/models/${encodeURIComponent(entry.id)}` }, entry.id),
-          entry.name && entry.name !== entry.id ? h('span.muted', ` ${entry.name}`) : null,
-          entry.aliases?.length ? h('span.muted', ` · ${entry.aliases.join(', ')}`) : null,
-          entry.unlisted ? h('span.muted', ' (unlisted)') : null),
-        h('td', stateBadge(state)),
-        h('td.num', { title: entry.memory ? `rss ${bytes(entry.memory.rss_bytes)}, swap ${bytes(entry.memory.swap_bytes)}, gpu ${bytes(entry.memory.gpu_bytes)}` : 'not reported' }, bytes(memory)),
-        h('td.num', entry.in_flight ?? '—'),
-        h('td.num', entry.queued ?? '—'),
-        h('td.num', ttl ? duration(ttl * 1000) : '—'),
-        h('td', loadButton({ ...entry, state }), ' ', h('a', { href: `#/models/${encodeURIComponent(entry.id)}?tab=logs` }, 'logs'))));
-      if (state === 'starting') {
-        rows.push(h('tr.sub', { dataset: { startingOf: entry.id } }, h('td', { colspan: 7 }, startingText(entry.id))));
+      // A row is rebuilt only when what it shows changed (memory is updated in place), so
+      // its buttons stay the same elements while memory samples arrive.
+      const signature = JSON.stringify([entry.name, entry.aliases, entry.unlisted, state, entry.in_flight, entry.queued, ttl]);
+      let cached = rowCache.get(entry.id);
+      if (!cached || cached.signature !== signature) {
+        cached = { signature, row: h('tr', { dataset: { model: entry.id, state } },
+          h('td', h('a', { href: `#/models/${encodeURIComponent(entry.id)}` }, entry.id),
+            entry.name && entry.name !== entry.id ? h('span.muted', ` ${entry.name}`) : null,
+            entry.aliases?.length ? h('span.muted', ` · ${entry.aliases.join(', ')}`) : null,
+            entry.unlisted ? h('span.muted', ' (unlisted)') : null),
+          h('td', stateBadge(state)),
+          h('td.num'),
+          h('td.num', entry.in_flight ?? '—'),
+          h('td.num', entry.queued ?? '—'),
+          h('td.num', ttl ? duration(ttl * 1000) : '—'),
+          h('td', loadButton({ ...entry, state }), ' ', h('a', { href: `#/models/${encodeURIComponent(entry.id)}?tab=logs` }, 'logs'))),
+        sub: state === 'starting' ? h('tr.sub', { dataset: { startingOf: entry.id } }, h('td', { colspan: 7 }, startingText(entry.id))) : null };
+        rowCache.set(entry.id, cached);
       }
+      seen.add(entry.id);
+      const memoryCell = cached.row.cells[2];
+      const memory = entry.memory ? entry.memory.gpu_bytes ?? entry.memory.rss_bytes : null;
+      memoryCell.textContent = bytes(memory);
+      memoryCell.title = entry.memory
+        ? `rss ${bytes(entry.memory.rss_bytes)}, swap ${bytes(entry.memory.swap_bytes)}, gpu ${bytes(entry.memory.gpu_bytes)}` : 'not reported';
+      rows.push(cached.row);
+      if (cached.sub) rows.push(cached.sub);
     }
+    for (const id of rowCache.keys()) if (!seen.has(id)) rowCache.delete(id);
     if (!rows.length) rows.push(h('tr', h('td.muted', { colspan: 7 }, all.length ? 'All models are unlisted.' : 'Loading…')));
-    fill(body, rows);
+    const shown = [...body.children];
+    if (shown.length !== rows.length || shown.some((row, index) => row !== rows[index])) fill(body, rows);
   }
 
   async function drawExtras() {
