@@ -57,8 +57,15 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            exclude: ["UI/web", "UI/README.md"],
+            plugins: ["EmbedUI"]
         ),
+        // The web UI goes into swap-server as string literals generated at build time:
+        // SwiftPM resources need full Foundation's `Bundle` and a folder beside the binary
+        // that scripts/install.sh does not install.
+        .plugin(name: "EmbedUI", capability: .buildTool(), dependencies: ["ui-embedder"]),
+        .executableTarget(name: "ui-embedder"),
         .target(
             name: "SwapLintCLI",
             dependencies: ["ConfigLang"]
@@ -153,6 +160,13 @@ let package = Package(
             dependencies: [
                 "SwapTestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .testTarget(
+            name: "UITests",
+            dependencies: [
+                "SwapTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(

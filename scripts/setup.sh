@@ -9,10 +9,13 @@
 # the unit), zsh and fish (the generated completions), git and python3-venv (pre-commit's
 # scratch repository; the venv for the PyPI tools that scripts/setup-tools.sh installs).
 # The metrics tests run `promtool check metrics` on a live server's /metrics: Debian's
-# prometheus package brings promtool.
+# prometheus package brings promtool. The web UI's browser tests (Tests/UITests) drive
+# Debian's chromium through chromium-driver (WebDriver); fonts-dejavu-core gives the
+# headless browser a font for its screenshots.
 set -euo pipefail
 
-packages=(libyaml-dev libinotifytools0-dev libsqlite3-dev pkg-config systemd zsh fish git python3-venv man-db prometheus)
+packages=(libyaml-dev libinotifytools0-dev libsqlite3-dev pkg-config systemd zsh fish git python3-venv man-db prometheus
+    chromium chromium-driver fonts-dejavu-core)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }

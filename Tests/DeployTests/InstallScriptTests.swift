@@ -99,8 +99,11 @@ struct InstallScriptTests {
             }
             // fish completes from the generated rules itself.
             let fishFile = "\(share)/fish/vendor_completions.d/swap-lint.fish"
+            // From the empty directory: fish adds file names of the working directory that
+            // match (the package root's `Plugins/` for `pl`).
             let candidates = { (line: String) async throws -> [String] in
-                let result = try await DeployTools.run(fish, ["-c", "source '\(fishFile)'; complete -C '\(line)'"])
+                let result = try await DeployTools.run(
+                    fish, ["-c", "cd '\(directory.path)'; source '\(fishFile)'; complete -C '\(line)'"])
                 return result.output.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
             }
             #expect(try await candidates("swap-lint check --format ") == ["github", "gnu", "human", "json", "sarif"])

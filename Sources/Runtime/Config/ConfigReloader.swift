@@ -87,20 +87,15 @@ public struct ConfigReloader: Sendable {
         let environment = ProcessInfo.processInfo.environment
         let result = await Self.onWorkerThread { PlanBuilder.compile(files, environment: environment) }
         defer { HeapTrim.returnFreeMemory() }
-        let diagnostics = result.diagnostics.map {
-            ConfigStatus.AttemptDiagnostic(
-                code: $0.code.rawValue, severity: $0.severity.rawValue, message: $0.message, file: $0.span.file,
-                line: $0.span.start.line, column: $0.span.start.column)
-        }
+        let sources = Dictionary(files.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let diagnostics = result.diagnostics.map { ConfigStatus.AttemptDiagnostic($0, sources: sources) }
         let old = config.plan
         guard let plan = result.plan else {
             let hash = PlanBuilder.sourceHash(files)
             config.record(
                 .init(at: at, trigger: trigger, success: false, sourceHash: hash, diagnostics: diagnostics), plan: nil)
             let text = await Self.onWorkerThread {
-                DiagnosticRenderer.render(
-                    result.diagnostics, format: .human,
-                    sources: Dictionary(files.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }), color: false)
+                DiagnosticRenderer.render(result.diagnostics, format: .human, sources: sources, color: false)
             }
             log("config reload (\(trigger)) rejected; still serving the previous plan:\n\(text)")
             return Result(success: false, unchanged: false, diff: nil, diagnostics: diagnostics)
@@ -114,7 +109,9 @@ public struct ConfigReloader: Sendable {
         let diff = Plan.diff(from: old, to: plan)
         let secrets = CurrentConfig.environmentSecrets(files, environment: environment)
         config.record(
-            .init(at: at, trigger: trigger, success: true, sourceHash: plan.sourceHash, diagnostics: diagnostics),
+            .init(
+                at: at, trigger: trigger, success: true, sourceHash: plan.sourceHash, diagnostics: diagnostics,
+                changes: .init(diff)),
             plan: plan, secrets: secrets)
         await log.hub.hideSecrets(secrets)
         log(

@@ -29,7 +29,7 @@ extension ManagementRoutes {
             guard let record = await listing(plan).record(id: id) else { throw OpenAIError.unknownModel(id) }
             return Self.echoingOrigin(json(record), of: request)
         case (.get, "/upstream"):
-            // swap has no web UI yet; the redirect is upstream's, so links keep working once it does.
+            // Upstream's redirect; the UI routes `/ui/models` to its Models page.
             return Response(status: .found, headers: [.location: "/ui/models"])
         default:
             return nil

@@ -58,6 +58,9 @@ public struct ManagementRoutes: Sendable {
             guard let id = plan.names[name] else { throw OpenAIError.unknownModel(name) }
             await scheduler.unload(model: id)
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "OK")))
+        case (.get, "/logs") where request.headers[.accept]?.contains("text/html") == true:
+            // A browser opening /logs gets the UI's log page, as with llama-swap.
+            return Response(status: .found, headers: [.location: "/ui/logs"])
         case (.get, "/logs"):
             let lines = await logs.snapshot(source: nil)
             let text = lines.map { "[\($0.source)] \($0.text)\n" }.joined()

@@ -4,8 +4,8 @@ import Hummingbird
 import NIOCore
 
 /// The HTTP surface of swap-server on Hummingbird: `/health`, the API key check, the
-/// proxied routes (handed to ``ProxyCore``) and the management API
-/// (``ManagementRoutes``).
+/// proxied routes (handed to ``ProxyCore``), the management API (``ManagementRoutes``)
+/// and the web UI (``UIRoutes``).
 ///
 /// For a proxied request it only converts: Hummingbird's request into a
 /// ``ProxyRequest``, the core's ``ProxyResponse`` into a Hummingbird response, and the
@@ -20,6 +20,8 @@ public struct SwapResponder: HTTPResponder {
     let proxy: ProxyCore
     /// Management routes.
     let management: ManagementRoutes
+    /// The web UI's files.
+    let ui = UIRoutes(assets: .embedded)
 
     /// Creates the responder.
     public init(config: CurrentConfig, proxy: ProxyCore, management: ManagementRoutes) {
@@ -33,6 +35,7 @@ public struct SwapResponder: HTTPResponder {
         let path = request.uri.path
         if path == "/health" { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "OK"))) }
         if let preflight = ManagementRoutes.preflight(request) { return preflight }
+        if let redirect = UIRoutes.rootRedirect(request) { return redirect }
         guard let plan = config.plan(authorizing: request.headers) else {
             management.observability.metrics.rejected(.unauthorized)
             let refusal = OpenAIError.unauthorized.response(forPath: path)
@@ -44,6 +47,7 @@ public struct SwapResponder: HTTPResponder {
             return Response(refusal)
         }
         if let redirect = ManagementRoutes.upstreamRedirect(request, plan: plan) { return redirect }
+        if let page = ui.respond(to: request) { return page }
         if ProxyCore.handles(method: request.method, path: path) {
             let proxied = proxyRequest(request, context: context)
             let proxy = self.proxy

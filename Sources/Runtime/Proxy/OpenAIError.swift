@@ -31,7 +31,8 @@ public struct OpenAIError: Error, Sendable {
 
     /// 401 for a request without one of the configured API keys.
     public static let unauthorized = OpenAIError(
-        .unauthorized, "Missing or wrong API key: send `Authorization: Bearer KEY` or `x-api-key: KEY`.",
+        .unauthorized,
+        "Missing or wrong API key: send `Authorization: Bearer KEY`, `x-api-key: KEY` or the key as the Basic auth password.",
         type: "authentication_error", code: "invalid_api_key")
 
     /// 404 for a model no one serves.
@@ -64,6 +65,9 @@ public struct OpenAIError: Error, Sendable {
     public var response: ProxyResponse {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        // A browser asks for the key once (as the Basic password) and then sends it with
+        // every page, fetch and event stream of the UI.
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Basic realm=\"swap\"" }
         return ProxyResponse(status: status, headers: headers, body: .whole(ByteBuffer(string: body)))
     }
 }
