@@ -225,7 +225,7 @@ struct DropInRoutesTests {
 
     @Test("the profile feed tells each subscriber every change, in order")
     func profileFeed() async throws {
-        let feed = ProfileChangeFeed()
+        let feed = ChangeFeed<String?>()
         let first = feed.subscribe()
         let second = feed.subscribe()
         feed.publish("night")

@@ -50,10 +50,10 @@ public final class CurrentConfig: Sendable {
     public var activeProfile: String? { profileBox.withLock { $0 } }
 
     /// Each change of the active profile, for `/api/events`.
-    public let profileChanges = ProfileChangeFeed()
+    public let profileChanges = ChangeFeed<String?>()
 
     /// Each load attempt, for `/api/events`.
-    public let reloadAttempts = ReloadAttemptFeed()
+    public let reloadAttempts = ChangeFeed<Void>()
 
     /// Sets or clears the active profile; the pins apply to requests resolved from now on.
     public func setProfile(_ name: String?) {
@@ -89,6 +89,6 @@ public final class CurrentConfig: Sendable {
                 setProfile(nil)
             }
         }
-        reloadAttempts.publish()
+        reloadAttempts.publish(())
     }
 }
