@@ -57,6 +57,36 @@ struct ServerIntegrationTests {
         try await Polling.eventually(within: .milliseconds(Int(seconds * 1000)), every: .milliseconds(50), condition)
     }
 
+    @Test("an idle model with a ttl reports the time left in /running; none while a request is in flight")
+    func ttlRemaining() async throws {
+        let config = """
+            startPort: {START_PORT}
+            models:
+              m:
+                cmd: {FAKE} --port ${PORT} --tokens 4 --token-delay-ms 300
+                ttl: 60
+            """
+        try await ServerHarness.withServer(config: config) { server in
+            func entry() async throws -> [String: Any]? {
+                let reply = try await TestHTTP.send("GET", server.base + "/running")
+                return (reply.json?["running"] as? [[String: Any]])?.first { $0["model"] as? String == "m" }
+            }
+            async let streamed = TestHTTP.stream(
+                server.base + "/v1/chat/completions", json: ["model": "m", "stream": true, "messages": []])
+            let admitted = try await Self.eventually { (try await entry())?["inFlight"] as? Int == 1 }
+            #expect(admitted, "the stream is in flight")
+            let running = try await entry()
+            #expect(running?["ttlRemainingMs"] == nil, "no countdown while a request runs")
+            let status = try await streamed.status
+            #expect(status == 200)
+            let counting = try await Self.eventually {
+                let left = try await entry()?["ttlRemainingMs"] as? Int ?? 0
+                return left > 0 && left <= 60_000
+            }
+            #expect(counting, "idle: the ttl counts down from 60 s")
+        }
+    }
+
     @Test("cold start, proxied answer, locks in the echoed body, then a swap stops the first model")
     func coldStartAndSwap() async throws {
         try await ServerHarness.withServer(config: Self.twoModels) { server in

@@ -96,6 +96,11 @@ struct BrowserTests {
                 try await Self.rowStates(browser)["writer"] == "ready"
             }
             #expect(ready)
+            let counting = try await browser.eventually {
+                try await browser.text("#models-table tr[data-model='writer'] td:nth-child(6)")?.hasSuffix(" left")
+                    == true
+            }
+            #expect(counting, "an idle model with a ttl shows the time left before it is unloaded")
             let states = try await browser.run("return window.__states") as? [String] ?? []
             #expect(Array(states.drop { $0 == "stopped" }) == ["starting", "ready"], "states seen: \(states)")
             #expect(

@@ -209,6 +209,9 @@ public final class EventHub: ActivityObserver, Sendable {
             ]
             if !model.aliases.isEmpty { item["aliases"] = .array(model.aliases.map(JSONValue.string)) }
             if let used = memory[id] { item["memory"] = ManagementRoutes.memoryJSON(used) }
+            if let deadline = now?.ttlDeadline {
+                item["ttl_remaining_ms"] = .integer(Self.milliseconds(until: deadline))
+            }
             if let capabilities = model.capabilities {
                 let fields = ModelListing.fields(capabilities)
                 item["capabilities"] = fields["capabilities"]
@@ -226,6 +229,12 @@ public final class EventHub: ActivityObserver, Sendable {
             }
         }
         return .array(list)
+    }
+
+    /// Milliseconds from now to `deadline`, 0 once it passed.
+    static func milliseconds(until deadline: ContinuousClock.Instant) -> Int {
+        let left = ContinuousClock.now.duration(to: deadline)
+        return max(0, Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
     }
 
     /// `/api/config/status`'s `lastAttempt`, as JSON.

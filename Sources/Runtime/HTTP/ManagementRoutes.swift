@@ -96,6 +96,9 @@ public struct ManagementRoutes: Sendable {
             if let load = activity[id] {
                 item["inFlight"] = .integer(load.inFlight)
                 item["queued"] = .integer(load.queued)
+                if let deadline = load.ttlDeadline {
+                    item["ttlRemainingMs"] = .integer(EventHub.milliseconds(until: deadline))
+                }
             }
             if let pid = entry.pid { item["pid"] = .integer(Int(pid)) }
             if let port = await backends.port(of: id) { item["port"] = .integer(port) }

@@ -19,11 +19,15 @@ public struct ModelActivity: Sendable, Equatable {
     public var inFlight: Int
     /// Requests waiting for this model (to start, or for a swap or drain to finish).
     public var queued: Int
+    /// When its `ttl` unloads it, if nothing arrives first: set while it is ready and
+    /// idle with a `ttl`, nil otherwise.
+    public var ttlDeadline: ContinuousClock.Instant?
 
     /// Creates an activity record.
-    public init(state: State, inFlight: Int, queued: Int) {
+    public init(state: State, inFlight: Int, queued: Int, ttlDeadline: ContinuousClock.Instant? = nil) {
         self.state = state
         self.inFlight = inFlight
         self.queued = queued
+        self.ttlDeadline = ttlDeadline
     }
 }

@@ -133,7 +133,12 @@ public final class ModelScheduler: Sendable {
     /// wait: the machine is behind a lock, not in an actor.
     public func release(_ lease: SchedulerLease) {
         let now = clock.now
-        run { state in perform(state.machine.requestFinished(id: lease.id, now: now), on: &state) }
+        run { state in
+            let resumptions = perform(state.machine.requestFinished(id: lease.id, now: now), on: &state)
+            // Its last request ended: observers see it idle, its TTL counting down.
+            if state.machine.isIdle(lease.model) { state.statesChanged = true }
+            return resumptions
+        }
     }
 
     /// Starts `model` (an ID or alias) without sending it a request, e.g. to preload it;
@@ -217,7 +222,8 @@ public final class ModelScheduler: Sendable {
     }
 
     /// Calls `observer` after every change of a model's state (starting, ready,
-    /// stopping, stopped) and every plan update, outside the lock; read ``snapshot()``
+    /// stopping, stopped), when a model's last request in flight ends, and after every
+    /// plan update, outside the lock; read ``snapshot()``
     /// there. It must not block.
     public func observeStates(_ observer: @escaping @Sendable () -> Void) {
         observers.withLock { $0.append(observer) }

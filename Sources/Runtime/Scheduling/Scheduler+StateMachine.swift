@@ -277,10 +277,14 @@ struct SchedulerStateMachine: Sendable {
         var result: [String: ModelActivity] = [:]
         for (name, state) in models {
             result[name] = ModelActivity(
-                state: state.backend, inFlight: state.inFlight.count, queued: queuedCount(name))
+                state: state.backend, inFlight: state.inFlight.count, queued: queuedCount(name),
+                ttlDeadline: ttlDeadline(name))
         }
         return result
     }
+
+    /// Whether `model` has no request in flight.
+    func isIdle(_ model: String) -> Bool { models[model]?.inFlight.isEmpty ?? true }
 
     /// Why the last `stopBackend` for `model` was emitted (`api` when none was).
     func stopReason(of model: String) -> UnloadReason { stopReasons[model] ?? .api }

@@ -58,6 +58,10 @@ export async function refreshPlan() {
 function handle(type, payload) {
   switch (type) {
     case 'modelStatus':
+      // ttl_remaining_ms is as of this frame: keep the deadline on this clock.
+      for (const entry of payload) {
+        if (entry.ttl_remaining_ms != null) entry.ttlDeadline = Date.now() + entry.ttl_remaining_ms;
+      }
       store.models = payload;
       emit('models', payload);
       break;

@@ -100,7 +100,7 @@ export function render(main) {
           h('td.num'),
           h('td.num', entry.in_flight ?? '—'),
           h('td.num', entry.queued ?? '—'),
-          h('td.num', ttl ? duration(ttl * 1000) : '—'),
+          h('td.num'),
           h('td', loadButton({ ...entry, state }), ' ', h('a', { href: `#/models/${encodeURIComponent(entry.id)}?tab=logs` }, 'logs'))),
         sub: state === 'starting' ? h('tr.sub', { dataset: { startingOf: entry.id } }, h('td', { colspan: 7 }, startingText(entry.id))) : null };
         rowCache.set(entry.id, cached);
@@ -111,6 +111,9 @@ export function render(main) {
       memoryCell.textContent = bytes(memory);
       memoryCell.title = entry.memory
         ? `rss ${bytes(entry.memory.rss_bytes)}, swap ${bytes(entry.memory.swap_bytes)}, gpu ${bytes(entry.memory.gpu_bytes)}` : 'not reported';
+      cached.row.cells[5].dataset.deadline = entry.ttlDeadline ?? '';
+      cached.row.cells[5].title = ttl ? `ttl ${duration(ttl * 1000)}; counts down while the model is idle` : 'no ttl';
+      ttlCell(cached.row.cells[5], ttl);
       rows.push(cached.row);
       if (cached.sub) rows.push(cached.sub);
     }
@@ -137,9 +140,16 @@ export function render(main) {
         h('td', name), h('td', '→ ', h('a', { href: `#/models/${encodeURIComponent(id)}` }, id))))))] : null);
   }
 
+  // The TTL column: time left before an idle model is unloaded, else the configured ttl.
+  function ttlCell(cell, ttl) {
+    const deadline = Number(cell.dataset.deadline);
+    cell.textContent = deadline ? `${duration(Math.max(0, deadline - Date.now()))} left` : ttl ? duration(ttl * 1000) : '—';
+  }
+
   showUnlisted.addEventListener('change', draw);
   // Only the starting rows' text changes between events, so the buttons stay the same elements.
   function tick() {
+    for (const row of body.rows) if (row.cells[5]?.dataset.deadline) ttlCell(row.cells[5], null);
     for (const id of startedAt.keys()) {
       const cell = body.querySelector(`tr[data-starting-of="${CSS.escape(id)}"] td`);
       if (cell) cell.textContent = startingText(id);
