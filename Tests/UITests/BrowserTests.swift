@@ -25,6 +25,7 @@ struct BrowserTests {
                 temperature: 0
           embedder:
             cmd: {FAKE} --port ${PORT} --model-name embedder
+            capabilities: {reranker: true}
         """
 
     /// Console errors that are not failures: `/api/performance` reporting monitoring off (503).
@@ -205,6 +206,24 @@ struct BrowserTests {
         }
     }
 
+    @Test("the playground offers the rerank check only for a model whose capabilities say reranker")
+    func playgroundRerankByCapability() async throws {
+        try await Self.withUI { server, browser in
+            try await browser.open(server.base + "/ui/#/playground")
+            func rerankOffered(for model: String) async throws -> Bool? {
+                try await browser.run(
+                    """
+                    const s = document.getElementById('pg-model'); s.value = arguments[0];
+                    s.dispatchEvent(new Event('change'));
+                    return !document.querySelector('#pg-endpoint option[value="rerank"]').disabled;
+                    """, [model]) as? Bool
+            }
+            let loaded = try await browser.eventually { try await rerankOffered(for: "embedder") == true }
+            #expect(loaded, "embedder declares reranker")
+            #expect(try await rerankOffered(for: "writer") == false, "writer declares no capabilities")
+        }
+    }
+
     @Test("a broken config under --watch-config shows its diagnostic with line and column on the Config page")
     func configDiagnostic() async throws {
         try await Self.withUI(arguments: ["--watch-config"]) { server, browser in
@@ -356,7 +375,10 @@ struct BrowserTests {
             try await browser.open(server.base + "/ui/#/config")
             _ = try await browser.eventually { try await browser.text("#reload-now") != nil }
             try await browser.click("#reload-now")
-            let reloaded = try await browser.eventually { try await browser.text("#reload-message") == "unchanged" }
+            // A reload compiles the config in a child process first: slow on a loaded machine.
+            let reloaded = try await browser.eventually(within: .seconds(30)) {
+                try await browser.text("#reload-message") == "unchanged"
+            }
             let answer = try await browser.text("#reload-message") ?? ""
             #expect(reloaded, "\"Reload now\" reloads: \(answer)")
             try await browser.open(server.base + "/ui/#/models/coder?tab=plan")

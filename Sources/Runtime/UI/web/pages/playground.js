@@ -1,7 +1,7 @@
 // Playground: a streaming chat with any model or alias (OpenAI chat or Anthropic messages),
 // with the parameters the server's locks changed shown before the first token, the
 // loading phase shown as status (never as the answer), cancel, and quick embeddings and
-// rerank checks. The conversation lives while the page is open.
+// rerank checks (rerank where the model declares `reranker`). The conversation lives while the page is open.
 import { errorMessage, json, sseParser } from '../api.js';
 import { on, store } from '../store.js';
 import { duration, fill, h } from '../util.js';
@@ -62,11 +62,28 @@ export function render(main) {
     fill(model, [...ids].sort().map((id) => h('option', { value: id }, id)));
     if (chosen && ids.has(chosen)) model.value = chosen;
   }
-  json('/v1/models').then((list) => { listed = (list.data || []).map((record) => record.id); fillModels(); })
-    .catch((error) => { status.textContent = error.message; });
-  const stopPlan = on('plan', fillModels);
+  // The rerank check is offered where the model's `capabilities` say `reranker` (an alias
+  // reads its model's); llama-swap's capabilities have no flag for embeddings, so that
+  // check is offered for every model.
+  const records = new Map();
+  const rerankOption = endpoint.querySelector('option[value="rerank"]');
+  function fitEndpoints() {
+    const id = store.plan?.names?.[model.value] ?? model.value;
+    const reranker = records.get(model.value)?.capabilities?.reranker || records.get(id)?.capabilities?.reranker;
+    rerankOption.disabled = !reranker;
+    rerankOption.title = reranker ? '' : 'this model does not declare `capabilities: {reranker: true}`';
+    if (rerankOption.disabled && endpoint.value === 'rerank') endpoint.value = 'chat';
+  }
+  json('/v1/models').then((list) => {
+    for (const record of list.data || []) records.set(record.id, record);
+    listed = [...records.keys()];
+    fillModels();
+    fitEndpoints();
+  }).catch((error) => { status.textContent = error.message; });
+  const stopPlan = on('plan', () => { fillModels(); fitEndpoints(); });
   fillModels();
-  model.addEventListener('change', () => sessionStorage.setItem('swap.playground.model', model.value));
+  fitEndpoints();
+  model.addEventListener('change', () => { sessionStorage.setItem('swap.playground.model', model.value); fitEndpoints(); });
 
   function bubble(role, text) {
     return h(`div.message.${role}`, h('div.role', role), h('div.content', text));
