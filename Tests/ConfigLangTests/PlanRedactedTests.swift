@@ -60,7 +60,8 @@ struct PlanRedactedTests {
         "flag names that say key, token, secret or password",
         arguments: [
             ("--api-key", true), ("-token", true), ("--hf_secret", true), ("--DB-PASSWORD", true), ("--port", false),
-            ("keyfile", false), ("--model", false),
+            ("keyfile", false), ("--model", false), ("--apikey", true), ("--tokens", false),
+            ("--token-delay-ms", false), ("--n-predict", false), ("--key-file", false),
         ])
     func secretFlags(flag: String, secret: Bool) {
         #expect(SecretHiding.isSecretFlag(flag) == secret)

@@ -49,12 +49,14 @@ public struct SecretHiding: Sendable {
         self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
     }
 
-    /// Whether a flag's name says its value is a secret (`--api-key`, `-token`,
-    /// `--hf-secret`, `--db-password`).
+    /// Whether a flag's name says its value is a secret: its last word ends in key,
+    /// token, secret, password or passwd (`--api-key`, `-token`, `--hf_token`, `--apikey`,
+    /// `--db-password`), but not `--tokens` or `--token-delay-ms`, whose values are numbers.
     public static func isSecretFlag(_ flag: String) -> Bool {
         guard flag.hasPrefix("-") else { return false }
-        let name = flag.lowercased()
-        return ["key", "token", "secret", "password", "passwd"].contains { name.contains($0) }
+        let words = flag.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" })
+        guard let last = words.last else { return false }
+        return ["key", "token", "secret", "password", "passwd"].contains { last.hasSuffix($0) }
     }
 
     /// An argv with the value of every secret flag hidden.
