@@ -11,11 +11,13 @@ struct HostileReloadTests {
     typealias T = ServerIntegrationTests
     typealias R = ReloadIntegrationTests
 
+    /// alpha's stream lasts 2.4 s: long enough for `/running` polls to see it in flight on a
+    /// loaded machine.
     static let config = """
         startPort: {START_PORT}
         models:
           alpha:
-            cmd: {FAKE} --port ${PORT} --model-name alpha --tokens 6 --token-delay-ms 100
+            cmd: {FAKE} --port ${PORT} --model-name alpha --tokens 6 --token-delay-ms 400
         """
 
     /// The server's resident set in MiB, from /proc.

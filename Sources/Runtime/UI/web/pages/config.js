@@ -100,12 +100,14 @@ export function render(main) {
     button.disabled = true;
     message.textContent = 'reloading…';
     try {
-      lastResult = await post('/api/config/reload');
-      message.textContent = lastResult.success ? (lastResult.unchanged ? 'unchanged' : 'applied') : 'rejected';
+      // A local: the configReload event of this very reload may clear lastResult meanwhile.
+      const result = await post('/api/config/reload');
+      lastResult = result;
+      message.textContent = result.success ? (result.unchanged ? 'unchanged' : 'applied') : 'rejected';
       const status = await json('/api/config/status');
       store.status = status;
       drawReload();
-      if (lastResult.success) refreshPlan();
+      if (result.success) refreshPlan();
     } catch (error) { message.textContent = error.message; }
     button.disabled = false;
   } }, 'Reload now');
