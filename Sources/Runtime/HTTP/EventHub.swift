@@ -68,8 +68,7 @@ public final class EventHub: ActivityObserver, Sendable {
         let logFeed = Task { [weak self] in
             for await line in await logs.subscribe(source: nil) {
                 guard let self else { return }
-                let hiding = SecretHiding(secrets: config.secrets)
-                self.publish("logData", Self.logData(line, hiding: hiding))
+                self.publish("logData", Self.logData(line))
             }
         }
         let profileFeed = Task { [weak self] in
@@ -107,10 +106,9 @@ public final class EventHub: ActivityObserver, Sendable {
     /// history, `modelStatus`, `uiConfig`, `profileChanged`, the in-flight snapshot),
     /// then live frames until the client is dropped or stops reading.
     public func connect() async -> AsyncStream<ByteBuffer> {
-        let hiding = SecretHiding(secrets: config.secrets)
         let history = await logs.snapshot(source: nil)
-        let proxyText = history.filter { $0.source == LogHub.proxySource }.map { hiding.text($0.text) + "\n" }
-        let upstreamText = history.filter { $0.source != LogHub.proxySource }.map { hiding.text($0.text) + "\n" }
+        let proxyText = history.filter { $0.source == LogHub.proxySource }.map { $0.text + "\n" }
+        let upstreamText = history.filter { $0.source != LogHub.proxySource }.map { $0.text + "\n" }
         let plan = config.plan
         let sessionHeaders = plan.settings.sessionIDHeaders ?? ProxyCore.defaultSessionHeaders
         let (stream, continuation) = AsyncStream.makeStream(
@@ -247,10 +245,11 @@ public final class EventHub: ActivityObserver, Sendable {
         return value
     }
 
-    private static func logData(_ line: LogLine, hiding: SecretHiding) -> JSONValue {
+    /// A log line as a `logData` payload; the hub hid its secrets when it kept it.
+    private static func logData(_ line: LogLine) -> JSONValue {
         .object([
             "source": .string(line.source == LogHub.proxySource ? "proxy" : "upstream"),
-            "data": .string(hiding.text(line.text) + "\n"),
+            "data": .string(line.text + "\n"),
         ])
     }
 

@@ -48,14 +48,9 @@ if (path && !location.hash) history.replaceState(null, '', `/ui/#/${path}`);
 function showConnection(state) {
   const element = document.getElementById('connection');
   element.dataset.state = state;
-  const labels = {
-    connected: 'live', connecting: 'connecting', reconnecting: 'reconnecting…',
-    polling: 'live (polling)',
-  };
+  const labels = { connected: 'live', connecting: 'connecting', reconnecting: 'reconnecting…' };
   element.querySelector('.label').textContent = labels[state] || state;
-  element.title = state === 'polling'
-    ? 'This server has no /api/events: the pages poll it once a second.'
-    : 'Live updates from /api/events';
+  element.title = 'Live updates from /api/events';
 }
 
 function showProfiles({ active, profiles }) {

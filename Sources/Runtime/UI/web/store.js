@@ -1,7 +1,5 @@
-// The live state every page reads: one connection to /api/events (fetch-streamed so a
-// missing route is told apart from a dropped connection), reconnecting with backoff
-// 1 s, 2 s, 4 s, then every 5 s. A server without /api/events is polled instead, so the
-// pages stay live either way.
+// The live state every page reads: one connection to /api/events (fetch-streamed),
+// reconnecting with backoff 1 s, 2 s, 4 s, then every 5 s.
 import { json, sseParser, Unavailable } from './api.js';
 
 const listeners = new Map();
@@ -9,7 +7,6 @@ const listeners = new Map();
 /** Shared state. `models` holds modelStatus entries; `inflight` in-flight entries by id. */
 export const store = {
   connection: 'connecting',
-  eventsAvailable: null,
   models: [],
   inflight: new Map(),
   inflightSeen: false,
@@ -118,14 +115,7 @@ async function connect() {
   for (;;) {
     try {
       const response = await fetch('/api/events', { headers: { Accept: 'text/event-stream' } });
-      if (response.status === 404) {
-        store.eventsAvailable = false;
-        setConnection('polling');
-        poll();
-        return;
-      }
       if (!response.ok) throw new Error(`/api/events answered ${response.status}`);
-      store.eventsAvailable = true;
       setConnection('connected');
       delay = 1000;
       refreshProfiles();
@@ -153,50 +143,6 @@ async function connect() {
   }
 }
 
-// Without /api/events: the model states from /running and the plan, the last reload from
-// /api/config/status, once a second.
-async function poll() {
-  let planHash = null;
-  let attemptKey = null;
-  for (;;) {
-    try {
-      const status = await json('/api/config/status');
-      store.status = status;
-      const key = `${status.lastAttempt.at} ${status.lastAttempt.sourceHash} ${status.attempts}`;
-      if (key !== attemptKey) {
-        if (attemptKey !== null) emit('configReload', status.lastAttempt);
-        attemptKey = key;
-      }
-      if (status.planHash !== planHash) {
-        await refreshPlan();
-        planHash = status.planHash;
-      }
-      const running = await json('/running');
-      const byID = new Map((running.running || []).map((entry) => [entry.model, entry]));
-      const models = Object.values(store.plan?.models || {}).sort((a, b) => a.id.localeCompare(b.id)).map((model) => {
-        const live = byID.get(model.id);
-        return {
-          id: model.id, name: model.name || model.id, description: model.description || '',
-          state: live?.state || 'stopped', unlisted: !!model.unlisted, aliases: model.aliases || [],
-          in_flight: live?.inFlight || 0, queued: live?.queued || 0,
-        };
-      });
-      for (const [id, peer] of Object.entries(store.plan?.peers || {})) {
-        for (const name of peer.models || []) {
-          models.push({ id: `${id}/${name}`, name: `${id}: ${name}`, peerID: id, state: '' });
-        }
-      }
-      if (JSON.stringify(models) !== JSON.stringify(store.models)) {
-        store.models = models;
-        emit('models', models);
-      }
-      if (store.connection !== 'polling') setConnection('polling');
-    } catch (error) {
-      setConnection('reconnecting');
-    }
-    await sleep(1000);
-  }
-}
 
 /** Starts the connection (once). */
 export function start() {

@@ -77,9 +77,8 @@ export function activityTable(container, { model } = {}) {
     if (state.page !== 1 || timer) return;
     timer = setTimeout(() => { timer = null; load(); }, 1000);
   });
-  const polling = setInterval(() => { if (store.eventsAvailable === false && state.page === 1) load(); }, 3000);
   load();
-  return () => { stop(); clearInterval(polling); clearTimeout(timer); };
+  return () => { stop(); clearTimeout(timer); };
 }
 
 /** The in-flight table (optionally of one model) into `container`; returns cleanup. */
@@ -87,21 +86,14 @@ export function inflightTable(container, { model } = {}) {
   const rows = new Map();
   const empty = h('tr', h('td.muted', { colspan: 8 }, 'Nothing in flight.'));
   const body = h('tbody', empty);
-  const note = h('div');
   const wrap = h('div.table-wrap');
-  container.append(note, wrap);
+  container.append(wrap);
   wrap.append(h('table#inflight-table',
     h('thead', h('tr', h('th', ''), h('th.num', 'elapsed'), h('th', 'state'), h('th', 'model'), h('th', 'request'),
       h('th', 'address'), h('th', 'session'), h('th.num', 'received'))), body));
   const seenAt = new Map();
 
   function draw() {
-    wrap.hidden = store.eventsAvailable === false;
-    if (store.eventsAvailable === false) {
-      fill(note, unavailable('Requests in flight', '/api/events'));
-      return;
-    }
-    fill(note);
     const entries = [...store.inflight.values()].filter((entry) => !model || entry.model === model);
     const sessionHeaders = store.uiConfig?.activity?.session_id || [];
     // Rows are kept by id and only their cells change, so a cancel button stays the same
