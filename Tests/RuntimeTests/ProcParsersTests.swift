@@ -212,10 +212,10 @@ struct ProcParsersTests {
 
     @Test("`after` takes RFC 3339 with or without fractional seconds, and nothing else")
     func times() {
-        #expect(SystemStat.parseTime("2026-12-06T23:33:20Z") == Date(timeIntervalSince1970: 1_796_600_000))
-        #expect(SystemStat.parseTime("2026-12-06T23:33:20.500Z") == Date(timeIntervalSince1970: 1_796_600_000.5))
-        #expect(SystemStat.parseTime("yesterday") == nil)
-        #expect(SystemStat.parseTime("1796600000") == nil)
+        #expect(RFC3339.date("2026-12-06T23:33:20Z") == Date(timeIntervalSince1970: 1_796_600_000))
+        #expect(RFC3339.date("2026-12-06T23:33:20.500Z") == Date(timeIntervalSince1970: 1_796_600_000.5))
+        #expect(RFC3339.date("yesterday") == nil)
+        #expect(RFC3339.date("1796600000") == nil)
     }
 
     @Test("the hardware snapshot in llama-swap's shape, from fixtures")
@@ -255,7 +255,7 @@ struct PerformanceRingTests {
         else { throw ProcParsersTests.Failure("unexpected shape") }
         #expect(stats.count == 2)
         #expect(all["enabled"] == .bool(true))
-        guard case .object(let newer) = monitor.samples(after: SystemStat.parseTime(stamp)) else { return }
+        guard case .object(let newer) = monitor.samples(after: RFC3339.date(stamp)) else { return }
         #expect(newer["sys_stats"] == .array([]))
     }
 }

@@ -5,19 +5,6 @@ import FoundationEssentials
 /// swap's (`ttfb_ms`, `queued_ms`, `start_cause`, `evicted`, `session_id`,
 /// `lock_changes`).
 public enum ActivityJSON {
-    /// RFC 3339 text of `date` (UTC, milliseconds).
-    public static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    /// The date of RFC 3339 `text` (with or without fractional seconds), or nil.
-    public static func date(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
-            return date
-        }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle())
-    }
-
     /// Whole milliseconds of `duration`.
     public static func milliseconds(_ duration: Duration) -> Int {
         Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
@@ -37,7 +24,7 @@ public enum ActivityJSON {
         }
         return .object([
             "id": .integer(record.id),
-            "timestamp": .string(timestamp(record.timestamp)),
+            "timestamp": .string(RFC3339.string(record.timestamp)),
             "model": .string(record.model),
             "req_path": .string(record.path),
             "resp_content_type": .string(record.contentType),

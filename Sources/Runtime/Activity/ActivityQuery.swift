@@ -45,7 +45,7 @@ public struct ActivityQuery: Sendable, Equatable {
             case "model":
                 if !value.isEmpty { models.append(value) }
             case "start", "end":
-                guard let date = ActivityJSON.date(value) else {
+                guard let date = RFC3339.date(value) else {
                     throw Invalid(
                         message: "`\(name)` must be an RFC 3339 time such as 2026-01-31T12:00:00Z; got `\(value)`.")
                 }

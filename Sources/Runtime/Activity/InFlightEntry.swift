@@ -42,7 +42,7 @@ public struct InFlightEntry: Sendable, Equatable {
         let elapsed = now - started
         return .object([
             "id": .string(String(id)),
-            "timestamp": .string(ActivityJSON.timestamp(timestamp)),
+            "timestamp": .string(RFC3339.string(timestamp)),
             "model": .string(model),
             "req_path": .string(path),
             "method": .string(method),

@@ -57,7 +57,7 @@ public struct ConfigStatus: Sendable, Codable {
 
     /// The current time in ISO 8601, as the status shows its times.
     static func now() -> String {
-        Date().formatted(.iso8601)
+        RFC3339.string(Date(), milliseconds: false)
     }
 
     /// A diagnostic as the status API shows it.

@@ -72,7 +72,7 @@ extension ManagementRoutes {
             }
             var after: Date?
             if let text = request.uri.queryParameters.get("after") {
-                guard let date = SystemStat.parseTime(text) else {
+                guard let date = RFC3339.date(text) else {
                     throw OpenAIError.badRequest(
                         "`after` must be an RFC 3339 time such as 2026-01-02T15:04:05Z; got `\(text)`.")
                 }

@@ -60,7 +60,7 @@ enum HardwareSnapshot {
         accelerators += RocmSMI.accelerators(rocmJSON)
         return .object([
             "schema_version": .integer(1),
-            "captured_at": .string(SystemStat.timestamp(capturedAt)),
+            "captured_at": .string(RFC3339.string(capturedAt)),
             "capture": .object([
                 "scope": .string("inference_host"), "method": .string("detected"),
                 "detector": .object(["name": .string("swap-server"), "version": .string(SwapVersion.current)]),

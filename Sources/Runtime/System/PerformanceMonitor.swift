@@ -71,7 +71,7 @@ public final class PerformanceMonitor: Service, Sendable {
             Self.append(stat, at: now, to: &state.system, times: &state.times, capacity: capacity)
             let gpus =
                 SystemStat.gpus(csv: gpuCSV ?? "", at: now)
-                + RocmSMI.gpuStats(rocmJSON ?? "{}", timestamp: SystemStat.timestamp(now))
+                + RocmSMI.gpuStats(rocmJSON ?? "{}", timestamp: RFC3339.string(now))
             for gpu in gpus {
                 Self.append(gpu, at: now, to: &state.gpus, times: &state.gpuTimes, capacity: capacity * 8)
             }
@@ -106,19 +106,6 @@ public final class PerformanceMonitor: Service, Sendable {
 
 /// The JSON shapes of `/api/performance` (llama-swap's `SysStat` and `GpuStat`).
 enum SystemStat {
-    /// A timestamp as RFC 3339 with fractional seconds.
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    /// An RFC 3339 time, with or without fractional seconds; nil when it is not one.
-    static func parseTime(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
-            return date
-        }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle())
-    }
-
     /// One `SysStat`.
     static func json(
         at time: Date, cores: [Double], memInfo: [String: Int], load: (Double, Double, Double)?,
@@ -130,7 +117,7 @@ enum SystemStat {
         let swapTotal = memInfo["SwapTotal"] ?? 0
         let swapFree = memInfo["SwapFree"] ?? 0
         return .object([
-            "timestamp": .string(timestamp(time)),
+            "timestamp": .string(RFC3339.string(time)),
             "cpu_util_per_core": .array(cores.map { .double(($0 * 10).rounded() / 10) }),
             "mem_total_mb": .integer(total / mebibyte),
             "mem_used_mb": .integer((total - available) / mebibyte),
@@ -160,7 +147,7 @@ enum SystemStat {
             guard fields.count >= 11 else { return nil }
             func number(_ index: Int) -> Double { Double(fields[index].filter { $0 != " " }) ?? 0 }
             return .object([
-                "timestamp": .string(timestamp(time)), "id": .integer(Int(number(0))), "name": .string(fields[1]),
+                "timestamp": .string(RFC3339.string(time)), "id": .integer(Int(number(0))), "name": .string(fields[1]),
                 "uuid": .string(fields[2].filter { $0 != " " }), "temp_c": .double(number(3)),
                 "vram_temp_c": .double(number(4)), "gpu_util_pct": .double(number(5)),
                 "mem_util_pct": .double(number(6)), "mem_used_mb": .double(number(7)),
