@@ -58,7 +58,11 @@ struct BackendLauncherTests {
         // One process per backend in ps: the watchdog shows as `swap-server __swap-watchdog PID`.
         let watchdogLine = "swap-server\0\(ProcessLauncher.watchdogArgument)\0\(pid)\0"
         #expect(await Support.eventually { Self.processes(containing: watchdogLine).count == 1 })
-        #expect(await Support.eventually { Self.processes(containing: "sleep\u{0}60\u{0}") == [pid] })
+        // Other tests may run `sleep 60` too: count only this backend's process group.
+        #expect(
+            await Support.eventually {
+                Self.processes(containing: "sleep\u{0}60\u{0}").filter { getpgid($0) == pid } == [pid]
+            })
 
         kill(parent, SIGKILL)
         let gone = await Support.eventually(within: .seconds(3)) { !Support.isAlive(pid) }

@@ -181,7 +181,7 @@ struct ReloadIntegrationTests {
     )
     func drainOnlyChangedModel() async throws {
         try await ServerHarness.withServer(config: Self.base, arguments: ["--watch-config"]) { server in
-            _ = try await Self.settled(server)
+            let before = try await Self.settled(server).applied
             #expect(try await T.chat(server, "alpha").status == 200)
             #expect(try await T.chat(server, "beta").status == 200)
             let running = try await T.running(server)
@@ -194,7 +194,8 @@ struct ReloadIntegrationTests {
             let text = try String(contentsOf: server.configURL, encoding: .utf8)
             try text.replacingOccurrences(of: "--model-name beta --tokens 6", with: "--model-name beta2 --tokens 6")
                 .write(to: server.configURL, atomically: false, encoding: .utf8)
-            try await Task.sleep(for: .milliseconds(200))
+            // The new plan is in place once it is counted; B's 0.9 s stream is still draining.
+            #expect(await T.eventually(seconds: 10) { (try? await Self.status(server).applied) ?? before > before })
             let duringDrain = try await T.chat(server, "beta")
             let (a, b) = try await (streamA, streamB)
             #expect(a.status == 200 && a.chunks.map(\.1).joined().contains("[DONE]"), "A's stream untouched")

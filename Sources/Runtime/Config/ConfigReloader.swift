@@ -108,12 +108,14 @@ public struct ConfigReloader: Sendable {
         }
         let diff = Plan.diff(from: old, to: plan)
         let secrets = CurrentConfig.environmentSecrets(files, environment: environment)
+        // Before the new plan is visible: from `record` to the drain's start nothing waits,
+        // so no request reaches a replaced model's old process under the new plan.
+        await log.hub.hideSecrets(secrets)
         config.record(
             .init(
                 at: at, trigger: trigger, success: true, sourceHash: plan.sourceHash, diagnostics: diagnostics,
                 changes: .init(diff)),
             plan: plan, secrets: secrets)
-        await log.hub.hideSecrets(secrets)
         log(
             "config reloaded (\(trigger)): restart \(diff.restart), live \(diff.applyLive), added \(diff.added), removed \(diff.removed)"
         )

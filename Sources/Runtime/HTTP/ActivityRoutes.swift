@@ -68,8 +68,12 @@ extension ManagementRoutes {
 
     private func events(_ hub: EventHub) -> Response {
         let body = ResponseBody { writer in
-            for await frame in await hub.connect() {
-                try await writer.write(frame)
+            let mailbox = await hub.connect()
+            defer { hub.disconnect(mailbox) }
+            while let frames = await mailbox.next() {
+                try await writer.write(frames)
+                // Lets the requests on this event loop post their frames before the next take.
+                await Task.yield()
             }
             try await writer.finish(nil)
         }

@@ -9,15 +9,14 @@ import Synchronization
 /// config load attempts (``CurrentConfig``).
 ///
 /// Every frame is `event:message`, `data:{"type","data":"<payload as a JSON string>"}`.
-/// Each client has a buffer of ``clientBuffer`` frames; a client that falls that far
-/// behind is dropped (its stream ends), so a slow client never holds up a request.
+/// Each client has an ``EventMailbox`` of ``clientBuffer`` frames; a client that falls
+/// that far behind is dropped (its stream ends), so a slow client never holds up a request.
 public final class EventHub: ActivityObserver, Sendable {
     /// Frames buffered per client before it is dropped.
     public static let clientBuffer = 1024
 
     private struct State {
-        var clients: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
-        var nextID = 0
+        var clients: [ObjectIdentifier: EventMailbox] = [:]
         var feeds: [Task<Void, Never>] = []
         var closed = false
     }
@@ -102,45 +101,41 @@ public final class EventHub: ActivityObserver, Sendable {
         state.withLock { $0.feeds.append(feed) }
     }
 
-    /// A new client's frames: the connect sequence (proxy log history, upstream log
+    /// A new client's mailbox: the connect sequence (proxy log history, upstream log
     /// history, `modelStatus`, `uiConfig`, `profileChanged`, the in-flight snapshot),
-    /// then live frames until the client is dropped or stops reading.
-    public func connect() async -> AsyncStream<ByteBuffer> {
+    /// then live frames until the client is dropped or ``disconnect(_:)`` is called.
+    func connect() async -> EventMailbox {
         let history = await logs.snapshot(source: nil)
         let proxyText = history.filter { $0.source == LogHub.proxySource }.map { $0.text + "\n" }
         let upstreamText = history.filter { $0.source != LogHub.proxySource }.map { $0.text + "\n" }
         let plan = config.plan
         let sessionHeaders = plan.settings.sessionIDHeaders ?? ProxyCore.defaultSessionHeaders
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(Self.clientBuffer))
-        let id = state.withLock { state -> Int? in
-            guard !state.closed else { return nil }
-            continuation.yield(
+        let mailbox = EventMailbox(capacity: Self.clientBuffer)
+        state.withLock { state in
+            guard !state.closed else { return mailbox.close() }
+            mailbox.post(
                 Self.frame("logData", .object(["source": .string("proxy"), "data": .string(proxyText.joined())])))
-            continuation.yield(
+            mailbox.post(
                 Self.frame("logData", .object(["source": .string("upstream"), "data": .string(upstreamText.joined())])))
-            continuation.yield(Self.frame("modelStatus", modelStatus()))
-            continuation.yield(
+            mailbox.post(Self.frame("modelStatus", modelStatus()))
+            mailbox.post(
                 Self.frame(
                     "uiConfig",
                     .object(["activity": .object(["session_id": .array(sessionHeaders.map(JSONValue.string))])])))
-            continuation.yield(
+            mailbox.post(
                 Self.frame("profileChanged", .object(["active": config.activeProfile.map(JSONValue.string) ?? .null])))
             let requests = tracker.snapshot().map { $0.json() }
-            continuation.yield(
+            mailbox.post(
                 Self.frame("inflight", .object(["operation": .string("snapshot"), "requests": .array(requests)])))
-            state.nextID += 1
-            state.clients[state.nextID] = continuation
-            return state.nextID
+            state.clients[ObjectIdentifier(mailbox)] = mailbox
         }
-        guard let id else {
-            continuation.finish()
-            return stream
-        }
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.clients.removeValue(forKey: id) }
-        }
-        return stream
+        return mailbox
+    }
+
+    /// Forgets a client's mailbox: its stream ended.
+    func disconnect(_ mailbox: EventMailbox) {
+        _ = state.withLock { $0.clients.removeValue(forKey: ObjectIdentifier(mailbox)) }
+        mailbox.close()
     }
 
     /// Ends every client's stream, and those of clients that connect later: the server
@@ -151,7 +146,7 @@ public final class EventHub: ActivityObserver, Sendable {
             defer { state.clients = [:] }
             return Array(state.clients.values)
         }
-        for client in clients { client.finish() }
+        for client in clients { client.close() }
     }
 
     /// The number of connected clients.
@@ -169,18 +164,14 @@ public final class EventHub: ActivityObserver, Sendable {
     public func publish(_ type: String, _ payload: JSONValue) {
         let frame = Self.frame(type, payload)
         let dropped = state.withLock { state in
-            var dropped: [AsyncStream<ByteBuffer>.Continuation] = []
-            for (id, client) in state.clients {
-                if case .dropped = client.yield(frame) {
-                    dropped.append(client)
-                    state.clients[id] = nil
-                }
+            var dropped: [EventMailbox] = []
+            for (id, client) in state.clients where client.post(frame) == .full {
+                dropped.append(client)
+                state.clients[id] = nil
             }
             return dropped
         }
-        // Finished outside the lock: finishing runs the stream's termination handler,
-        // which takes it.
-        for client in dropped { client.finish() }
+        for client in dropped { client.close() }
         if !dropped.isEmpty {
             log("/api/events: dropped \(dropped.count) client(s) more than \(Self.clientBuffer) events behind")
         }
