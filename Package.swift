@@ -91,13 +91,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // Linked for a small resident set at idle (measured in Benchmarks/README.md):
+            // Linked for a small resident set at idle (Benchmarks/README.md):
             // - the Swift runtime and Foundation linked in, so no Swift shared libraries are
             //   mapped; the static Foundation (GRDB imports it) needs its helper libraries named;
-            // - lld with packed relative relocations (`DT_RELR`, glibc 2.36+): the loader reads
-            //   a 25 KiB table at start instead of 3 MiB of `.rela.dyn`;
-            // - no dynamic symbol table of the whole binary (`--no-export-dynamic`): nothing
-            //   loads swap-server as a library, and the loader no longer pages in 3 MiB of it.
+            // - lld with packed relative relocations (`DT_RELR`, glibc 2.36+), so the loader
+            //   reads a compact table at start instead of one entry per pointer;
+            // - `--no-export-dynamic`: nothing loads swap-server as a library, so it carries no
+            //   table of its symbols for the loader to page in.
             linkerSettings: [
                 .unsafeFlags(
                     [

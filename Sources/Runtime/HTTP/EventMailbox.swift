@@ -5,9 +5,8 @@ import Synchronization
 ///
 /// The client's writer takes everything waiting at once (``next()``), so the frames one
 /// request causes (its in-flight changes, its record, its model's new state) leave in one
-/// socket write rather than one each: with a client connected, a write per frame halved
-/// the proxy's throughput. Hand-written because `AsyncStream` hands over one element at a
-/// time.
+/// socket write rather than one each. Hand-written because `AsyncStream` hands over one
+/// element at a time.
 final class EventMailbox: Sendable {
     /// What became of a posted frame.
     enum Posted: Equatable {
