@@ -190,7 +190,13 @@ struct ReloadIntegrationTests {
             let url = server.base + "/v1/chat/completions"
             async let streamA = TestHTTP.stream(url, json: ["model": "alpha", "stream": true, "messages": []])
             async let streamB = TestHTTP.stream(url, json: ["model": "beta", "stream": true, "messages": []])
-            try await Task.sleep(for: .milliseconds(250))
+            // Both streams are in flight before the edit.
+            #expect(
+                await T.eventually {
+                    let list =
+                        (try? await TestHTTP.send("GET", server.base + "/running").json?["running"]) as? [[String: Any]]
+                    return (list ?? []).filter { ($0["inFlight"] as? Int ?? 0) >= 1 }.count == 2
+                })
             let text = try String(contentsOf: server.configURL, encoding: .utf8)
             try text.replacingOccurrences(of: "--model-name beta --tokens 6", with: "--model-name beta2 --tokens 6")
                 .write(to: server.configURL, atomically: false, encoding: .utf8)
