@@ -12,6 +12,7 @@
 # finds nothing else cached to map with it; the setting is restored on exit. Needs root for
 # the readahead setting; without it the cold run is skipped.
 set -euo pipefail
+source "$(dirname "$0")/common.sh"
 binary="${1:?usage: idle-memory.sh SWAP_SERVER}"
 work="$(mktemp -d "$(dirname "$(realpath "$binary")")/idle-memory.XXXXXX")"
 bdi="" saved=""
@@ -22,7 +23,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+port="$(free_port)"
 cat > "$work/swap.yaml" <<YAML
 models:
   idle:
@@ -39,12 +40,8 @@ measure() { # LABEL
     fi
     "$work/swap-server" --config "$work/swap.yaml" --listen "127.0.0.1:$port" > "$work/log" 2>&1 &
     pid=$!
-    for _ in $(seq 1 200); do
-        curl -sf "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break
-        sleep 0.05
-    done
-    sleep 1
-    echo "$1: $(awk '/^(Rss|Anonymous):/ {printf "%s %.1f MiB  ", $1, $2/1024}' "/proc/$pid/smaps_rollup")"
+    wait_until_idle "$port"
+    echo "$1: $(resident_memory "$pid")"
     awk '/^[0-9a-f]+-/ {perm = $2; name = $6} /^Rss:/ && $2 >= 512 {printf "    %6.1f MiB %s %s\n", $2/1024, perm, name}' \
         "/proc/$pid/smaps" | sort -rn
     kill "$pid"

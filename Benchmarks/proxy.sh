@@ -24,6 +24,7 @@ duration="${DURATION:-8}"
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 [ -x "$nginx_bin" ] || { echo "nginx is missing: apt-get install nginx-light" >&2; exit 1; }
+source "$(dirname "$0")/common.sh"
 
 work="$(mktemp -d)"
 pids=()
@@ -36,7 +37,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 backend_port="$(free_port)"; proxy_port="$(free_port)"; swap_port="$(free_port)"; baseline_port="$(free_port)"
 events_port="$(free_port)"
 
@@ -80,12 +80,8 @@ start_swap() { # BINARY PORT
     "$1" --config "$work/swap.yaml" --listen "127.0.0.1:$2" > "$work/swap-$2.log" 2>&1 &
     pids+=($!)
     local pid=$!
-    for _ in $(seq 1 200); do
-        curl -sf "http://127.0.0.1:$2/health" >/dev/null 2>&1 && break
-        sleep 0.05
-    done
-    sleep 1
-    echo "idle memory $1: $(awk '/^(Rss|Anonymous):/ {printf "%s %.1f MiB  ", $1, $2/1024}' "/proc/$pid/smaps_rollup")"
+    wait_until_idle "$2"
+    echo "idle memory $1: $(resident_memory "$pid")"
     # The first request starts the model.
     curl -sf -X POST "http://127.0.0.1:$2/v1/chat/completions" -H 'Content-Type: application/json' \
         -d '{"model":"bench","messages":[{"role":"user","content":"hi"}]}' >/dev/null
