@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ConfigLang
 import Synchronization
 
@@ -15,18 +14,20 @@ public actor BackendPool: BackendControl {
     /// Backends replaced by a reload, kept until they are stopped.
     private var retired: [Backend] = []
     private let logs: LogHub
-    private let client: HTTPClient
+    private let upstream: UpstreamClient
     private let launcher: String?
     private let events: BackendEvents?
 
     /// Creates a pool for `plan`. `launcher` is the swap-server binary used to start
     /// backends under a watchdog (nil starts them directly, for tests); `events` hears
-    /// every backend's loads, crashes and unloads.
-    public init(plan: Plan, logs: LogHub, client: HTTPClient, launcher: String?, events: BackendEvents? = nil) {
+    /// every backend's loads, crashes and unloads. Health checks go through `upstream`.
+    public init(
+        plan: Plan, logs: LogHub, upstream: UpstreamClient, launcher: String?, events: BackendEvents? = nil
+    ) {
         self.events = events
         self.plan = plan
         self.logs = logs
-        self.client = client
+        self.upstream = upstream
         self.launcher = launcher
         ports.update(for: plan)
     }
@@ -43,7 +44,7 @@ public actor BackendPool: BackendControl {
         }
         let backend = Backend(
             model: modelPlan, port: port,
-            healthCheckTimeout: .seconds(plan.settings.healthCheckTimeout), logs: logs, httpClient: client,
+            healthCheckTimeout: .seconds(plan.settings.healthCheckTimeout), logs: logs, upstream: upstream,
             launcherExecutable: launcher, events: events)
         backends[model] = backend
         return backend
