@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Idle resident memory of a swap-server, with its binary's pages cached (as in the table)
-# and cold: what start-up really touches.
+# Idle resident memory of a swap-server, with its binary's pages cached (as in the table),
+# at a first start from disk with the kernel's default readahead (128 KiB; a service started
+# at boot), and cold: what start-up really touches.
 #
 #   sudo ./Benchmarks/idle-memory.sh SWAP_SERVER
 #
 # Each run copies SWAP_SERVER to a temporary directory next to it (same file system), starts
 # it on one model, and reads /proc/PID/smaps_rollup and the largest mappings one second
-# after it answers /health. The cold run first drops the copy's pages from the page cache
-# (posix_fadvise DONTNEED) and sets the disk's readahead (/sys/class/bdi/*/read_ahead_kb) to
-# 0 for the run, so that a page is mapped only when touched and the kernel's fault-around
-# finds nothing else cached to map with it; the setting is restored on exit. Needs root for
-# the readahead setting; without it the cold run is skipped.
+# after it answers /health. The first-start and cold runs first drop the copy's pages from
+# the page cache (posix_fadvise DONTNEED) and set the disk's readahead
+# (/sys/class/bdi/*/read_ahead_kb) for the run: 128 KiB, then 0, so that a page is mapped
+# only when touched and the kernel's fault-around finds nothing else cached to map with it;
+# the setting is restored on exit. Needs root for the readahead setting; without it those
+# runs are skipped.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 binary="${1:?usage: idle-memory.sh SWAP_SERVER}"
@@ -31,10 +33,11 @@ models:
     proxy: http://127.0.0.1:9
 YAML
 
-measure() { # LABEL
+measure() { # LABEL [READAHEAD_KB]
     cp "$binary" "$work/swap-server"
     sync "$work/swap-server"
-    if [ "$1" = cold ]; then
+    if [ -n "${2:-}" ]; then
+        echo "$2" > "$bdi/read_ahead_kb"
         python3 -c 'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' \
             "$work/swap-server"
     fi
@@ -55,9 +58,9 @@ for candidate in "/sys/class/bdi/$device" "/sys/dev/block/$device/../bdi" "/sys/
     [ -w "$candidate/read_ahead_kb" ] && { bdi="$candidate"; break; }
 done
 if [ -z "$bdi" ]; then
-    echo "cold: skipped (no writable read_ahead_kb for device $device; run as root)"
+    echo "first start and cold: skipped (no writable read_ahead_kb for device $device; run as root)"
     exit 0
 fi
 saved="$(cat "$bdi/read_ahead_kb")"
-echo 0 > "$bdi/read_ahead_kb"
-measure cold
+measure "first start (readahead 128 KiB)" 128
+measure cold 0
