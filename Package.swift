@@ -66,6 +66,10 @@ let package = Package(
         // that scripts/install.sh does not install.
         .plugin(name: "EmbedUI", capability: .buildTool(), dependencies: ["ui-embedder"]),
         .executableTarget(name: "ui-embedder"),
+        // The git commit and build time `/api/version` and `swap_build_info` report,
+        // generated at build time: SwiftPM passes a package no build metadata.
+        .plugin(name: "StampBuild", capability: .buildTool(), dependencies: ["build-stamp"]),
+        .executableTarget(name: "build-stamp"),
         .target(
             name: "SwapLintCLI",
             dependencies: ["ConfigLang"]
@@ -109,7 +113,8 @@ let package = Package(
                         "-Xlinker", "--no-export-dynamic",
                     ],
                     .when(platforms: [.linux]))
-            ]
+            ],
+            plugins: ["StampBuild"]
         ),
         .executableTarget(
             name: "fake-backend",

@@ -80,7 +80,8 @@ struct SwapServerCommand: ParsableCommand {
             connectionLimits: ConnectionLimits(
                 headerTimeout: Self.seconds(headerTimeout), bodyTimeout: Self.seconds(bodyTimeout),
                 idleTimeout: Self.seconds(idleTimeout), writeTimeout: Self.seconds(writeTimeout),
-                maxConnections: maxConnections))
+                maxConnections: maxConnections),
+            build: BuildInfo(commit: BuildStamp.commit, date: BuildStamp.date))
         do {
             try await SwapServer(options: options).run()
         } catch let error as StartupError {

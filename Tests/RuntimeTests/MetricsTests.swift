@@ -40,7 +40,7 @@ struct MetricsTests {
 
     @Test("a record counts its request by endpoint and status, its tokens, and its latencies")
     func requestRecord() {
-        let metrics = SwapMetrics(version: "9.9.9", commit: "abc1234")
+        let metrics = SwapMetrics(version: "9.9.9", build: BuildInfo(commit: "abc1234", date: "2026-12-07T00:00:00Z"))
         metrics.requests.finished(
             Self.record(tokens: TokenUsage(input: 120, output: 35, cached: 100, draft: 8, draftAccepted: 6)))
         metrics.requests.finished(Self.record(tokens: TokenUsage(input: 5, output: -1)))

@@ -70,8 +70,10 @@ struct ObservabilityIntegrationTests {
             #expect(
                 MetricsTests.value(text, #"swap_model_requests_rejected_total{model="",cause="unauthorized"}"#) == 1)
             #expect(MetricsTests.value(text, #"swap_model_requests_total{model="alpha",status="200"}"#) == 1)
-            #expect(
-                MetricsTests.value(text, #"swap_build_info{version="\#(SwapVersion.current)",commit="unknown"}"#) == 1)
+            let buildInfo = text.split(separator: "\n").filter { $0.hasPrefix("swap_build_info{") }
+            let series = #"swap_build_info{version="\#(SwapVersion.current)",commit=""#
+            #expect(buildInfo.count == 1 && buildInfo[0].hasPrefix(series))
+            #expect(buildInfo.first.flatMap { MetricsTests.value(text, String($0.prefix { $0 != " " })) } == 1)
             #expect((MetricsTests.value(text, "process_cpu_seconds_total") ?? 0) > 0)
 
             let unload = try await TestHTTP.send("POST", server.base + "/api/models/unload", headers: Self.key)
@@ -91,7 +93,13 @@ struct ObservabilityIntegrationTests {
         try await ServerHarness.withServer(config: Self.config) { server in
             let version = try await Self.get(server, "/api/version").json ?? [:]
             #expect(version["version"] as? String == SwapVersion.current)
-            #expect(version["commit"] as? String == "unknown" && version["build_date"] as? String == "unknown")
+            // The StampBuild plugin's stamp: a commit hash ("unknown" outside a git checkout)
+            // that swap_build_info carries too, and the build's time.
+            let commit = try #require(version["commit"] as? String)
+            #expect(commit == "unknown" || (commit.count == 40 && commit.allSatisfy(\.isHexDigit)))
+            #expect(try await Self.metrics(server).contains(#"commit="\#(commit)""#))
+            let built = try #require(version["build_date"] as? String)
+            #expect((try? Date(built, strategy: .iso8601)) != nil, "build_date \(built) is not RFC 3339")
 
             let hardware = try await Self.get(server, "/api/hardware").json ?? [:]
             let cpu = hardware["cpu"] as? [String: Any] ?? [:]

@@ -6,7 +6,7 @@ import NIOCore
 import ServiceLifecycle
 
 /// What the observability routes read: the metrics registry, the memory and system
-/// samplers, and the hardware detected at start.
+/// samplers, the hardware detected at start, and the build.
 public struct Observability: Sendable {
     /// The Prometheus registry and its counters.
     public let metrics: SwapMetrics
@@ -16,26 +16,32 @@ public struct Observability: Sendable {
     public let performance: PerformanceMonitor?
     /// The hardware snapshot taken at start.
     public let hardware: JSONValue
+    /// The binary's commit and build time (`/api/version`).
+    public let build: BuildInfo
 
     /// Bundles the services the routes read.
-    public init(metrics: SwapMetrics, memory: MemorySampler, performance: PerformanceMonitor?, hardware: JSONValue) {
+    public init(
+        metrics: SwapMetrics, memory: MemorySampler, performance: PerformanceMonitor?, hardware: JSONValue,
+        build: BuildInfo = .unknown
+    ) {
         self.metrics = metrics
         self.memory = memory
         self.performance = performance
         self.hardware = hardware
+        self.build = build
     }
 
     /// The server's: memory sampled from `backends`' processes, system statistics as
     /// `plan`'s `performance` says (every 5 s unless it says otherwise), and the hardware
     /// detected now. The samplers are services for the server's group to run.
-    public init(plan: Plan, metrics: SwapMetrics, backends: BackendPool) async {
+    public init(plan: Plan, metrics: SwapMetrics, backends: BackendPool, build: BuildInfo) async {
         let every = max(0.1, plan.settings.performanceEvery ?? 5)
         self.init(
             metrics: metrics,
             memory: MemorySampler(skipping: ProcessLauncher.watchdogArgument) { await backends.pids() },
             performance: plan.settings.performanceDisabled == true
                 ? nil : PerformanceMonitor(every: .milliseconds(Int64(every * 1000))),
-            hardware: await HardwareSnapshot.detect())
+            hardware: await HardwareSnapshot.detect(), build: build)
     }
 
     /// The samplers, for the server's service group.
@@ -59,8 +65,8 @@ extension ManagementRoutes {
         case "/api/version":
             return json(
                 .object([
-                    "version": .string(SwapVersion.current), "commit": .string(BuildInfo.commit),
-                    "build_date": .string(BuildInfo.date),
+                    "version": .string(SwapVersion.current), "commit": .string(observability.build.commit),
+                    "build_date": .string(observability.build.date),
                 ]))
         case "/api/hardware":
             return json(observability.hardware)

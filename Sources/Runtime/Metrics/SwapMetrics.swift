@@ -27,13 +27,13 @@ public final class SwapMetrics: Sendable {
     }
 
     /// An empty registry with the build's info series.
-    public init(version: String = SwapVersion.current, commit: String = BuildInfo.commit) {
+    public init(version: String = SwapVersion.current, build: BuildInfo = .unknown) {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         self.requests = RequestMetrics(registry: registry)
         self.backends = BackendMetrics(registry: registry)
         registry.makeGauge(
-            name: "swap_build_info", labels: [("version", version), ("commit", commit)],
+            name: "swap_build_info", labels: [("version", version), ("commit", build.commit)],
             help: "1, labelled with the running build's version and commit."
         ).set(to: 1)
     }
@@ -188,12 +188,4 @@ public final class SwapMetrics: Sendable {
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
-}
-
-/// What the build knows about itself.
-public enum BuildInfo {
-    /// The commit the build came from; "unknown": the package build does not record it.
-    public static let commit = "unknown"
-    /// When the build was made; "unknown" for the same reason.
-    public static let date = "unknown"
 }

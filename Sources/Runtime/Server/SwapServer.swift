@@ -26,13 +26,16 @@ public struct SwapServerOptions: Sendable {
     public var shutdownGrace: Duration
     /// Client connection timeouts and cap.
     public var connectionLimits: ConnectionLimits
+    /// The binary's commit and build time.
+    public var build: BuildInfo
 
     /// Creates options.
     public init(
         configFile: String, configDirectory: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
         watchConfig: Bool = false, launcher: String? = nil, shutdownGrace: Duration = .seconds(10),
-        connectionLimits: ConnectionLimits = .init()
+        connectionLimits: ConnectionLimits = .init(), build: BuildInfo = .unknown
     ) {
+        self.build = build
         self.connectionLimits = connectionLimits
         self.configFile = configFile
         self.configDirectory = configDirectory
@@ -138,11 +141,11 @@ public struct SwapServer: Sendable {
         let log = ServerLog(logger: logger, hub: logs, stdout: stdout)
         let upstreamLines = StdoutLog(lines: await logs.subscribe(source: LogHub.upstreamSource), settings: stdout)
         let upstreamPrinter = Task { await upstreamLines.run() }
-        let metrics = SwapMetrics()
+        let metrics = SwapMetrics(build: options.build)
         let backends = BackendPool(
             plan: plan, logs: logs, upstream: upstream, launcher: options.launcher,
             events: { [backendMetrics = metrics.backends] in backendMetrics.record($0) })
-        let observability = await Observability(plan: plan, metrics: metrics, backends: backends)
+        let observability = await Observability(plan: plan, metrics: metrics, backends: backends, build: options.build)
         let scheduler = ModelScheduler(plan: plan, backends: backends)
         let counters = RequestCounters()
         let activity = Self.activityServices(plan: plan, config: config, scheduler: scheduler, logs: logs, log: log)
