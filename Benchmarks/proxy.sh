@@ -10,6 +10,10 @@
 # with wrk in interleaved rounds:
 #   - throughput at concurrency 32 (wrk -t2 -c32), requests per second;
 #   - latency at concurrency 1 (wrk -t1 -c1 --latency), p50 and p99;
+#   - the same latency for a streamed answer: a second nginx backend answers with a fixed
+#     server-sent event stream (text/event-stream, two events), which swap relays as it
+#     relays any stream (head first, then each chunk as it comes), so its p50 is the time
+#     to the first event plus the few microseconds to the last;
 # (swap+events: a second instance of SWAP_SERVER with an /api/events client connected,
 # as the web UI keeps one open) and each swap-server's idle memory (Rss and Anonymous of /proc/PID/smaps_rollup, one
 # second after it answers /health, before any request).
@@ -38,7 +42,7 @@ cleanup() {
 trap cleanup EXIT
 
 backend_port="$(free_port)"; proxy_port="$(free_port)"; swap_port="$(free_port)"; baseline_port="$(free_port)"
-events_port="$(free_port)"
+events_port="$(free_port)"; sse_backend_port="$(free_port)"; sse_proxy_port="$(free_port)"
 
 body='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello there."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}'
 nginx_conf() { # DIR SERVER_BLOCK
@@ -64,15 +68,24 @@ http {
 CONF
     "$nginx_bin" -c "$1/nginx.conf" -p "$1"
 }
-nginx_conf "$work/backend" "server { listen 127.0.0.1:$backend_port; location / { default_type application/json; return 200 '$body'; } }"
+events='data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"bench","choices":[{"index":0,"delta":{"content":"Hello there."},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
+nginx_conf "$work/backend" "server { listen 127.0.0.1:$backend_port; location / { default_type application/json; return 200 '$body'; } }
+    server { listen 127.0.0.1:$sse_backend_port; location / { default_type text/event-stream; return 200 '$events'; } }"
 nginx_conf "$work/proxy" "upstream backend { server 127.0.0.1:$backend_port; keepalive 64; keepalive_requests 100000000; }
-    server { listen 127.0.0.1:$proxy_port; location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+    upstream sse { server 127.0.0.1:$sse_backend_port; keepalive 64; keepalive_requests 100000000; }
+    server { listen 127.0.0.1:$proxy_port; location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }
+    server { listen 127.0.0.1:$sse_proxy_port; location / { proxy_pass http://sse; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_buffering off; } }"
 
 cat > "$work/swap.yaml" <<YAML
 models:
   bench:
     cmd: sleep 100000000
     proxy: http://127.0.0.1:$backend_port
+    checkEndpoint: /health
+    concurrencyLimit: 64
+  bench-sse:
+    cmd: sleep 100000000
+    proxy: http://127.0.0.1:$sse_backend_port
     checkEndpoint: /health
     concurrencyLimit: 64
 YAML
@@ -83,8 +96,10 @@ start_swap() { # BINARY PORT
     wait_until_idle "$2"
     echo "idle memory $1: $(resident_memory "$pid")"
     # The first request starts the model.
-    curl -sf -X POST "http://127.0.0.1:$2/v1/chat/completions" -H 'Content-Type: application/json' \
-        -d '{"model":"bench","messages":[{"role":"user","content":"hi"}]}' >/dev/null
+    for model in bench bench-sse; do
+        curl -sf -X POST "http://127.0.0.1:$2/v1/chat/completions" -H 'Content-Type: application/json' \
+            -d "{\"model\":\"$model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" >/dev/null
+    done
 }
 targets=("direct=http://127.0.0.1:$backend_port" "nginx=http://127.0.0.1:$proxy_port")
 start_swap "$swap" "$swap_port"
@@ -105,6 +120,19 @@ wrk.method = "POST"
 wrk.body = '{"model":"bench","messages":[{"role":"user","content":"Say hello."}],"max_tokens":8}'
 wrk.headers["Content-Type"] = "application/json"
 LUA
+cat > "$work/stream.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"model":"bench-sse","stream":true,"messages":[{"role":"user","content":"Say hello."}],"max_tokens":8}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+# Where each target's streamed answers come from: nginx proxies them on its second port.
+stream_url() { # NAME URL
+    case "$1" in
+        direct) echo "http://127.0.0.1:$sse_backend_port/v1/chat/completions" ;;
+        nginx) echo "http://127.0.0.1:$sse_proxy_port/v1/chat/completions" ;;
+        *) echo "$2" ;;
+    esac
+}
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 results="$work/results.txt"
@@ -119,13 +147,17 @@ for round in $(seq 1 "$rounds"); do
         p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
         p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
         echo "latency $name $p50 $p99" | tee -a "$results"
+        out="$(wrk -t1 -c1 -d"${duration}s" --latency -s "$work/stream.lua" "$(stream_url "$name" "$url")")"
+        p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
+        p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
+        echo "stream $name $p50 $p99" | tee -a "$results"
     done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 - "$results" <<'PY'
 import statistics, sys, re
-rps, p50, p99 = {}, {}, {}
+rps, p50, p99, s50, s99 = {}, {}, {}, {}, {}
 def ms(text):
     m = re.match(r"([\d.]+)(us|ms|s)", text)
     value, unit = float(m.group(1)), m.group(2)
@@ -134,6 +166,9 @@ for line in open(sys.argv[1]):
     parts = line.split()
     if parts[0] == "throughput":
         rps.setdefault(parts[1], []).append(float(parts[2]))
+    elif parts[0] == "stream":
+        s50.setdefault(parts[1], []).append(ms(parts[2]))
+        s99.setdefault(parts[1], []).append(ms(parts[3]))
     else:
         p50.setdefault(parts[1], []).append(ms(parts[2]))
         p99.setdefault(parts[1], []).append(ms(parts[3]))
@@ -145,4 +180,9 @@ print("| --- | --- | --- | --- | --- | --- |")
 for name in names:
     print(f"| {name} | {med(rps[name]):,.0f} | {med(rps[name]) / med(rps['nginx']):.2f} | {med(p50[name]):.3f} ms "
           f"| {med(p50[name]) - med(p50['direct']):+.3f} ms | {med(p99[name]):.3f} ms |")
+print()
+print("| target | streamed answer p50 at concurrency 1 | added p50 over direct | p99 |")
+print("| --- | --- | --- | --- |")
+for name in names:
+    print(f"| {name} | {med(s50[name]):.3f} ms | {med(s50[name]) - med(s50['direct']):+.3f} ms | {med(s99[name]):.3f} ms |")
 PY

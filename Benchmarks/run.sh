@@ -48,6 +48,8 @@ base = [l for l in open(f"{out}/bench-baseline.txt").read().splitlines() if l.st
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
+# proxy.sh prints two tables: requests (throughput, latency) and streamed answers.
+proxy_tables = [block.splitlines() for block in re.findall(r"(?:^\|.*\n?)+", proxy, re.M)]
 loads = " → ".join(re.findall(r"^load (?:before|after): ([\d.]+)", proxy, re.M))
 memory = "; ".join(
     f"{'baseline' if baseline and path == baseline else 'swap'}: {rest.strip()}"
@@ -60,7 +62,12 @@ lines = [
     "",
     "Proxy against nginx (`Benchmarks/proxy.sh`, wrk, nginx-light backend answering a fixed chat completion):",
     "",
-] + [l for l in proxy.splitlines() if l.startswith("|")] + [
+] + proxy_tables[0] + [
+    "",
+    "The same targets answering with a server-sent event stream (a second nginx backend; nginx proxies it with "
+    "`proxy_buffering off`), latency at concurrency 1:",
+    "",
+] + proxy_tables[1] + [
     "",
     f"Idle memory (`/proc/PID/smaps_rollup` one second after start): {memory}.",
     "",
