@@ -97,8 +97,12 @@ public actor BackendPool: BackendControl {
         return backend.upstreamAddress
     }
 
-    /// The port assigned to `model`.
-    public func port(of model: String) -> Int? { ports.port(of: model) }
+    /// The ports of those of `models` that have one, read in one call.
+    public func ports(of models: some Sequence<String> & Sendable) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for model in models { result[model] = ports.port(of: model) }
+        return result
+    }
 
     /// What `/running` and `/metrics` show of a model's backend.
     public struct Status: Sendable {

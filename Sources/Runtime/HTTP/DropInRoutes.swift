@@ -39,10 +39,7 @@ extension ManagementRoutes {
     /// The listing under `plan`, the active profile, the models ready now and the ports
     /// the backends run (or will run) on.
     func listing(_ plan: Plan) async -> ModelListing {
-        var ports: [String: Int] = [:]
-        for id in plan.models.keys {
-            ports[id] = await backends.port(of: id)
-        }
+        let ports = await backends.ports(of: Array(plan.models.keys))
         return ModelListing(
             plan: plan, activeProfile: config.activeProfile, loaded: Set(scheduler.readyModels()), ports: ports,
             created: Int(Date().timeIntervalSince1970))

@@ -88,6 +88,7 @@ public struct ManagementRoutes: Sendable {
 
     private func running() async -> JSONValue {
         let statuses = await backends.statuses()
+        let ports = await backends.ports(of: Array(statuses.keys))
         let activity = scheduler.snapshot()
         var list: [JSONValue] = []
         for id in statuses.keys.sorted() {
@@ -101,7 +102,7 @@ public struct ManagementRoutes: Sendable {
                 }
             }
             if let pid = entry.pid { item["pid"] = .integer(Int(pid)) }
-            if let port = await backends.port(of: id) { item["port"] = .integer(port) }
+            if let port = ports[id] { item["port"] = .integer(port) }
             if let memory = observability.memory.latest[id] { item["memory"] = Self.memoryJSON(memory) }
             list.append(.object(item))
         }
