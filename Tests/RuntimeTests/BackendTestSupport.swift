@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ConfigLang
 import Foundation
 import Runtime
@@ -134,9 +135,6 @@ enum BackendTestSupport {
         await logs.snapshot(source: source).contains { $0.text.contains(text) }
     }
 
-    /// The client test backends' health checks go through, as the server's do.
-    static let healthChecks = UpstreamClient(upstream: UpstreamConnectionPool(maxIdlePerKey: 8), https: HTTPSClients())
-
     /// Runs `body` with a new backend and, whatever happens, stops it and SIGKILLs
     /// every process group it ever had.
     static func withBackend<T>(
@@ -146,7 +144,7 @@ enum BackendTestSupport {
     ) async throws -> T {
         let backend = Backend(
             model: model, port: port, healthCheckTimeout: healthCheckTimeout, logs: logs,
-            upstream: healthChecks, launcherExecutable: launcher)
+            httpClient: .shared, launcherExecutable: launcher)
         let tracker = PIDTracker()
         let watcher = Task {
             while !Task.isCancelled {

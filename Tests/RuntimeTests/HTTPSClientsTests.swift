@@ -49,7 +49,7 @@ struct HTTPSClientsTests {
     @Test("through AsyncHTTPClient, responseHeader limits the wait for the head, not the streamed body")
     func responseHeader() async throws {
         let clients = HTTPSClients()
-        let upstream = UpstreamClient(upstream: nil, https: clients)
+        let upstream = UpstreamClient(client: HTTPClient.shared, upstream: nil, https: clients)
         let limit = ConnectionTimeouts(responseHeader: 1)
         try await UpstreamConnectionPoolTests.withBackend(["--answer-delay-ms", "30000"]) { port in
             await #expect(throws: UpstreamError.self) {

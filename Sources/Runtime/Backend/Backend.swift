@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ConfigLang
 import Synchronization
 
@@ -17,8 +18,8 @@ import Synchronization
 ///
 /// ```swift
 /// let backend = Backend(model: plan.models["llama"]!, port: 9001,
-///                       healthCheckTimeout: .seconds(120), logs: logs, upstream: upstream,
-///                       launcherExecutable: ProcessLauncher.selfExecutable)
+///                       healthCheckTimeout: .seconds(120), logs: logs,
+///                       httpClient: .shared, launcherExecutable: ProcessLauncher.selfExecutable)
 /// let baseURL = try await backend.ensureReady()   // "http://127.0.0.1:9001"
 /// …
 /// await backend.stop()
@@ -35,7 +36,7 @@ public actor Backend {
     public nonisolated var proxyBaseURL: String { upstreamAddress.baseURL }
 
     private let logs: LogHub
-    private let upstream: UpstreamClient
+    private let httpClient: HTTPClient
     private let launcherExecutable: String?
     private let events: BackendEvents?
     private var machine: BackendStateMachine
@@ -62,14 +63,14 @@ public actor Backend {
     ///   - healthCheckTimeout: How long, from spawn, the process has to answer its
     ///     `checkEndpoint` with 200.
     ///   - logs: Where the process's output goes (source = model ID).
-    ///   - upstream: The client health checks go through (the proxy's own).
+    ///   - httpClient: Used for health checks.
     ///   - launcherExecutable: The swap-server binary to start the backend through, so
     ///     it dies with swap-server (see ``ProcessLauncher``); pass
     ///     ``ProcessLauncher/selfExecutable`` in the server. Nil spawns `cmd`
     ///     directly, without that guarantee: for tests only.
     ///   - events: Told about loads, crashes and unloads (the metrics).
     public init(
-        model: ModelPlan, port: Int?, healthCheckTimeout: Duration, logs: LogHub, upstream: UpstreamClient,
+        model: ModelPlan, port: Int?, healthCheckTimeout: Duration, logs: LogHub, httpClient: HTTPClient,
         launcherExecutable: String?, events: BackendEvents? = nil
     ) {
         self.events = events
@@ -84,7 +85,7 @@ public actor Backend {
                 ? model.proxy(port: port).replacing("http://localhost:", with: "http://127.0.0.1:")
                 : model.proxy(port: port))
         self.logs = logs
-        self.upstream = upstream
+        self.httpClient = httpClient
         self.launcherExecutable = launcherExecutable
         let checkURL = model.checkEndpoint.map { Self.join(model.proxy(port: port), $0) }
         self.machine = BackendStateMachine(
@@ -255,13 +256,11 @@ public actor Backend {
     }
 
     private func beginHealthPolling(generation: Int) {
-        guard let checkURL = machine.checkURL, let endpoint = model.checkEndpoint else { return }
+        guard let checkURL = machine.checkURL else { return }
         let deadline = (spawnedAt ?? .now) + machine.healthCheckTimeout
-        let check = HealthCheck(
-            upstream: upstream, address: upstreamAddress, path: endpoint, timeouts: model.timeouts,
-            loopbackPort: LoopbackProbe.port(ofLoopbackURL: checkURL))
+        let client = httpClient
         healthTask = Task {
-            let succeeded = await Self.pollHealth(check, deadline: deadline)
+            let succeeded = await Self.pollHealth(url: checkURL, client: client, deadline: deadline)
             if Task.isCancelled { return }
             self.healthFinished(generation: generation, succeeded: succeeded)
         }
@@ -317,29 +316,20 @@ public actor Backend {
 
     // MARK: Health
 
-    /// What one health check asks: `GET path` at the backend's address, through the
-    /// proxy's own client (an idle connection it leaves is the first request's).
-    private struct HealthCheck: Sendable {
-        let upstream: UpstreamClient
-        let address: UpstreamAddress
-        let path: String
-        let timeouts: ConnectionTimeouts
-        /// The port of a backend on this machine, tried with a plain connect first.
-        let loopbackPort: Int?
-    }
-
-    /// Polls `check` until it answers 200 (true) or `deadline` passes (false): first
+    /// Polls `url` until it answers 200 (true) or `deadline` passes (false): first
     /// after 2 ms, each wait 25% longer than the last, at most 25 ms, so detection lags
     /// a backend's own start by a fraction of it. For a loopback backend each attempt
     /// first tries a plain TCP connect and only sends the HTTP request once the port
-    /// accepts, so a backend still loading costs no failed HTTP exchange.
-    private static func pollHealth(_ check: HealthCheck, deadline: ContinuousClock.Instant) async -> Bool {
+    /// accepts: an HTTP client's pool backs off after refused connections, which would
+    /// add tens of milliseconds to every cold start.
+    private static func pollHealth(url: String, client: HTTPClient, deadline: ContinuousClock.Instant) async -> Bool {
         var delay = Duration.milliseconds(2)
+        let loopbackPort = LoopbackProbe.port(ofLoopbackURL: url)
         while !Task.isCancelled {
             let remaining = deadline - .now
             if remaining <= .zero { return false }
-            let listening = check.loopbackPort.map(LoopbackProbe.accepts) ?? true
-            if listening, await probe(check, timeout: min(remaining, .seconds(5))) {
+            let listening = loopbackPort.map(LoopbackProbe.accepts) ?? true
+            if listening, await probe(url: url, client: client, timeout: min(remaining, .seconds(5))) {
                 return true
             }
             let left = deadline - .now
@@ -350,29 +340,15 @@ public actor Backend {
         return false
     }
 
-    /// One health request: true when it answered 200 within `timeout`. Up to 64 KiB of
-    /// the answer's body is read, so the connection goes back to the pool.
-    private static func probe(_ check: HealthCheck, timeout: Duration) async -> Bool {
+    /// One health request: true when it answered 200.
+    private static func probe(url: String, client: HTTPClient, timeout: Duration) async -> Bool {
         do {
-            return try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    let answer = try await check.upstream.send(
-                        method: .get, to: check.address, path: check.path, query: nil, headers: [:], body: .none,
-                        stripCredentials: false, inject: [], on: nil, timeouts: check.timeouts)
-                    var read = 0
-                    for try await chunk in answer.body {
-                        read += chunk.readableBytes
-                        if read > 1 << 16 { break }
-                    }
-                    return answer.statusCode == 200
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return false
-                }
-                defer { group.cancelAll() }
-                return try await group.next() ?? false
-            }
+            let request = HTTPClientRequest(url: url)
+            let (seconds, attoseconds) = timeout.components
+            let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+            let response = try await client.execute(request, timeout: .nanoseconds(nanoseconds))
+            _ = try? await response.body.collect(upTo: 1 << 16)
+            return response.status == .ok
         } catch {
             return false
         }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ConfigLang
 import Synchronization
 
@@ -14,20 +15,18 @@ public actor BackendPool: BackendControl {
     /// Backends replaced by a reload, kept until they are stopped.
     private var retired: [Backend] = []
     private let logs: LogHub
-    private let upstream: UpstreamClient
+    private let client: HTTPClient
     private let launcher: String?
     private let events: BackendEvents?
 
     /// Creates a pool for `plan`. `launcher` is the swap-server binary used to start
     /// backends under a watchdog (nil starts them directly, for tests); `events` hears
-    /// every backend's loads, crashes and unloads. Health checks go through `upstream`.
-    public init(
-        plan: Plan, logs: LogHub, upstream: UpstreamClient, launcher: String?, events: BackendEvents? = nil
-    ) {
+    /// every backend's loads, crashes and unloads.
+    public init(plan: Plan, logs: LogHub, client: HTTPClient, launcher: String?, events: BackendEvents? = nil) {
         self.events = events
         self.plan = plan
         self.logs = logs
-        self.upstream = upstream
+        self.client = client
         self.launcher = launcher
         ports.update(for: plan)
     }
@@ -44,7 +43,7 @@ public actor BackendPool: BackendControl {
         }
         let backend = Backend(
             model: modelPlan, port: port,
-            healthCheckTimeout: .seconds(plan.settings.healthCheckTimeout), logs: logs, upstream: upstream,
+            healthCheckTimeout: .seconds(plan.settings.healthCheckTimeout), logs: logs, httpClient: client,
             launcherExecutable: launcher, events: events)
         backends[model] = backend
         return backend

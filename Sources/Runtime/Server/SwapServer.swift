@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ConfigLang
 import FoundationEssentials
 import Hummingbird
@@ -125,11 +126,18 @@ public struct SwapServer: Sendable {
         if options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1" {
             logger.notice("listening on \(options.host), which is not loopback: other machines can reach this server")
         }
-        // Plain-http backends and peers (requests and health checks): swap's own client,
-        // with a request's connection on the event loop of the client connection it came
-        // in on. https backends and peers: AsyncHTTPClient, one client per distinct
-        // `timeouts`, made when a target first needs it.
-        let upstream = UpstreamClient(upstream: UpstreamConnectionPool(maxIdlePerKey: 64), https: HTTPSClients())
+        var clientConfiguration = HTTPClient.Configuration(
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64),
+            decompression: .disabled)
+        // swap exports no traces; without a tracer the client skips building a span and
+        // its attributes for every request.
+        clientConfiguration.tracing.tracer = nil
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        // Plain-http backends and peers: swap's own client, with connections on the event
+        // loop of the client connection each request came in on.
+        let upstream = UpstreamConnectionPool(maxIdlePerKey: 64)
+        // https backends and peers: AsyncHTTPClient, one client per distinct `timeouts`.
+        let https = HTTPSClients()
         let secrets = CurrentConfig.environmentSecrets(
             (try? source.read()) ?? [], environment: ProcessInfo.processInfo.environment)
         let config = CurrentConfig(plan: plan, source: source, loadedAt: ConfigStatus.now(), secrets: secrets)
@@ -143,7 +151,7 @@ public struct SwapServer: Sendable {
         let upstreamPrinter = Task { await upstreamLines.run() }
         let metrics = SwapMetrics(build: options.build)
         let backends = BackendPool(
-            plan: plan, logs: logs, upstream: upstream, launcher: options.launcher,
+            plan: plan, logs: logs, client: client, launcher: options.launcher,
             events: { [backendMetrics = metrics.backends] in backendMetrics.record($0) })
         let observability = await Observability(plan: plan, metrics: metrics, backends: backends, build: options.build)
         let scheduler = ModelScheduler(plan: plan, backends: backends)
@@ -157,7 +165,7 @@ public struct SwapServer: Sendable {
             config: config,
             proxy: ProxyCore(
                 config: config, scheduler: scheduler, backends: backends,
-                upstream: upstream, counters: counters,
+                upstream: UpstreamClient(client: client, upstream: upstream, https: https), counters: counters,
                 activity: activity.tracker, captures: activity.captures),
             management: ManagementRoutes(
                 config: config, scheduler: scheduler, backends: backends, logs: logs, counters: counters,
@@ -200,7 +208,8 @@ public struct SwapServer: Sendable {
         await backends.stopAll()
         upstreamPrinter.cancel()
         await activity.history.close()
-        upstream.upstream?.shutdown()
-        await upstream.https.shutdown()
+        upstream.shutdown()
+        await https.shutdown()
+        try? await client.shutdown()
     }
 }

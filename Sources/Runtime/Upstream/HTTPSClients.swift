@@ -50,8 +50,7 @@ public final class HTTPSClients: Sendable {
             timeout: .init(connect: .seconds(connect)),
             connectionPool: .init(idleTimeout: .seconds(idle), concurrentHTTP1ConnectionsPerHostSoftLimit: 64),
             decompression: .disabled)
-        // swap exports no traces; without a tracer the client skips building a span and
-        // its attributes for every request.
+        // swap exports no traces (as for the server's own client).
         configuration.tracing.tracer = nil
         return configuration
     }

@@ -10,17 +10,19 @@ import NIOPosix
 ///
 /// Plain-http backends and peers are reached through swap's own keep-alive client
 /// (``UpstreamConnectionPool``); anything else (https peers) through AsyncHTTPClient,
-/// with the target's `timeouts` (see ``HTTPSClients``, which makes a client only when a
-/// target first needs one).
+/// with the target's `timeouts` when `https` is given (see ``HTTPSClients``).
 public struct UpstreamClient: Sendable {
+    /// The client for targets the pool cannot reach (https) when `https` is nil.
+    public let client: HTTPClient
     /// Keep-alive connections to plain-http targets, per event loop.
     public let upstream: UpstreamConnectionPool?
     /// AsyncHTTPClient instances by the target's timeouts.
-    public let https: HTTPSClients
+    public let https: HTTPSClients?
 
-    /// Creates a client. With `upstream`, plain-http targets go through it; all other
-    /// targets (every target without it) go through `https`.
-    public init(upstream: UpstreamConnectionPool?, https: HTTPSClients) {
+    /// Creates a client. With `upstream`, plain-http targets go through it; with
+    /// `https`, other targets go through the client for their timeouts.
+    public init(client: HTTPClient, upstream: UpstreamConnectionPool? = nil, https: HTTPSClients? = nil) {
+        self.client = client
         self.upstream = upstream
         self.https = https
     }
@@ -66,7 +68,7 @@ public struct UpstreamClient: Sendable {
         case .none:
             break
         }
-        let client = https.client(for: timeouts)
+        let client = https?.client(for: timeouts) ?? self.client
         let seconds = timeouts.responseHeader
         guard seconds > 0 else { return .client(try await client.execute(request, timeout: .hours(24))) }
         // `execute` returns with the response head; the body streams afterwards.
