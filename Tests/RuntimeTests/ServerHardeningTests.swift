@@ -154,7 +154,9 @@ struct ServerHardeningTests {
             _ = await Polling.eventually(within: .seconds(3), every: .milliseconds(500)) { false }
             let spent = try Self.cpuSeconds(server.pid) - before
             let wall = ContinuousClock.now - wallStart
-            #expect(Polling.isAlive(Int(server.pid)))
+            #expect(
+                Polling.isAlive(Int(server.pid)),
+                "swap-server ended; its output:\n\(server.output.all.suffix(40).joined(separator: "\n"))")
             #expect(spent < 0.5, "used \(spent) s of CPU in \(wall) with descriptors exhausted: it must not spin")
             print("descriptor exhaustion: \(spent) s of CPU in \(wall)")
             held.forEach { $0.close() }
