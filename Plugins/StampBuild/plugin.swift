@@ -1,9 +1,10 @@
 import Foundation
 import PackagePlugin
 
-/// Records the git commit of the source tree and the build's time in the target
-/// (`BuildStamp`), for `/api/version` and `swap_build_info`. Runs again when the
-/// checkout's HEAD moves: a commit, checkout or reset rewrites the files it watches.
+/// Records the git commit of the source tree and the time of stamping in the target
+/// (`BuildStamp`), for `/api/version` and `swap_build_info`. Runs again only when the
+/// checkout's HEAD moves (a commit, checkout or reset rewrites the files it watches), so
+/// the time is that of the first build at the current commit.
 @main
 struct StampBuild: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {

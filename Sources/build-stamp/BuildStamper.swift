@@ -1,8 +1,8 @@
 import Foundation
 
 /// `build-stamp PACKAGE OUTPUT`: writes OUTPUT, a Swift file whose `BuildStamp` holds the
-/// commit PACKAGE's git checkout is at and the time of this build (the build-time half of
-/// the StampBuild plugin). Without git or a checkout (a source archive) the commit is
+/// commit PACKAGE's git checkout is at and the time it runs (the build-time half of the
+/// StampBuild plugin, which runs it when the checkout's HEAD moves). Without git or a checkout (a source archive) the commit is
 /// "unknown"; the build goes on.
 @main
 struct BuildStamper {
@@ -17,7 +17,8 @@ struct BuildStamper {
         let swift = """
             // Generated at build time by the StampBuild plugin; do not edit.
 
-            /// Where this binary came from: the git commit of the source tree and when it was built.
+            /// Where this binary came from: the git commit of the source tree, and when a build
+            /// at that commit first stamped it.
             enum BuildStamp {
                 static let commit = "\(commit)"
                 static let date = "\(date)"

@@ -97,7 +97,7 @@ public actor BackendPool: BackendControl {
     }
 
     /// The ports of those of `models` that have one, read in one call.
-    public func ports(of models: some Sequence<String> & Sendable) -> [String: Int] {
+    public func ports(of models: [String]) -> [String: Int] {
         var result: [String: Int] = [:]
         for model in models { result[model] = ports.port(of: model) }
         return result

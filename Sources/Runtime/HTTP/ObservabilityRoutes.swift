@@ -22,7 +22,7 @@ public struct Observability: Sendable {
     /// Bundles the services the routes read.
     public init(
         metrics: SwapMetrics, memory: MemorySampler, performance: PerformanceMonitor?, hardware: JSONValue,
-        build: BuildInfo = .unknown
+        build: BuildInfo
     ) {
         self.metrics = metrics
         self.memory = memory

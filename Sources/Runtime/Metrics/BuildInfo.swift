@@ -3,7 +3,8 @@
 public struct BuildInfo: Sendable, Equatable {
     /// The git commit the binary was built from.
     public var commit: String
-    /// When the binary was built (RFC 3339).
+    /// When the build stamp was written (RFC 3339): the first build after the checkout's
+    /// HEAD last moved.
     public var date: String
 
     /// A build's commit and date.
